@@ -1,0 +1,125 @@
+"""The errors of parcours.
+
+Every error the library raises on purpose derives from :class:`ParcoursError`, so an
+application can catch the whole family with one ``except``::
+
+    ParcoursError
+    ├── PolicyError        a policy file is wrong (file, line, column, key path, value, expected)
+    │                      may carry several problems at once in ``problems``
+    ├── TransitionError    an event is not allowed from a dossier's current step
+    └── JournalError       a journal line is torn, invalid or conflicting (file, line number)
+
+Messages are in French: they are read by policy officers and référents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "JournalError",
+    "ParcoursError",
+    "PolicyError",
+    "Problem",
+    "TransitionError",
+]
+
+
+class ParcoursError(Exception):
+    """Base of every error raised by parcours on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a policy file, located like a compiler message."""
+
+    message: str
+    fichier: str | None = None
+    ligne: int | None = None
+    colonne: int | None = None
+    chemin: str = ""
+    valeur: Any = None
+    attendu: str | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.fichier is not None:
+            where = self.fichier
+            if self.ligne is not None:
+                where += f":{self.ligne}"
+                if self.colonne is not None:
+                    where += f":{self.colonne}"
+            where += ": "
+        key = f"{self.chemin}: " if self.chemin else ""
+        expected = f" (attendu : {self.attendu})" if self.attendu else ""
+        return f"{where}{key}{self.message}{expected}"
+
+
+class PolicyError(ParcoursError):
+    """A policy file (or a policy value asked for) is wrong.
+
+    ``problems`` lists every problem found in the file, in file order; the message is all of
+    them, one per line.
+    """
+
+    def __init__(self, problems: list[Problem] | Problem | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def first(self) -> Problem:
+        return self.problems[0]
+
+    @property
+    def fichier(self) -> str | None:
+        return self.first.fichier
+
+    @property
+    def ligne(self) -> int | None:
+        return self.first.ligne
+
+    @property
+    def colonne(self) -> int | None:
+        return self.first.colonne
+
+    @property
+    def chemin(self) -> str:
+        return self.first.chemin
+
+
+class TransitionError(ParcoursError):
+    """An event is not allowed for a dossier: wrong step, date before its last event..."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        dossier: str | None = None,
+        etape: str | None = None,
+        evenement: str | None = None,
+        autorises: tuple[str, ...] = (),
+    ) -> None:
+        self.dossier = dossier
+        self.etape = etape
+        self.evenement = evenement
+        self.autorises = autorises
+        super().__init__(message)
+
+
+class JournalError(ParcoursError):
+    """A journal or event line is torn, invalid or conflicts with the journal."""
+
+    def __init__(self, message: str, *, fichier: str | None = None, ligne: int | None = None) -> None:
+        self.fichier = fichier
+        self.ligne = ligne
+        where = ""
+        if fichier is not None:
+            where = f"{fichier}:{ligne}: " if ligne is not None else f"{fichier}: "
+        elif ligne is not None:
+            where = f"ligne {ligne}: "
+        super().__init__(f"{where}{message}")

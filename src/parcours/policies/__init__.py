@@ -1,0 +1,23 @@
+"""The policy language: a département's rules as a validated, date-versioned YAML file."""
+
+from parcours.policies.bundled import bundled_names
+from parcours.policies.durations import Duree, add_months, parse_duree
+from parcours.policies.loader import load_policy, load_policy_text
+from parcours.policies.schema import ETAPES, Dispositif, MotifSortie, Policy
+from parcours.policies.values import Param, Source, Version
+
+__all__ = [
+    "ETAPES",
+    "Dispositif",
+    "Duree",
+    "MotifSortie",
+    "Param",
+    "Policy",
+    "Source",
+    "Version",
+    "add_months",
+    "bundled_names",
+    "load_policy",
+    "load_policy_text",
+    "parse_duree",
+]

@@ -1,0 +1,283 @@
+"""A safe YAML reader that records where every node is.
+
+It accepts only the plain YAML types (mappings, sequences, strings, numbers, booleans, null,
+dates) and refuses, with a located French message: files over 1 MiB, non-UTF-8 bytes, empty
+files, syntax errors, duplicate keys, every explicit tag other than the standard scalar ones
+(``!!python/...`` above all), merge keys, and more than a few aliases (billion laughs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from parcours.errors import PolicyError, Problem
+
+__all__ = ["MAX_ALIASES", "MAX_BYTES", "MAX_NODES", "Located", "Pos", "read_yaml"]
+
+MAX_BYTES = 1024 * 1024
+MAX_ALIASES = 10
+MAX_NODES = 200_000
+
+Path = tuple[Any, ...]
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+_TRANSLATIONS = (
+    ("found character '\\t' that cannot start any token", "tabulation interdite (indentez avec des espaces)"),
+    ("found a tab character", "tabulation interdite (indentez avec des espaces)"),
+    ("mapping values are not allowed here", "« : » inattendu ici (indentation incorrecte ?)"),
+    ("did not find expected key", "clé attendue à cet endroit (indentation incorrecte ?)"),
+    ("could not find expected ':'", "« : » attendu après la clé"),
+    ("did not find expected '-' indicator", "« - » attendu (élément de liste mal indenté ?)"),
+    ("found unexpected end of stream", "fin de fichier inattendue (guillemet ou crochet non fermé ?)"),
+    ("expected <document start>", "contenu inattendu après la fin du document"),
+    ("found undefined alias", "alias non défini"),
+    ("found unknown escape character", "séquence d'échappement inconnue dans une chaîne"),
+    ("while scanning a quoted scalar", "chaîne entre guillemets non fermée"),
+)
+
+
+@dataclass(frozen=True)
+class Pos:
+    """1-based line and column."""
+
+    ligne: int
+    colonne: int
+
+
+@dataclass
+class Located:
+    """A YAML document as plain Python values, with the position of each key and value."""
+
+    data: Any
+    fichier: str
+    valeurs: dict[Path, Pos]
+    cles: dict[Path, Pos]
+
+    def pos(self, path: Path, *, cle: bool = False) -> Pos | None:
+        """The position of the node at ``path`` (of its key if ``cle``), else of its parent."""
+        table = self.cles if cle else self.valeurs
+        probe = tuple(path)
+        while True:
+            found = table.get(probe) or self.valeurs.get(probe)
+            if found is not None or not probe:
+                return found
+            probe = probe[:-1]
+
+
+class _Loader(yaml.SafeLoader):
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.alias_count = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self.alias_count += 1
+            if self.alias_count > MAX_ALIASES:
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"plus de {MAX_ALIASES} alias : refusé (protection contre l'explosion des alias)",
+                    event.start_mark,
+                )
+        return super().compose_node(parent, index)
+
+
+def _translate(problem: str | None) -> str:
+    text = problem or "erreur de syntaxe"
+    for english, french in _TRANSLATIONS:
+        if english in text:
+            return "syntaxe YAML : " + french
+    if text.startswith("plus de"):
+        return text
+    return f"syntaxe YAML : {text}"
+
+
+def _decode(raw: bytes, fichier: str) -> str:
+    if len(raw) > MAX_BYTES:
+        raise PolicyError(
+            Problem(
+                f"fichier trop gros ({len(raw)} octets)",
+                fichier=fichier,
+                ligne=1,
+                colonne=1,
+                attendu=f"au plus {MAX_BYTES} octets (1 Mio)",
+            )
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise PolicyError(
+            Problem(
+                f"octet 0x{raw[exc.start]:02x} invalide : le fichier n'est pas en UTF-8",
+                fichier=fichier,
+                ligne=line,
+                colonne=col,
+                attendu="un fichier texte encodé en UTF-8",
+            )
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+class _Builder:
+    def __init__(self, loader: _Loader, fichier: str) -> None:
+        self.loader = loader
+        self.fichier = fichier
+        self.valeurs: dict[Path, Pos] = {}
+        self.cles: dict[Path, Pos] = {}
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.stack: set[int] = set()
+
+    def problem(self, node: yaml.Node, message: str, path: Path, attendu: str | None = None) -> None:
+        self.problems.append(
+            Problem(
+                message,
+                fichier=self.fichier,
+                ligne=node.start_mark.line + 1,
+                colonne=node.start_mark.column + 1,
+                chemin=dotted(path),
+                attendu=attendu,
+            )
+        )
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooBig(node)
+        self.valeurs.setdefault(path, Pos(node.start_mark.line + 1, node.start_mark.column + 1))
+        if id(node) in self.stack:
+            self.problem(node, "alias récursif refusé", path)
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path)
+        self.stack.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                if node.tag != _SEQ:
+                    self.problem(node, f"étiquette YAML « {node.tag} » refusée", path, "une liste simple")
+                    return None
+                return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+            assert isinstance(node, yaml.MappingNode)
+            if node.tag != _MAP:
+                self.problem(node, f"étiquette YAML « {node.tag} » refusée", path, "un dictionnaire simple")
+                return None
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.problem(key_node, "la clé de fusion « << » est refusée", path, "des clés explicites")
+                    continue
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.problem(key_node, "une clé doit être un texte simple", path)
+                    continue
+                key = self.scalar(key_node, path)
+                try:
+                    hash(key)
+                except TypeError:
+                    self.problem(key_node, "clé invalide", path)
+                    continue
+                child = (*path, key)
+                if key in result:
+                    first = self.cles.get(child)
+                    where = f" (déjà définie ligne {first.ligne})" if first else ""
+                    self.problem(key_node, f"clé « {key} » en double{where}", child, "des clés uniques")
+                    continue
+                self.cles[child] = Pos(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                result[key] = self.build(value_node, child)
+            return result
+        finally:
+            self.stack.discard(id(node))
+
+    def scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            self.problem(
+                node,
+                f"étiquette YAML « {node.tag} » refusée",
+                path,
+                "des valeurs simples (texte, nombre, booléen, date)",
+            )
+            return None
+        try:
+            return self.loader.yaml_constructors[node.tag](self.loader, node)
+        except (ValueError, yaml.YAMLError):
+            self.problem(node, f"valeur « {node.value} » illisible", path)
+            return None
+
+
+class _TooBig(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
+def dotted(path: Path) -> str:
+    """``("dispositifs", "dom", "capacite")`` → ``"dispositifs.dom.capacite"``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int) and not isinstance(part, bool):
+            out += f"[{part}]"
+        else:
+            text = part.isoformat() if hasattr(part, "isoformat") else str(part)
+            out += ("." if out else "") + text
+    return out
+
+
+def read_yaml(raw: bytes, fichier: str) -> Located:
+    """Parse ``raw`` safely; raise a PolicyError listing every problem found."""
+    text = _decode(raw, fichier)
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        raise PolicyError(
+            Problem("fichier vide", fichier=fichier, ligne=1, colonne=1, attendu="une politique YAML")
+        )
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise PolicyError(
+            Problem(
+                _translate(exc.problem),
+                fichier=fichier,
+                ligne=mark.line + 1 if mark else None,
+                colonne=mark.column + 1 if mark else None,
+            )
+        ) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - reader errors are mostly marked
+        raise PolicyError(Problem(f"syntaxe YAML : {exc}", fichier=fichier)) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise PolicyError(Problem("fichier vide", fichier=fichier, ligne=1, colonne=1))
+    builder = _Builder(loader, fichier)
+    try:
+        data = builder.build(node, ())
+    except _TooBig as big:
+        raise PolicyError(
+            Problem(
+                f"document trop grand une fois les alias développés (> {MAX_NODES} nœuds)",
+                fichier=fichier,
+                ligne=big.node.start_mark.line + 1,
+                colonne=big.node.start_mark.column + 1,
+            )
+        ) from None
+    if builder.problems:
+        raise PolicyError(sorted(builder.problems, key=lambda p: (p.ligne or 0, p.colonne or 0)))
+    return Located(data, fichier, builder.valeurs, builder.cles)

@@ -1,0 +1,272 @@
+"""Load a policy: read the YAML safely, follow ``herite``, apply ``defauts``, validate.
+
+Every problem of a file is reported at once, each as ``fichier:ligne:colonne: chemin:
+problème (attendu : ...)`` in a single :class:`~parcours.errors.PolicyError`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from parcours.errors import PolicyError, Problem
+from parcours.policies._normalise import Canonical, PosMap, merge, normalise, suggest
+from parcours.policies._yaml import Located, dotted, read_yaml
+from parcours.policies.bundled import bundled_names, find_bundled
+from parcours.policies.schema import ETAPES, Policy
+
+__all__ = ["load_policy", "load_policy_text"]
+
+Path_ = tuple[Any, ...]
+
+
+def _read_source(source: str | os.PathLike[str], relative_to: Path | None) -> tuple[bytes, str, str, Path | None]:
+    """Return (bytes, display name, identity key, directory for relative herite)."""
+    text = os.fspath(source)
+    candidate = Path(text)
+    if relative_to is not None and not candidate.is_absolute() and text.endswith((".yaml", ".yml")):
+        candidate = relative_to / candidate
+    if text.endswith((".yaml", ".yml")) or os.sep in text and candidate.exists():
+        if not candidate.is_file():
+            bundled = find_bundled(text)
+            if bundled is not None:
+                return bundled.read_bytes(), f"policies/{text.removeprefix('policies/')}", f"bundled:{text}", None
+            raise PolicyError(Problem(f"fichier introuvable : {text}", attendu="un chemin de fichier YAML ou le nom d'une politique fournie"))
+        resolved = candidate.resolve()
+        return candidate.read_bytes(), str(candidate) if relative_to is None else os.path.normpath(candidate), str(resolved), resolved.parent
+    bundled = find_bundled(text)
+    if bundled is None:
+        names = bundled_names()
+        raise PolicyError(
+            Problem(
+                f"politique « {text} » introuvable",
+                attendu=suggest(text, names) if names else "un chemin de fichier YAML",
+            )
+        )
+    return bundled.read_bytes(), f"policies/{text}.yaml", f"bundled:{text}", None
+
+
+class _Loaded:
+    def __init__(self, canonical: Canonical, fichier: str) -> None:
+        self.canonical = canonical
+        self.fichier = fichier
+
+
+def _load_chain(
+    source: str | os.PathLike[str], relative_to: Path | None, seen: tuple[str, ...]
+) -> _Loaded:
+    raw, fichier, identity, folder = _read_source(source, relative_to)
+    if identity in seen:
+        raise PolicyError(Problem(f"héritage circulaire : {' → '.join([*seen, identity])}", fichier=fichier, ligne=1))
+    doc = read_yaml(raw, fichier)
+    if not isinstance(doc.data, dict):
+        raise PolicyError(Problem("une politique doit être un dictionnaire de clés", fichier=fichier, ligne=1, colonne=1))
+    canonical = normalise(doc, Policy)
+    parent_name = doc.data.get("herite")
+    if parent_name is None:
+        return _Loaded(canonical, fichier)
+    if not isinstance(parent_name, str):
+        where = doc.pos(("herite",))
+        raise PolicyError(Problem("« herite » doit être un nom de politique ou un chemin", fichier=fichier, ligne=where.ligne if where else None, chemin="herite"))
+    try:
+        parent = _load_chain(parent_name, folder, (*seen, identity))
+    except PolicyError as exc:
+        where = doc.pos(("herite",))
+        context = Problem(
+            f"en chargeant la politique héritée « {parent_name} »",
+            fichier=fichier,
+            ligne=where.ligne if where else None,
+            colonne=where.colonne if where else None,
+            chemin="herite",
+        )
+        raise PolicyError([context, *exc.problems]) from None
+    data = merge(parent.canonical.data, canonical.data)
+    data["herite"] = parent_name
+    pos: PosMap = {**parent.canonical.pos, **canonical.pos}
+    return _Loaded(Canonical(data, pos, parent.canonical.problems + canonical.problems), fichier)
+
+
+def _apply_defaults(canonical: Canonical) -> None:
+    data = canonical.data
+    defaults = data.get("defauts") or {}
+    if not isinstance(defaults, dict) or not isinstance(data.get("dispositifs"), dict):
+        return
+    for ident, dispositif in list(data["dispositifs"].items()):
+        if not isinstance(dispositif, dict):
+            continue
+        data["dispositifs"][ident] = merge(defaults, dispositif)
+        for path, where in list(canonical.pos.items()):
+            if path[:1] == ("defauts",) and len(path) > 1:
+                target = ("dispositifs", ident, *path[1:])
+                if not _defined_in(dispositif, path[1:]):
+                    canonical.pos[target] = where
+    data["defauts"] = {}
+
+
+def _defined_in(tree: Any, path: Path_) -> bool:
+    node = tree
+    for part in path:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return False
+    return True
+
+
+_TYPE_MESSAGES = {
+    "missing": ("clé obligatoire absente", None),
+    "int_parsing": ("« {input} » n'est pas un nombre entier", "un nombre entier"),
+    "int_type": ("« {input} » n'est pas un nombre entier", "un nombre entier"),
+    "int_from_float": ("« {input} » n'est pas un nombre entier", "un nombre entier"),
+    "float_parsing": ("« {input} » n'est pas un nombre", "un nombre"),
+    "float_type": ("« {input} » n'est pas un nombre", "un nombre"),
+    "bool_parsing": ("« {input} » n'est pas un booléen", "true ou false"),
+    "bool_type": ("« {input} » n'est pas un booléen", "true ou false"),
+    "string_type": ("« {input} » n'est pas un texte", "un texte"),
+    "string_pattern_mismatch": ("« {input} » n'est pas un identifiant valide", "minuscules ASCII, chiffres et _"),
+    "date_type": ("« {input} » n'est pas une date", "une date AAAA-MM-JJ"),
+    "date_parsing": ("« {input} » n'est pas une date", "une date AAAA-MM-JJ"),
+    "date_from_datetime_parsing": ("« {input} » n'est pas une date", "une date AAAA-MM-JJ"),
+    "date_from_datetime_inexact": ("« {input} » n'est pas une date sans heure", "une date AAAA-MM-JJ"),
+    "dict_type": ("un dictionnaire de clés est attendu ici", "des clés indentées sous celle-ci"),
+    "model_type": ("un dictionnaire de clés est attendu ici", "des clés indentées sous celle-ci"),
+    "model_attributes_type": ("un dictionnaire de clés est attendu ici", "des clés indentées sous celle-ci"),
+    "tuple_type": ("une liste est attendue ici", "une liste « - élément » ou [a, b]"),
+    "list_type": ("une liste est attendue ici", "une liste « - élément » ou [a, b]"),
+    "extra_forbidden": ("clé inconnue", None),
+    "greater_than_equal": ("« {input} » est trop petit", None),
+    "greater_than": ("« {input} » est trop petit", None),
+}
+
+
+def _pydantic_problems(exc: ValidationError, canonical: Canonical, fichier: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        kind = error["type"]
+        where: tuple[Located, Path_] | None = None
+        probe = loc
+        while where is None:
+            where = canonical.pos.get(probe)
+            if not probe:
+                break
+            probe = probe[:-1]
+        doc, raw_path = where if where else (None, loc)
+        if kind == "missing":
+            raw_path = (*raw_path, loc[-1]) if where and probe != loc else raw_path
+        position = doc.pos(raw_path[:-1] if kind == "missing" else raw_path) if doc else None
+        attendu: str | None = None
+        if kind == "literal_error":
+            expected = error.get("ctx", {}).get("expected", "")
+            allowed = [part.strip(" '") for part in str(expected).replace(" or ", ",").split(",") if part.strip(" '")]
+            message = f"« {error['input']} » n'est pas une valeur permise"
+            attendu = suggest(str(error["input"]), allowed) if allowed else str(expected)
+            if set(allowed) <= set(ETAPES):
+                message = f"« {error['input']} » n'est pas une étape connue"
+        elif kind in ("value_error", "assertion_error"):
+            message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+            if " (attendu : " in message and message.endswith(")"):
+                message, attendu = message.split(" (attendu : ", 1)
+                attendu = attendu[:-1]
+        elif kind in _TYPE_MESSAGES:
+            template, attendu = _TYPE_MESSAGES[kind]
+            message = template.format(input=error.get("input"))
+        else:
+            message = str(error["msg"])
+        shown_path = [p for p in raw_path if p not in ("versions",)]
+        problems.append(
+            Problem(
+                message,
+                fichier=doc.fichier if doc else fichier,
+                ligne=position.ligne if position else None,
+                colonne=position.colonne if position else None,
+                chemin=dotted(tuple(shown_path)),
+                valeur=error.get("input") if kind != "missing" else None,
+                attendu=attendu,
+            )
+        )
+    return problems
+
+
+def _reference_problems(policy: Policy, canonical: Canonical, fichier: str) -> list[Problem]:
+    """Exit reasons referenced (veille, objectives) must be declared by the dispositif."""
+    problems: list[Problem] = []
+
+    def report(path: Path_, message: str, attendu: str) -> None:
+        doc, raw_path = canonical.pos.get(path, (None, path))
+        position = doc.pos(raw_path) if doc else None
+        problems.append(
+            Problem(message, fichier=doc.fichier if doc else fichier, ligne=position.ligne if position else None,
+                    colonne=position.colonne if position else None, chemin=dotted(raw_path), attendu=attendu)
+        )
+
+    for ident, dispositif in policy.dispositifs.items():
+        declared = list(dispositif.motifs_sortie)
+        hint = lambda m: suggest(m, declared) if declared else "déclarez-le sous motifs_sortie"  # noqa: E731
+        if dispositif.veille is not None and dispositif.veille.motifs:
+            for i, motif in enumerate(dispositif.veille.motifs):
+                if motif not in dispositif.motifs_sortie:
+                    report(("dispositifs", ident, "veille", "motifs", i), f"motif de sortie « {motif} » non déclaré", hint(motif))
+        for key, objectif in dispositif.resultats_attendus.items():
+            for i, motif in enumerate(objectif.motifs or ()):
+                if motif not in dispositif.motifs_sortie:
+                    report(("dispositifs", ident, "resultats_attendus", key, "motifs", i), f"motif de sortie « {motif} » non déclaré", hint(motif))
+    return problems
+
+
+def _finish(loaded: _Loaded, nom: str | None) -> Policy:
+    canonical = loaded.canonical
+    _apply_defaults(canonical)
+    problems = list(canonical.problems)
+    policy: Policy | None = None
+    try:
+        policy = Policy.model_validate(canonical.data)
+    except ValidationError as exc:
+        problems.extend(_pydantic_problems(exc, canonical, loaded.fichier))
+    if policy is not None:
+        problems.extend(_reference_problems(policy, canonical, loaded.fichier))
+    if problems:
+        unique = list(dict.fromkeys(problems))
+        unique.sort(key=lambda p: (p.fichier != loaded.fichier, p.fichier or "", p.ligne or 0, p.colonne or 0))
+        raise PolicyError(unique)
+    assert policy is not None
+    policy._fichier = loaded.fichier
+    policy._nom = nom
+    return policy
+
+
+def load_policy(source: str | os.PathLike[str]) -> Policy:
+    """Load a policy from a file path or a bundled name (``"moselle"``).
+
+    Raises :class:`~parcours.errors.PolicyError` listing every problem of the file.
+    """
+    text = os.fspath(source)
+    loaded = _load_chain(source, None, ())
+    if text.endswith((".yaml", ".yml")):
+        nom = Path(text).stem
+    else:
+        nom = text
+    return _finish(loaded, nom)
+
+
+def load_policy_text(text: str | bytes, fichier: str = "<texte>") -> Policy:
+    """Load a policy from YAML text (``herite`` resolves bundled names and absolute paths)."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    doc = read_yaml(raw, fichier)
+    if not isinstance(doc.data, dict):
+        raise PolicyError(Problem("une politique doit être un dictionnaire de clés", fichier=fichier, ligne=1, colonne=1))
+    canonical = normalise(doc, Policy)
+    parent_name = doc.data.get("herite")
+    if isinstance(parent_name, str):
+        parent = _load_chain(parent_name, None, (fichier,))
+        canonical = Canonical(
+            {**merge(parent.canonical.data, canonical.data), "herite": parent_name},
+            {**parent.canonical.pos, **canonical.pos},
+            parent.canonical.problems + canonical.problems,
+        )
+    return _finish(_Loaded(canonical, fichier), Path(fichier).stem)

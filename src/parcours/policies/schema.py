@@ -1,0 +1,267 @@
+"""The models of the policy language: a policy, its dispositifs and their rules.
+
+Keys are French, ASCII snake_case; every model is frozen and refuses unknown keys. Values
+that may change over time or that need a source are :class:`~parcours.policies.values.Param`;
+labels and identifiers are plain strings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from parcours.policies.values import DureeField, Param, Source, Taux
+
+__all__ = [
+    "ETAPES",
+    "Capacite",
+    "Convention",
+    "Dispositif",
+    "DureeAccompagnement",
+    "Etape",
+    "MotifSortie",
+    "Objectif",
+    "Observation",
+    "Policy",
+    "RythmeDemarrage",
+    "RythmeEntretiens",
+    "Veille",
+]
+
+Etape = Literal[
+    "reperage",
+    "prescription",
+    "diagnostic_partage",
+    "demarrage",
+    "bilan",
+    "sortie",
+    "reorientation",
+]
+#: The steps of a parcours, in order (seed 004: repérage → prescription → diagnostic partagé →
+#: démarrage → bilan, then sortie or réorientation).
+ETAPES: tuple[Etape, ...] = (
+    "reperage",
+    "prescription",
+    "diagnostic_partage",
+    "demarrage",
+    "bilan",
+    "sortie",
+    "reorientation",
+)
+IDENT = r"^[a-z][a-z0-9_]*$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Capacite(_Model):
+    """How many people a dispositif takes and who follows them."""
+
+    places: Param[int] | None = Field(
+        None, description="mesures « en flux continu » : places occupées à tout moment"
+    )
+    personnes_par_an: Param[int] | None = Field(None, description="personnes à accompagner par an")
+    etp: Param[float] | None = Field(None, description="équivalents temps plein de référents")
+    portefeuille_par_etp: Param[int] | None = Field(
+        None, description="personnes suivies par ETP « en file active »"
+    )
+    si_complet: Literal["attente", "refus"] = Field(
+        "attente", description="quand toutes les places sont prises : liste d'attente ou refus"
+    )
+
+
+class DureeAccompagnement(_Model):
+    """Durations of the accompaniment: CER period, renewals, bounds."""
+
+    cer: Param[DureeField] | None = Field(None, description="durée d'une période de CER")
+    renouvellements_max: Param[int] | None = Field(
+        None, description="nombre maximal de renouvellements (absent : non limité)"
+    )
+    minimum: Param[DureeField] | None = None
+    maximum: Param[DureeField] | None = Field(
+        None, description="durée totale maximale (absent : non limitée)"
+    )
+    reevaluation_au_renouvellement: Param[bool] | None = Field(
+        None, description="la situation est réévaluée à chaque renouvellement du CER"
+    )
+
+
+class RythmeDemarrage(_Model):
+    """A stricter interview rhythm during the first weeks of the accompaniment."""
+
+    intervalle_max: Param[DureeField]
+    pendant: Param[DureeField]
+
+
+class RythmeEntretiens(_Model):
+    """The minimum rhythm of follow-up interviews."""
+
+    intervalle_max: Param[DureeField] = Field(
+        description="au plus cet intervalle entre deux entretiens"
+    )
+    au_demarrage: RythmeDemarrage | None = None
+
+
+class MotifSortie(_Model):
+    """An exit reason, and whether the département counts it as a positive exit."""
+
+    libelle: str
+    categorie: str = Field(pattern=IDENT)
+    positive: bool
+    emploi: bool = Field(False, description="sortie liée à l'emploi (déclenche la veille)")
+    raison: str | None = Field(None, description="pourquoi ce motif est (ou non) positif")
+    source: Source | None = None
+    hypothese: bool = False
+
+
+class Objectif(_Model):
+    """An expected result: a rate over the exits (or the people) of the period.
+
+    The numerator is given either by a list of exit reasons (``motifs``) or by a flag of the
+    exit reasons (``selon: positive`` or ``selon: emploi``), so that a base policy can state
+    an objective before the policies that inherit from it declare their exit reasons.
+    """
+
+    libelle: str
+    taux: Param[Taux]
+    motifs: tuple[str, ...] | None = Field(None, description="motifs comptés au numérateur")
+    selon: Literal["positive", "emploi"] | None = Field(
+        None, description="compter les motifs marqués positive ou emploi"
+    )
+    base: Literal["sorties", "accompagnees"] = "sorties"
+
+    @model_validator(mode="after")
+    def _one_numerator(self) -> Objectif:
+        if (self.motifs is None) == (self.selon is None):
+            raise ValueError("indiquez soit « motifs », soit « selon » (l'un des deux)")
+        return self
+
+
+class Veille(_Model):
+    """Follow-up after an exit (e.g. six months after an exit to employment)."""
+
+    duree: Param[DureeField]
+    motifs: tuple[str, ...] | None = Field(
+        None, description="motifs qui ouvrent la veille (absent : les motifs « emploi »)"
+    )
+
+
+class Convention(_Model):
+    """The period of the convention with the operator."""
+
+    debut: Param[date]
+    fin: Param[date] | None = None
+
+
+class Observation(_Model):
+    """Figures published in a source, kept for calibration and comparison, not as rules."""
+
+    libelle: str
+    periode: str | None = None
+    unite: str | None = None
+    valeurs: dict[str, Param[float]]
+
+
+class Dispositif(_Model):
+    """An accompaniment scheme (a convention, a track) and its rules."""
+
+    libelle: str
+    operateur: str | None = None
+    public: str | None = None
+    description: str | None = None
+    etapes: tuple[Etape, ...] = Field(description="les étapes du parcours, dans l'ordre")
+    delais_max: dict[Etape, Param[DureeField]] = Field(
+        default_factory=dict, description="délai maximal pour atteindre une étape"
+    )
+    capacite: Capacite = Capacite()
+    duree: DureeAccompagnement = DureeAccompagnement()
+    rythme_entretiens: RythmeEntretiens | None = None
+    motifs_sortie: dict[str, MotifSortie] = Field(default_factory=dict)
+    resultats_attendus: dict[str, Objectif] = Field(default_factory=dict)
+    veille: Veille | None = None
+    convention: Convention | None = None
+    domaines: Param[tuple[str, ...]] | None = None
+    observations: dict[str, Observation] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> Dispositif:
+        problems: list[str] = []
+        seen = set()
+        for step in self.etapes:
+            if step in seen:
+                problems.append(f"étape « {step} » répétée")
+            seen.add(step)
+        for required in ("demarrage", "sortie"):
+            if required not in self.etapes:
+                problems.append(f"l'étape « {required} » est obligatoire")
+        order = [s for s in ETAPES if s in seen]
+        if list(dict.fromkeys(self.etapes)) != order:
+            problems.append("les étapes doivent suivre l'ordre " + " → ".join(ETAPES))
+        for step in self.delais_max:
+            if step not in seen:
+                problems.append(f"delais_max : l'étape « {step} » n'est pas dans etapes")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def motifs_positifs(self) -> frozenset[str]:
+        return frozenset(k for k, m in self.motifs_sortie.items() if m.positive)
+
+
+class Policy(_Model):
+    """A département's policy: its dispositifs and their rules, date-versioned."""
+
+    departement: str
+    libelle: str
+    description: str | None = None
+    herite: str | None = Field(None, description="politique dont celle-ci reprend les valeurs")
+    documents: dict[str, str] = Field(
+        default_factory=dict, description="documents sources cités : nom de fichier → titre"
+    )
+    defauts: dict[str, object] = Field(
+        default_factory=dict,
+        description="valeurs communes à tous les dispositifs (mêmes clés qu'un dispositif)",
+    )
+    dispositifs: dict[str, Dispositif]
+    observations: dict[str, Observation] = Field(default_factory=dict)
+
+    _fichier: str | None = PrivateAttr(default=None)
+    _nom: str | None = PrivateAttr(default=None)
+
+    @property
+    def fichier(self) -> str | None:
+        """The file this policy was loaded from (as given to the loader)."""
+        return self._fichier
+
+    @property
+    def nom(self) -> str:
+        """A short name: the bundled name, or the file's stem."""
+        if self._nom:
+            return self._nom
+        return self.departement
+
+    def dispositif(self, ident: str) -> Dispositif:
+        from parcours.errors import PolicyError
+
+        try:
+            return self.dispositifs[ident]
+        except KeyError:
+            known = ", ".join(sorted(self.dispositifs)) or "aucun"
+            raise PolicyError(
+                f"dispositif « {ident} » inconnu de la politique {self.nom} (connus : {known})"
+            ) from None
+
+    def dates_effet(self) -> tuple[date, ...]:
+        """Every date at which some value of the policy changes, sorted."""
+        from parcours.policies.versions import dates_effet
+
+        return dates_effet(self)
+
+    def at(self, jour: date) -> Policy:
+        """The policy with, for each value, only the version in force on ``jour``."""
+        from parcours.policies.versions import policy_at
+
+        return policy_at(self, jour)
