@@ -1,11 +1,27 @@
-"""The ``parcours`` command (being built)."""
+"""The ``parcours`` command: French verbs over policies, journals, reports and simulations.
+
+Each group of verbs lives beside the code it drives and adds itself with ``register(app)``.
+A user mistake prints a French message and exits 1; a usage error exits 2.
+"""
 
 from __future__ import annotations
 
 import typer
 
-app = typer.Typer(no_args_is_help=True)
+from parcours.policies import cli as policies_cli
+
+app = typer.Typer(
+    name="parcours",
+    help="Parcours d'accompagnement RSA pilotés par des politiques départementales.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+policies_cli.register(app)
 
 
 def main() -> None:
+    """Entry point of the ``parcours`` script."""
     app()
