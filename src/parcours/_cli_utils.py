@@ -30,7 +30,10 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except ParcoursError as exc:
-            err_console.print(f"[bold red]erreur[/] : {exc}" if "\n" not in str(exc) else str(exc), markup="\n" not in str(exc))
+            err_console.print(
+                f"[bold red]erreur[/] : {exc}" if "\n" not in str(exc) else str(exc),
+                markup="\n" not in str(exc),
+            )
             raise typer.Exit(1) from None
         except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
             err_console.print(f"erreur : {exc.strerror} : {exc.filename}", markup=False)

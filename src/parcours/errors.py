@@ -14,7 +14,7 @@ Messages are in French: they are read by policy officers and référents.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
@@ -39,7 +39,7 @@ class Problem:
     ligne: int | None = None
     colonne: int | None = None
     chemin: str = ""
-    valeur: Any = None
+    valeur: Any = field(default=None, compare=False, hash=False)
     attendu: str | None = None
 
     def __str__(self) -> str:

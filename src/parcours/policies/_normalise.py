@@ -82,8 +82,9 @@ def _is_date_key(key: Any) -> bool:
 
 
 class _Walker:
-    def __init__(self, doc: Located) -> None:
+    def __init__(self, doc: Located, overrides: dict[Path, Any]) -> None:
         self.doc = doc
+        self.overrides = overrides
         self.pos: PosMap = {}
         self.problems: list[Problem] = []
 
@@ -102,7 +103,7 @@ class _Walker:
 
     def walk(self, raw: Any, annotation: Any, path: Path, canon: Path) -> Any:
         self.pos[canon] = (self.doc, path)
-        annotation, _ = _strip(annotation)
+        annotation, _ = _strip(self.overrides.get(path, annotation))
         if raw is None:
             return None
         if _is_param(annotation):
@@ -113,8 +114,7 @@ class _Walker:
         if origin is dict and isinstance(raw, dict):
             value_type = get_args(annotation)[1]
             return {
-                key: self.walk(value, value_type, (*path, key), (*canon, key))
-                for key, value in raw.items()
+                key: self.walk(value, value_type, (*path, key), (*canon, key)) for key, value in raw.items()
             }
         if origin in (tuple, list) and isinstance(raw, list):
             item_type = get_args(annotation)[0]
@@ -132,7 +132,9 @@ class _Walker:
                 self.problem(
                     (*path, key),
                     f"clé « {shown} » inconnue",
-                    suggest(shown, fields) if isinstance(key, str) else "clés possibles : " + ", ".join(sorted(fields)),
+                    suggest(shown, fields)
+                    if isinstance(key, str)
+                    else "clés possibles : " + ", ".join(sorted(fields)),
                     cle=True,
                 )
                 continue
@@ -148,7 +150,11 @@ class _Walker:
                     self.problem(
                         (*path, key),
                         f"date « {key.isoformat()} » "
-                        + ("en double" if key == previous else f"avant la précédente ({previous.isoformat()})"),
+                        + (
+                            "en double"
+                            if key == previous
+                            else f"avant la précédente ({previous.isoformat()})"
+                        ),
                         "des dates d'effet strictement croissantes",
                         cle=True,
                     )
@@ -175,13 +181,17 @@ class _Walker:
                 unknown = [k for k in raw if k not in _WRAPPER_KEYS]
                 if unknown:
                     key = str(unknown[0])
-                    self.problem((*path, unknown[0]), f"clé « {key} » inconnue", suggest(key, _WRAPPER_KEYS), cle=True)
+                    self.problem(
+                        (*path, unknown[0]), f"clé « {key} » inconnue", suggest(key, _WRAPPER_KEYS), cle=True
+                    )
                 else:
                     self.problem(path, "« valeur » manquante", "valeur: ... à côté de source/hypothese")
                 return record
             for key, value in raw.items():
                 if key not in _WRAPPER_KEYS:
-                    self.problem((*path, key), f"clé « {key} » inconnue", suggest(str(key), _WRAPPER_KEYS), cle=True)
+                    self.problem(
+                        (*path, key), f"clé « {key} » inconnue", suggest(str(key), _WRAPPER_KEYS), cle=True
+                    )
                     continue
                 self.pos[(*canon, key)] = (self.doc, (*path, key))
                 record[key] = value
@@ -198,16 +208,25 @@ class _Walker:
         return record
 
 
-def normalise(doc: Located, model: type[BaseModel]) -> Canonical:
-    """Normalise ``doc`` along ``model`` (unknown keys and bad value forms become problems)."""
-    walker = _Walker(doc)
+def normalise(doc: Located, model: type[BaseModel], overrides: dict[Path, Any] | None = None) -> Canonical:
+    """Normalise ``doc`` along ``model`` (unknown keys and bad value forms become problems).
+
+    ``overrides`` gives the model to follow at some paths where the field's own annotation is
+    looser (the ``defauts`` of a policy are a partial dispositif).
+    """
+    walker = _Walker(doc, overrides or {})
     data = walker.walk(doc.data, model, (), ())
     return Canonical(data, walker.pos, walker.problems)
 
 
 def merge(base: Any, override: Any) -> Any:
     """Deep-merge canonical data: ``override`` wins; parameters are replaced whole."""
-    if isinstance(base, dict) and isinstance(override, dict) and not isinstance(override, ParamDict) and not isinstance(base, ParamDict):
+    if (
+        isinstance(base, dict)
+        and isinstance(override, dict)
+        and not isinstance(override, ParamDict)
+        and not isinstance(base, ParamDict)
+    ):
         out = dict(base)
         for key, value in override.items():
             out[key] = merge(base[key], value) if key in base else value

@@ -86,7 +86,7 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self.alias_count += 1
             if self.alias_count > MAX_ALIASES:
-                event = self.peek_event()
+                event = self.peek_event()  # type: ignore[no-untyped-call]
                 raise yaml.composer.ComposerError(
                     None,
                     None,
@@ -172,12 +172,12 @@ class _Builder:
         try:
             if isinstance(node, yaml.SequenceNode):
                 if node.tag != _SEQ:
-                    self.problem(node, f"étiquette YAML « {node.tag} » refusée", path, "une liste simple")
+                    self.problem(node, f"étiquette YAML « {_tag(node.tag)} » refusée", path, _NO_TAG)
                     return None
                 return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
             assert isinstance(node, yaml.MappingNode)
             if node.tag != _MAP:
-                self.problem(node, f"étiquette YAML « {node.tag} » refusée", path, "un dictionnaire simple")
+                self.problem(node, f"étiquette YAML « {_tag(node.tag)} » refusée", path, _NO_TAG)
                 return None
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -209,9 +209,9 @@ class _Builder:
         if node.tag not in _SCALAR_TAGS:
             self.problem(
                 node,
-                f"étiquette YAML « {node.tag} » refusée",
+                f"étiquette YAML « {_tag(node.tag)} » refusée",
                 path,
-                "des valeurs simples (texte, nombre, booléen, date)",
+                _NO_TAG,
             )
             return None
         try:
@@ -224,6 +224,13 @@ class _Builder:
 class _TooBig(Exception):
     def __init__(self, node: yaml.Node) -> None:
         self.node = node
+
+
+def _tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+_NO_TAG = "aucune étiquette YAML (!! ou !) : des valeurs simples, listes et dictionnaires"
 
 
 def dotted(path: Path) -> str:

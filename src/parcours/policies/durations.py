@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-__all__ = ["Duree", "UNITES", "add_months", "parse_duree"]
+__all__ = ["UNITES", "Duree", "add_months", "parse_duree"]
 
 Unite = Literal["jours", "semaines", "mois", "ans"]
 

@@ -49,6 +49,9 @@ def policy_json_schema() -> dict[str, Any]:
         value_schema.pop("title", None)
         defs[name] = _written_forms(value_schema)
     defs.pop("Origine", None)
+    for definition in defs.values():
+        # Model docstrings are written for developers; the editor shows French field texts.
+        definition.pop("description", None)
     # ``defauts`` takes the keys of a dispositif, none of them required.
     partial = copy.deepcopy(defs["Dispositif"])
     partial.pop("required", None)

@@ -16,27 +16,45 @@ from parcours.errors import PolicyError, Problem
 from parcours.policies._normalise import Canonical, PosMap, merge, normalise, suggest
 from parcours.policies._yaml import Located, dotted, read_yaml
 from parcours.policies.bundled import bundled_names, find_bundled
-from parcours.policies.schema import ETAPES, Policy
+from parcours.policies.schema import ETAPES, Dispositif, Policy
 
 __all__ = ["load_policy", "load_policy_text"]
 
 Path_ = tuple[Any, ...]
+_OVERRIDES: dict[Path_, Any] = {("defauts",): Dispositif}
 
 
-def _read_source(source: str | os.PathLike[str], relative_to: Path | None) -> tuple[bytes, str, str, Path | None]:
+def _read_source(
+    source: str | os.PathLike[str], relative_to: Path | None
+) -> tuple[bytes, str, str, Path | None]:
     """Return (bytes, display name, identity key, directory for relative herite)."""
     text = os.fspath(source)
     candidate = Path(text)
     if relative_to is not None and not candidate.is_absolute() and text.endswith((".yaml", ".yml")):
         candidate = relative_to / candidate
-    if text.endswith((".yaml", ".yml")) or os.sep in text and candidate.exists():
+    if text.endswith((".yaml", ".yml")) or (os.sep in text and candidate.exists()):
         if not candidate.is_file():
             bundled = find_bundled(text)
             if bundled is not None:
-                return bundled.read_bytes(), f"policies/{text.removeprefix('policies/')}", f"bundled:{text}", None
-            raise PolicyError(Problem(f"fichier introuvable : {text}", attendu="un chemin de fichier YAML ou le nom d'une politique fournie"))
+                return (
+                    bundled.read_bytes(),
+                    f"policies/{text.removeprefix('policies/')}",
+                    f"bundled:{text}",
+                    None,
+                )
+            raise PolicyError(
+                Problem(
+                    f"fichier introuvable : {text}",
+                    attendu="un chemin de fichier YAML ou le nom d'une politique fournie",
+                )
+            )
         resolved = candidate.resolve()
-        return candidate.read_bytes(), str(candidate) if relative_to is None else os.path.normpath(candidate), str(resolved), resolved.parent
+        return (
+            candidate.read_bytes(),
+            str(candidate) if relative_to is None else os.path.normpath(candidate),
+            str(resolved),
+            resolved.parent,
+        )
     bundled = find_bundled(text)
     if bundled is None:
         names = bundled_names()
@@ -55,22 +73,30 @@ class _Loaded:
         self.fichier = fichier
 
 
-def _load_chain(
-    source: str | os.PathLike[str], relative_to: Path | None, seen: tuple[str, ...]
-) -> _Loaded:
+def _load_chain(source: str | os.PathLike[str], relative_to: Path | None, seen: tuple[str, ...]) -> _Loaded:
     raw, fichier, identity, folder = _read_source(source, relative_to)
     if identity in seen:
-        raise PolicyError(Problem(f"héritage circulaire : {' → '.join([*seen, identity])}", fichier=fichier, ligne=1))
+        chain = " → ".join(Path(p.removeprefix("bundled:")).name for p in (*seen, identity))
+        raise PolicyError(Problem(f"héritage circulaire : {chain}", fichier=fichier, ligne=1))
     doc = read_yaml(raw, fichier)
     if not isinstance(doc.data, dict):
-        raise PolicyError(Problem("une politique doit être un dictionnaire de clés", fichier=fichier, ligne=1, colonne=1))
-    canonical = normalise(doc, Policy)
+        raise PolicyError(
+            Problem("une politique doit être un dictionnaire de clés", fichier=fichier, ligne=1, colonne=1)
+        )
+    canonical = normalise(doc, Policy, _OVERRIDES)
     parent_name = doc.data.get("herite")
     if parent_name is None:
         return _Loaded(canonical, fichier)
     if not isinstance(parent_name, str):
         where = doc.pos(("herite",))
-        raise PolicyError(Problem("« herite » doit être un nom de politique ou un chemin", fichier=fichier, ligne=where.ligne if where else None, chemin="herite"))
+        raise PolicyError(
+            Problem(
+                "« herite » doit être un nom de politique ou un chemin",
+                fichier=fichier,
+                ligne=where.ligne if where else None,
+                chemin="herite",
+            )
+        )
     try:
         parent = _load_chain(parent_name, folder, (*seen, identity))
     except PolicyError as exc:
@@ -109,9 +135,9 @@ def _apply_defaults(canonical: Canonical) -> None:
 def _defined_in(tree: Any, path: Path_) -> bool:
     node = tree
     for part in path:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and part < len(node)
+        ):
             node = node[part]
         else:
             return False
@@ -128,7 +154,10 @@ _TYPE_MESSAGES = {
     "bool_parsing": ("« {input} » n'est pas un booléen", "true ou false"),
     "bool_type": ("« {input} » n'est pas un booléen", "true ou false"),
     "string_type": ("« {input} » n'est pas un texte", "un texte"),
-    "string_pattern_mismatch": ("« {input} » n'est pas un identifiant valide", "minuscules ASCII, chiffres et _"),
+    "string_pattern_mismatch": (
+        "« {input} » n'est pas un identifiant valide",
+        "minuscules ASCII, chiffres et _",
+    ),
     "date_type": ("« {input} » n'est pas une date", "une date AAAA-MM-JJ"),
     "date_parsing": ("« {input} » n'est pas une date", "une date AAAA-MM-JJ"),
     "date_from_datetime_parsing": ("« {input} » n'est pas une date", "une date AAAA-MM-JJ"),
@@ -163,7 +192,9 @@ def _pydantic_problems(exc: ValidationError, canonical: Canonical, fichier: str)
         attendu: str | None = None
         if kind == "literal_error":
             expected = error.get("ctx", {}).get("expected", "")
-            allowed = [part.strip(" '") for part in str(expected).replace(" or ", ",").split(",") if part.strip(" '")]
+            allowed = [
+                part.strip(" '") for part in str(expected).replace(" or ", ",").split(",") if part.strip(" '")
+            ]
             message = f"« {error['input']} » n'est pas une valeur permise"
             attendu = suggest(str(error["input"]), allowed) if allowed else str(expected)
             if set(allowed) <= set(ETAPES):
@@ -201,21 +232,34 @@ def _reference_problems(policy: Policy, canonical: Canonical, fichier: str) -> l
         doc, raw_path = canonical.pos.get(path, (None, path))
         position = doc.pos(raw_path) if doc else None
         problems.append(
-            Problem(message, fichier=doc.fichier if doc else fichier, ligne=position.ligne if position else None,
-                    colonne=position.colonne if position else None, chemin=dotted(raw_path), attendu=attendu)
+            Problem(
+                message,
+                fichier=doc.fichier if doc else fichier,
+                ligne=position.ligne if position else None,
+                colonne=position.colonne if position else None,
+                chemin=dotted(raw_path),
+                attendu=attendu,
+            )
         )
 
     for ident, dispositif in policy.dispositifs.items():
         declared = list(dispositif.motifs_sortie)
-        hint = lambda m: suggest(m, declared) if declared else "déclarez-le sous motifs_sortie"  # noqa: E731
         if dispositif.veille is not None and dispositif.veille.motifs:
             for i, motif in enumerate(dispositif.veille.motifs):
                 if motif not in dispositif.motifs_sortie:
-                    report(("dispositifs", ident, "veille", "motifs", i), f"motif de sortie « {motif} » non déclaré", hint(motif))
+                    report(
+                        ("dispositifs", ident, "veille", "motifs", i),
+                        f"motif de sortie « {motif} » non déclaré",
+                        suggest(motif, declared) if declared else "déclarez-le sous motifs_sortie",
+                    )
         for key, objectif in dispositif.resultats_attendus.items():
             for i, motif in enumerate(objectif.motifs or ()):
                 if motif not in dispositif.motifs_sortie:
-                    report(("dispositifs", ident, "resultats_attendus", key, "motifs", i), f"motif de sortie « {motif} » non déclaré", hint(motif))
+                    report(
+                        ("dispositifs", ident, "resultats_attendus", key, "motifs", i),
+                        f"motif de sortie « {motif} » non déclaré",
+                        suggest(motif, declared) if declared else "déclarez-le sous motifs_sortie",
+                    )
     return problems
 
 
@@ -232,12 +276,26 @@ def _finish(loaded: _Loaded, nom: str | None) -> Policy:
         problems.extend(_reference_problems(policy, canonical, loaded.fichier))
     if problems:
         unique = list(dict.fromkeys(problems))
-        unique.sort(key=lambda p: (p.fichier != loaded.fichier, p.fichier or "", p.ligne or 0, p.colonne or 0))
+        unique.sort(
+            key=lambda p: (p.fichier != loaded.fichier, p.fichier or "", p.ligne or 0, p.colonne or 0)
+        )
         raise PolicyError(unique)
     assert policy is not None
     policy._fichier = loaded.fichier
     policy._nom = nom
+    policy._positions = _positions(canonical)
     return policy
+
+
+def _positions(canonical: Canonical) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for path, (doc, raw_path) in canonical.pos.items():
+        if "versions" in path or path[:1] == ("defauts",):
+            continue
+        where = doc.pos(raw_path)
+        if where is not None:
+            out[dotted(path)] = f"{doc.fichier}:{where.ligne}"
+    return out
 
 
 def load_policy(source: str | os.PathLike[str]) -> Policy:
@@ -247,10 +305,7 @@ def load_policy(source: str | os.PathLike[str]) -> Policy:
     """
     text = os.fspath(source)
     loaded = _load_chain(source, None, ())
-    if text.endswith((".yaml", ".yml")):
-        nom = Path(text).stem
-    else:
-        nom = text
+    nom = Path(text).stem if text.endswith((".yaml", ".yml")) else text
     return _finish(loaded, nom)
 
 
@@ -259,8 +314,10 @@ def load_policy_text(text: str | bytes, fichier: str = "<texte>") -> Policy:
     raw = text.encode("utf-8") if isinstance(text, str) else text
     doc = read_yaml(raw, fichier)
     if not isinstance(doc.data, dict):
-        raise PolicyError(Problem("une politique doit être un dictionnaire de clés", fichier=fichier, ligne=1, colonne=1))
-    canonical = normalise(doc, Policy)
+        raise PolicyError(
+            Problem("une politique doit être un dictionnaire de clés", fichier=fichier, ligne=1, colonne=1)
+        )
+    canonical = normalise(doc, Policy, _OVERRIDES)
     parent_name = doc.data.get("herite")
     if isinstance(parent_name, str):
         parent = _load_chain(parent_name, None, (fichier,))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from parcours.policies.values import DureeField, Param, Source, Taux
 
@@ -99,9 +99,7 @@ class RythmeDemarrage(_Model):
 class RythmeEntretiens(_Model):
     """The minimum rhythm of follow-up interviews."""
 
-    intervalle_max: Param[DureeField] = Field(
-        description="au plus cet intervalle entre deux entretiens"
-    )
+    intervalle_max: Param[DureeField] = Field(description="au plus cet intervalle entre deux entretiens")
     au_demarrage: RythmeDemarrage | None = None
 
 
@@ -186,25 +184,27 @@ class Dispositif(_Model):
     domaines: Param[tuple[str, ...]] | None = None
     observations: dict[str, Observation] = Field(default_factory=dict)
 
-    @model_validator(mode="after")
-    def _check(self) -> Dispositif:
+    @field_validator("etapes")
+    @classmethod
+    def _steps(cls, etapes: tuple[Etape, ...]) -> tuple[Etape, ...]:
         problems: list[str] = []
-        seen = set()
-        for step in self.etapes:
-            if step in seen:
-                problems.append(f"étape « {step} » répétée")
-            seen.add(step)
+        repeated = sorted({s for s in etapes if etapes.count(s) > 1})
+        if repeated:
+            problems.append("étape répétée : " + ", ".join(repeated))
         for required in ("demarrage", "sortie"):
-            if required not in self.etapes:
+            if required not in etapes:
                 problems.append(f"l'étape « {required} » est obligatoire")
-        order = [s for s in ETAPES if s in seen]
-        if list(dict.fromkeys(self.etapes)) != order:
+        if list(dict.fromkeys(etapes)) != [s for s in ETAPES if s in etapes]:
             problems.append("les étapes doivent suivre l'ordre " + " → ".join(ETAPES))
-        for step in self.delais_max:
-            if step not in seen:
-                problems.append(f"delais_max : l'étape « {step} » n'est pas dans etapes")
         if problems:
             raise ValueError("; ".join(problems))
+        return etapes
+
+    @model_validator(mode="after")
+    def _delays(self) -> Dispositif:
+        unknown = [step for step in self.delais_max if step not in self.etapes]
+        if unknown:
+            raise ValueError("delais_max : étape absente de etapes : " + ", ".join(unknown))
         return self
 
     def motifs_positifs(self) -> frozenset[str]:
@@ -230,6 +230,12 @@ class Policy(_Model):
 
     _fichier: str | None = PrivateAttr(default=None)
     _nom: str | None = PrivateAttr(default=None)
+    _positions: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @property
+    def positions(self) -> dict[str, str]:
+        """Dotted key path → ``fichier:ligne`` of the value, for every key of the file(s)."""
+        return self._positions
 
     @property
     def fichier(self) -> str | None:

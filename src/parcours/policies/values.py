@@ -110,9 +110,7 @@ class Param(_Frozen, Generic[T]):
     def valeur(self) -> T:
         """The value when the parameter has a single version (e.g. after ``policy.at``)."""
         if len(self.versions) != 1:
-            raise PolicyError(
-                f"ce paramètre a {len(self.versions)} versions datées : utilisez .au(date)"
-            )
+            raise PolicyError(f"ce paramètre a {len(self.versions)} versions datées : utilisez .au(date)")
         return self.versions[0].valeur
 
     @property
@@ -191,7 +189,7 @@ Taux = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "pattern": r"^\s*\d+([.,]\d+)?\s*%\s*$"},
+                {"type": "string", "pattern": r"^\s*(100([.,]0+)?|\d{1,2}([.,]\d+)?)\s*%\s*$"},
                 {"type": "number", "minimum": 0, "maximum": 1},
             ],
             "description": "un pourcentage (« 15 % ») ou une fraction entre 0 et 1",

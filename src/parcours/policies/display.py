@@ -1,0 +1,109 @@
+"""Flat views of a policy: one row per effective value, for display, JSON and diffs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+
+from parcours.policies.durations import Duree
+from parcours.policies.schema import Policy
+from parcours.policies.values import Param, Source, Version
+
+__all__ = ["Row", "diff_rows", "flatten", "format_value"]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One value of a policy: its key path, the date it takes effect, where it comes from."""
+
+    chemin: str
+    valeur: Any
+    debut: date | None = None
+    origine: str | None = None
+    source: str | None = None
+    hypothese: bool = False
+    raison: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"chemin": self.chemin, "valeur": to_json(self.valeur)}
+        if self.debut is not None:
+            out["debut"] = self.debut.isoformat()
+        for key in ("origine", "source", "raison"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.hypothese:
+            out["hypothese"] = True
+        return out
+
+
+def to_json(value: Any) -> Any:
+    """A JSON-compatible form of a policy value."""
+    if isinstance(value, Duree):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [to_json(v) for v in value]
+    return value
+
+
+def format_value(value: Any) -> str:
+    """A short French rendering of a value."""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, tuple | list):
+        return ", ".join(format_value(v) for v in value)
+    return str(to_json(value))
+
+
+def _version_row(path: str, version: Version[Any]) -> Row:
+    source: Source | None = version.source
+    return Row(
+        chemin=path,
+        valeur=version.valeur,
+        debut=version.debut,
+        origine=str(version.origine) if version.origine else None,
+        source=str(source) if source else None,
+        hypothese=version.hypothese,
+        raison=version.raison,
+    )
+
+
+def _walk(node: Any, path: str, rows: list[Row], positions: dict[str, str]) -> None:
+    if isinstance(node, Param):
+        rows.extend(_version_row(path, v) for v in node.versions)
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            if value is None or name in ("defauts",) or value == {} or value == ():
+                continue
+            _walk(value, f"{path}.{name}" if path else name, rows, positions)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _walk(value, f"{path}.{key}" if path else str(key), rows, positions)
+    else:
+        rows.append(Row(chemin=path, valeur=node, origine=positions.get(path)))
+
+
+def flatten(policy: Policy) -> list[Row]:
+    """Every value of ``policy`` (each version of a dated value is a row)."""
+    rows: list[Row] = []
+    _walk(policy, "", rows, policy.positions)
+    return rows
+
+
+def diff_rows(before: list[Row], after: list[Row]) -> list[tuple[str, Row | None, Row | None]]:
+    """Key-by-key differences of two flattened snapshots: (path, before, after)."""
+    left = {r.chemin: r for r in before}
+    right = {r.chemin: r for r in after}
+    out: list[tuple[str, Row | None, Row | None]] = []
+    for key in dict.fromkeys([*left, *right]):
+        a, b = left.get(key), right.get(key)
+        if a is None or b is None or a.valeur != b.valeur:
+            out.append((key, a, b))
+    return out

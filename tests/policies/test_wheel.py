@@ -1,0 +1,70 @@
+"""The wheel ships the bundled policies and finds them with importlib.resources."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.slow
+
+SCRIPT = """
+import json, parcours
+from parcours.policies.bundled import bundled_names, bundled_root
+from parcours import load_policy
+names = bundled_names()
+loaded = {n: sorted(load_policy(n).dispositifs) for n in names}
+print(json.dumps({"module": parcours.__file__, "root": str(bundled_root()), "loaded": loaded}))
+"""
+
+
+def test_wheel_installs_and_loads_every_bundled_policy(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(dist),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next(dist.glob("parcours-*.whl"))
+    env_dir = tmp_path / "venv"
+    # The dependencies come from the running interpreter; parcours itself only from the wheel.
+    venv.create(env_dir, system_site_packages=True, with_pip=False)
+    python = env_dir / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--target", site, str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    done = subprocess.run(
+        [str(python), "-c", SCRIPT], check=True, capture_output=True, text=True, cwd=tmp_path
+    )
+    import json
+
+    report = json.loads(done.stdout)
+    assert report["module"].startswith(str(env_dir)), report["module"]
+    assert report["root"].startswith(str(env_dir)), report["root"]
+    assert {"moselle", "meurthe_et_moselle", "seine_saint_denis", "base/accompagnement_social"} <= set(
+        report["loaded"]
+    )
+    assert all(report["loaded"][name] for name in ("moselle", "meurthe_et_moselle", "seine_saint_denis"))

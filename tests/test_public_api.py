@@ -1,0 +1,28 @@
+"""The public API of parcours: what ``__all__`` promises is importable and nothing else leaks."""
+
+from __future__ import annotations
+
+import parcours
+
+
+def test_all_names_are_importable() -> None:
+    for name in parcours.__all__:
+        assert getattr(parcours, name) is not None, name
+
+
+def test_error_family() -> None:
+    for name in ("PolicyError", "TransitionError", "JournalError"):
+        assert issubclass(getattr(parcours, name), parcours.ParcoursError)
+
+
+def test_import_does_no_work() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, parcours; "
+        "bad = [m for m in ('transitions', 'durable', 'rules', 'pandas', 'numpy') if m in sys.modules]; "
+        "print(','.join(bad))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
