@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from parcours.errors import PolicyError, Problem
 from parcours.policies._normalise import Canonical, PosMap, merge, normalise, suggest
@@ -18,7 +18,9 @@ from parcours.policies._yaml import Located, dotted, read_yaml
 from parcours.policies.bundled import bundled_names, find_bundled
 from parcours.policies.schema import ETAPES, Dispositif, Policy
 
-__all__ = ["load_policy", "load_policy_text"]
+__all__ = ["load_document", "load_policy", "load_policy_text"]
+
+M = TypeVar("M", bound=BaseModel)
 
 Path_ = tuple[Any, ...]
 _OVERRIDES: dict[Path_, Any] = {("defauts",): Dispositif}
@@ -327,3 +329,22 @@ def load_policy_text(text: str | bytes, fichier: str = "<texte>") -> Policy:
             parent.canonical.problems + canonical.problems,
         )
     return _finish(_Loaded(canonical, fichier), Path(fichier).stem)
+
+
+def load_document(raw: bytes, fichier: str, model: type[M]) -> M:
+    """Read a YAML document of another model of the language (e.g. a cohort model).
+
+    Same safety, same value forms (sourced, date-keyed) and the same located French errors as
+    a policy; no ``herite`` nor ``defauts``.
+    """
+    doc = read_yaml(raw, fichier)
+    canonical = normalise(doc, model)
+    problems = list(canonical.problems)
+    result: M | None = None
+    try:
+        result = model.model_validate(canonical.data)
+    except ValidationError as exc:
+        problems.extend(_pydantic_problems(exc, canonical, fichier))
+    if problems or result is None:
+        raise PolicyError(sorted(dict.fromkeys(problems), key=lambda p: (p.ligne or 0, p.colonne or 0)))
+    return result
