@@ -22,6 +22,7 @@ __all__ = [
 ]
 
 UNITES = ("jours", "semaines", "mois", "ans")
+_LIBELLES = st.text(st.sampled_from("abcdeéèêàçôïABCÉ "), min_size=1, max_size=20).map(str.strip).filter(bool)
 _IDS = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True)
 
 
@@ -83,7 +84,7 @@ def _dispositif(draw: st.DrawFn) -> dict[str, Any]:
     etapes = [s for s in ETAPES if s in chosen]
     motifs = draw(st.dictionaries(_IDS, st.booleans(), min_size=1, max_size=4))
     out: dict[str, Any] = {
-        "libelle": draw(st.text(st.sampled_from("abcdeéèêàçôïABCÉ "), min_size=1, max_size=20).map(str.strip).filter(bool)),
+        "libelle": draw(_LIBELLES),
         "etapes": etapes,
         "motifs_sortie": {
             motif: {"libelle": motif, "categorie": "cat_" + motif, "positive": positive, "emploi": positive}
