@@ -61,7 +61,7 @@ def test_minimal_and_bundled_policies_pass(validator: jsonschema.Draft202012Vali
         "etape_inconnue.yaml",
         "duree_invalide.yaml",
         "source_cle_inconnue.yaml",
-        "cle_obligatoire.yaml",
+        "dates_melangees.yaml",
         "taux_invalide.yaml",
         "entier_invalide.yaml",
     ],
