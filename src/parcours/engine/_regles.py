@@ -1,0 +1,129 @@
+"""A dispositif's rules in force over one version window, as plain values for the hot path.
+
+Compiling reads the pydantic policy once per (dispositif, window); applying an event then
+touches only these slots. Date arithmetic is memoised per duration (``_Plus``): the same
+days come back again and again, and sharing the resulting ``date`` objects also keeps the
+dossiers small.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal, TypeVar
+
+from transitions import Machine
+
+from parcours.policies.durations import Duree
+from parcours.policies.schema import Dispositif
+from parcours.policies.values import Param
+
+__all__ = ["Regles", "compiler"]
+
+T = TypeVar("T")
+_MEMO_MAX = 200_000
+
+
+class _Plus:
+    """``jour + duree``, memoised."""
+
+    __slots__ = ("_memo", "duree")
+
+    def __init__(self, duree: Duree) -> None:
+        self.duree = duree
+        self._memo: dict[date, date] = {}
+
+    def __call__(self, jour: date) -> date:
+        found = self._memo.get(jour)
+        if found is None:
+            found = self.duree.ajouter(jour)
+            if len(self._memo) < _MEMO_MAX:
+                self._memo[jour] = found
+        return found
+
+
+def _value(param: Param[T] | None, jour: date) -> T | None:
+    if param is None:
+        return None
+    version = param.version_au(jour)
+    return None if version is None else version.valeur
+
+
+def _plus(param: Param[Any] | None, jour: date) -> _Plus | None:
+    duree = _value(param, jour)
+    return None if duree is None else _Plus(duree)
+
+
+class Regles:
+    """The values of one dispositif in force from ``debut`` (``None``: its first window)."""
+
+    __slots__ = (
+        "cer",
+        "convention_fin",
+        "debut",
+        "dispositif",
+        "etp",
+        "machine",
+        "maximum",
+        "motifs",
+        "pendant",
+        "permis",
+        "places",
+        "portefeuille",
+        "renouvellements_max",
+        "rythme",
+        "rythme_demarrage",
+        "si_complet",
+        "veille",
+        "veille_motifs",
+    )
+
+    def __init__(
+        self,
+        dispositif: Dispositif,
+        debut: date | None,
+        machine: Machine,
+        permis: dict[str, tuple[str, ...]],
+    ) -> None:
+        jour = debut if debut is not None else date.min
+        self.debut = debut
+        self.dispositif = dispositif
+        self.machine = machine
+        self.permis = permis
+        cap = dispositif.capacite
+        self.places: int | None = _value(cap.places, jour)
+        self.si_complet: Literal["attente", "refus"] = cap.si_complet
+        self.etp: float | None = _value(cap.etp, jour)
+        self.portefeuille: int | None = _value(cap.portefeuille_par_etp, jour)
+        duree = dispositif.duree
+        self.cer = _plus(duree.cer, jour)
+        self.renouvellements_max: int | None = _value(duree.renouvellements_max, jour)
+        self.maximum = _plus(duree.maximum, jour)
+        rythme = dispositif.rythme_entretiens
+        self.rythme = None if rythme is None else _plus(rythme.intervalle_max, jour)
+        dem = None if rythme is None else rythme.au_demarrage
+        self.rythme_demarrage = None if dem is None else _plus(dem.intervalle_max, jour)
+        self.pendant = None if dem is None else _plus(dem.pendant, jour)
+        self.motifs: frozenset[str] = frozenset(dispositif.motifs_sortie)
+        veille = dispositif.veille
+        self.veille = None if veille is None else _plus(veille.duree, jour)
+        if veille is None:
+            self.veille_motifs: frozenset[str] = frozenset()
+        elif veille.motifs is not None:
+            self.veille_motifs = frozenset(veille.motifs)
+        else:
+            self.veille_motifs = frozenset(k for k, m in dispositif.motifs_sortie.items() if m.emploi)
+        conv = dispositif.convention
+        self.convention_fin: date | None = None if conv is None else _value(conv.fin, jour)
+
+    def prochain_entretien(self, jour: date, debut: date) -> date | None:
+        """When the next interview is due after one on ``jour`` (accompaniment begun ``debut``)."""
+        if self.rythme_demarrage is not None and self.pendant is not None and jour < self.pendant(debut):
+            return self.rythme_demarrage(jour)
+        return None if self.rythme is None else self.rythme(jour)
+
+
+def compiler(
+    dispositif: Dispositif, debut: date | None, machine: Machine, permis: dict[str, tuple[str, ...]]
+) -> Regles:
+    """Compile the values of ``dispositif`` in force from ``debut``."""
+    return Regles(dispositif, debut, machine, permis)
