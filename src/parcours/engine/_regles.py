@@ -73,6 +73,7 @@ class Regles:
         "rythme",
         "rythme_demarrage",
         "si_complet",
+        "suivant",
         "veille",
         "veille_motifs",
     )
@@ -89,6 +90,10 @@ class Regles:
         self.dispositif = dispositif
         self.machine = machine
         self.permis = permis
+        self.suivant: dict[str, dict[str, str | None]] = {
+            nom: {source: trs[0].dest for source, trs in event.transitions.items() if trs}
+            for nom, event in machine.events.items()
+        }
         cap = dispositif.capacite
         self.places: int | None = _value(cap.places, jour)
         self.si_complet: Literal["attente", "refus"] = cap.si_complet

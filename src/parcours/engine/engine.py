@@ -17,9 +17,10 @@ démarrage or exit. The stream is taken to be in date order across dossiers for 
 from __future__ import annotations
 
 import json
+import json.encoder
 import os
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -63,6 +64,28 @@ class Lot:
     appliques: int
     doublons: int
     generes: int
+
+
+def _pas_json(value: object) -> object:
+    raise TypeError(f"valeur non JSON : {value!r}")
+
+
+def _encodeur() -> Callable[[Mapping[str, Any]], str]:
+    """A compact UTF-8 JSON encoder; the C one built once when available (3x faster per call)."""
+    c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+    if c_make_encoder is None:  # pragma: no cover - other Python implementations
+        return _encoder.encode
+    c_encoder = c_make_encoder(
+        {}, _pas_json, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+
+    def encode(obj: Mapping[str, Any]) -> str:
+        return "".join(c_encoder(obj, 0))
+
+    return encode
+
+
+_encode = _encodeur()
 
 
 def _connu(ids: bytes, cle: bytes) -> bool:
@@ -250,9 +273,14 @@ class Engine:
         tampon.clear()
 
     def _rejouer(self, event: Mapping[str, Any]) -> None:
-        """Apply a journal line as a record: capacity decisions are the journal's."""
+        """Apply a journal line as a record: capacity decisions are the journal's.
+
+        The line is checked like a live event (vocabulary, step, date order, guards) but the
+        dossier moves by the compiled machine's transition table (``Regles.suivant``, read
+        from ``machine.events``) rather than by ``trigger``: with no callbacks, that is all
+        a trigger does, and replay is bound by it. Nothing is journaled.
+        """
         self._appliquer(event, True)
-        self._tampon.clear()
 
     def _jour(self, texte: str, ev: Mapping[str, Any]) -> date:
         jour = self._jours.get(texte)
@@ -288,6 +316,7 @@ class Engine:
         dossier = self.dossiers.get(ident)
         nouveau = dossier is None
         cle = ev.get("id")
+        cle_b = None if cle is None else _cle(cle)
         if dossier is None:
             disp = ev.get("dispositif")
             if disp is None:
@@ -298,7 +327,7 @@ class Engine:
                 )
             dossier = Dossier(ident, self.suivi(disp), jour)
         else:
-            if cle is not None and dossier._ids and _connu(dossier._ids, _cle(cle)):
+            if cle_b is not None and dossier._ids and _connu(dossier._ids, cle_b):
                 return None, None
             disp = ev.get("dispositif")
             if disp is not None and disp != dossier._suivi.ident:
@@ -373,12 +402,17 @@ class Engine:
                     dossier, nom, f"motif de sortie « {motif} » inconnu (motifs_sortie : {connus})", permis
                 )
         # --- move the machine, then the fields ------------------------------------------------
-        regles.machine.events[nom].trigger(dossier)
+        if moteur:
+            dest = regles.suivant[nom][etat]
+            if dest is not None:
+                dossier.state = dest
+        else:
+            regles.machine.events[nom].trigger(dossier)
         if nouveau:
             self.dossiers[ident] = dossier
         dossier.derniere = jour
-        if cle is not None:
-            dossier._ids += _cle(cle)
+        if cle_b is not None:
+            dossier._ids += cle_b
         profil = ev.get("profil")
         if profil is not None:
             dossier.profil = self._profil(profil)
@@ -419,13 +453,16 @@ class Engine:
                 suivi.occupes -= 1
                 if not moteur and regles.places is not None:
                     self._servir(suivi, regles.places, jour)
-        self._journaliser(journal_ev, nom)
+        if not moteur:
+            self._journaliser(journal_ev, nom)
+        elif self._historique is not None:
+            self._historique.setdefault(ident, []).append(dict(ev))
         return dossier, etat
 
     def _journaliser(self, ev: Mapping[str, Any], nom: str) -> None:
         self._dernier_evenement = nom
         ident: str = ev["dossier"]
-        self._tampon.append((ident, ev["date"], nom, _encoder.encode(ev)))
+        self._tampon.append((ident, ev["date"], nom, _encode(ev)))
         if self._historique is not None:
             self._historique.setdefault(ident, []).append(dict(ev))
 

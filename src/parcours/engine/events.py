@@ -61,6 +61,7 @@ CLES: tuple[str, ...] = (
 _CLES = frozenset(CLES)
 _VOCAB = frozenset(EVENEMENTS)
 _PRESENCES = frozenset(("present", "absent"))
+_CHAINES = frozenset(("dispositif", "id", "acteur", "motif", "vers"))
 
 
 def _erreur(message: str, event: Mapping[str, Any]) -> JournalError:
@@ -75,9 +76,9 @@ def normaliser(event: Mapping[str, Any], *, moteur: bool = False) -> dict[str, A
     ``moteur`` admits what only the engine writes (``attente``, ``genere``): journal replay.
     Raises :class:`~parcours.errors.JournalError` with a French message.
     """
-    for key in event:
-        if key not in _CLES:
-            raise _erreur(f"clé « {key} » inconnue (clés : {', '.join(CLES)})", event)
+    if not _CLES.issuperset(event):
+        inconnue = next(k for k in event if k not in _CLES)
+        raise _erreur(f"clé « {inconnue} » inconnue (clés : {', '.join(CLES)})", event)
     dossier = event.get("dossier")
     if not isinstance(dossier, str) or not dossier:
         raise _erreur("« dossier » manque ou n'est pas une chaîne", event)
@@ -97,9 +98,8 @@ def normaliser(event: Mapping[str, Any], *, moteur: bool = False) -> dict[str, A
 
 
 def _verifier_optionnels(event: Mapping[str, Any], moteur: bool) -> None:
-    for key in ("dispositif", "id", "acteur", "motif", "vers"):
-        value = event.get(key)
-        if value is not None and not isinstance(value, str):
+    for key in _CHAINES.intersection(event):
+        if not isinstance(event[key], str):
             raise _erreur(f"« {key} » doit être une chaîne", event)
     presence = event.get("presence")
     if presence is not None and presence not in _PRESENCES:
@@ -107,8 +107,7 @@ def _verifier_optionnels(event: Mapping[str, Any], moteur: bool) -> None:
     profil = event.get("profil")
     if profil is not None and not isinstance(profil, dict):
         raise _erreur("« profil » doit être un objet", event)
-    genere = event.get("genere")
-    if genere is not None and not (moteur and genere is True):
+    if "genere" in event and not (moteur and event["genere"] is True):
         raise _erreur("« genere » est réservé aux lignes écrites par le moteur", event)
 
 
