@@ -36,7 +36,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -174,7 +174,9 @@ def generate(policy: Policy, n_events: int, n_dossiers: int, seed: int = 5) -> l
     lanes: list[tuple[_Plan, int]] = []
     origin = date(2017, 1, 2).toordinal()
     for plan in plans:
-        lanes.extend((plan, origin + rng.randint(0, 60)) for _ in range(_lanes(policy.dispositifs[plan.ident])))
+        lanes.extend(
+            (plan, origin + rng.randint(0, 60)) for _ in range(_lanes(policy.dispositifs[plan.ident]))
+        )
     clocks = [start for _, start in lanes]
     stream: list[tuple[int, dict[str, Any]]] = []
     counter = [0]
@@ -257,7 +259,13 @@ def _preload(policy: Policy, n: int) -> Iterator[dict[str, Any]]:
         if pre:
             name = "diagnostic" if pre[0] == "diagnostic_partage" else pre[0]
             for i in range(n):
-                yield {"dossier": f"p{i}", "date": "2017-01-01", "evenement": name, "dispositif": ident, "id": "p"}
+                yield {
+                    "dossier": f"p{i}",
+                    "date": "2017-01-01",
+                    "evenement": name,
+                    "dispositif": ident,
+                    "id": "p",
+                }
             return
     ident = next(iter(policy.dispositifs))
     motif = sorted(policy.dispositifs[ident].motifs_sortie) or ["fin"]

@@ -451,12 +451,13 @@ class Engine:
                 dossier.vers = ev.get("vers")
             if etat in _OUVERTS:
                 suivi.occupes -= 1
-                if not moteur and regles.places is not None:
-                    self._servir(suivi, regles.places, jour)
-        if not moteur:
-            self._journaliser(journal_ev, nom)
-        elif self._historique is not None:
-            self._historique.setdefault(ident, []).append(dict(ev))
+        if moteur:
+            if self._historique is not None:
+                self._historique.setdefault(ident, []).append(dict(ev))
+            return dossier, etat
+        self._journaliser(journal_ev, nom)
+        if nom in _FINALS and etat in _OUVERTS and regles.places is not None:
+            self._servir(suivi, regles.places, jour)  # journaled after the exit that frees the place
         return dossier, etat
 
     def _journaliser(self, ev: Mapping[str, Any], nom: str) -> None:

@@ -83,6 +83,7 @@ class Journal(ABC):
         jusqu_au: date | None = None,
         tolerant: bool = False,
         continuer: bool = False,
+        historique: bool = False,
     ) -> Engine:
         """Rebuild the engine whose applied events this journal holds.
 
@@ -90,10 +91,11 @@ class Journal(ABC):
         it; with ``tolerant`` the engine of the valid prefix is returned and the error is in
         its ``avertissements``. With ``continuer`` the engine writes its next events here
         (a torn last line is cut off first; an invalid line in the middle forbids it).
+        ``historique`` keeps each dossier's events in memory (for explanations).
         """
         from parcours.engine.engine import Engine
 
-        engine = Engine(policy)
+        engine = Engine(policy, historique=historique)
         limite = None if jusqu_au is None else jusqu_au.isoformat()
         try:
             for numero, event in self.lire():
