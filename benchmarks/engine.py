@@ -45,6 +45,7 @@ from parcours.engine.machine import construire_machine, topologie
 from parcours.errors import PolicyError
 from parcours.policies import Policy, bundled_names, load_policy, load_policy_text
 from parcours.policies.schema import Dispositif
+from parcours.policies.versions import iter_params
 
 _BUNDLED = ("moselle", "meurthe_et_moselle", "seine_saint_denis")
 _BENCH_POLICY = """
@@ -89,6 +90,16 @@ def _policy(name: str | None) -> Policy:
 
 def _first(param: Any) -> Any:
     return None if param is None or not param.versions else param.versions[0].valeur
+
+
+def _origine(dispositif: Dispositif) -> int:
+    """The first day every value of the dispositif is in force (2017-01-02 at the earliest)."""
+    jour = date(2017, 1, 2)
+    for _, param in iter_params(dispositif):
+        first = param.versions[0].debut if param.versions else None
+        if first is not None and first > jour:
+            jour = first
+    return jour.toordinal()
 
 
 def _lanes(dispositif: Dispositif) -> int:
@@ -172,8 +183,8 @@ def generate(policy: Policy, n_events: int, n_dossiers: int, seed: int = 5) -> l
     rng = random.Random(seed)
     plans = [_Plan(k, d) for k, d in policy.dispositifs.items()]
     lanes: list[tuple[_Plan, int]] = []
-    origin = date(2017, 1, 2).toordinal()
     for plan in plans:
+        origin = _origine(policy.dispositifs[plan.ident])
         lanes.extend(
             (plan, origin + rng.randint(0, 60)) for _ in range(_lanes(policy.dispositifs[plan.ident]))
         )

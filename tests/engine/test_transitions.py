@@ -164,3 +164,9 @@ def test_an_event_is_judged_by_the_values_in_force_on_its_date(policy: Policy, e
     assert engine.apply(ev("x", "2017-12-31", "demarrage", dispositif="global")).apres == "demarrage"
     engine.apply(ev("d0", "2017-12-31", "sortie", motif="abandon"))
     assert engine.apply(ev("y", "2018-01-02", "demarrage", dispositif="global")).apres == "attente"
+
+
+def test_an_event_before_the_values_are_in_force_is_refused(engine: Engine, ev: Ev) -> None:
+    with pytest.raises(TransitionError, match="aucune valeur en vigueur le 2016-12-31 pour capacite.places"):
+        engine.apply(ev("a", "2016-12-31", "demarrage", dispositif="global"))
+    assert engine.dossiers == {}

@@ -41,16 +41,25 @@ class _Plus:
         return found
 
 
-def _value(param: Param[T] | None, jour: date) -> T | None:
-    if param is None:
-        return None
-    version = param.version_au(jour)
-    return None if version is None else version.valeur
+class _Lecteur:
+    """Reads the values in force on a date and notes the ones declared but not yet in force."""
 
+    def __init__(self, jour: date) -> None:
+        self.jour = jour
+        self.manquants: list[str] = []
 
-def _plus(param: Param[Any] | None, jour: date) -> _Plus | None:
-    duree = _value(param, jour)
-    return None if duree is None else _Plus(duree)
+    def value(self, param: Param[T] | None, nom: str) -> T | None:
+        if param is None:
+            return None
+        version = param.version_au(self.jour)
+        if version is None:
+            self.manquants.append(nom)
+            return None
+        return version.valeur
+
+    def plus(self, param: Param[Any] | None, nom: str) -> _Plus | None:
+        duree = self.value(param, nom)
+        return None if duree is None else _Plus(duree)
 
 
 class Regles:
@@ -63,6 +72,7 @@ class Regles:
         "dispositif",
         "etp",
         "machine",
+        "manquants",
         "maximum",
         "motifs",
         "pendant",
@@ -85,7 +95,7 @@ class Regles:
         machine: Machine,
         permis: dict[str, tuple[str, ...]],
     ) -> None:
-        jour = debut if debut is not None else date.min
+        lire = _Lecteur(debut if debut is not None else date.min)
         self.debut = debut
         self.dispositif = dispositif
         self.machine = machine
@@ -95,22 +105,32 @@ class Regles:
             for nom, event in machine.events.items()
         }
         cap = dispositif.capacite
-        self.places: int | None = _value(cap.places, jour)
+        self.places: int | None = lire.value(cap.places, "capacite.places")
         self.si_complet: Literal["attente", "refus"] = cap.si_complet
-        self.etp: float | None = _value(cap.etp, jour)
-        self.portefeuille: int | None = _value(cap.portefeuille_par_etp, jour)
+        self.etp: float | None = lire.value(cap.etp, "capacite.etp")
+        self.portefeuille: int | None = lire.value(cap.portefeuille_par_etp, "capacite.portefeuille_par_etp")
         duree = dispositif.duree
-        self.cer = _plus(duree.cer, jour)
-        self.renouvellements_max: int | None = _value(duree.renouvellements_max, jour)
-        self.maximum = _plus(duree.maximum, jour)
+        self.cer = lire.plus(duree.cer, "duree.cer")
+        self.renouvellements_max: int | None = lire.value(
+            duree.renouvellements_max, "duree.renouvellements_max"
+        )
+        self.maximum = lire.plus(duree.maximum, "duree.maximum")
         rythme = dispositif.rythme_entretiens
-        self.rythme = None if rythme is None else _plus(rythme.intervalle_max, jour)
+        self.rythme = (
+            None if rythme is None else lire.plus(rythme.intervalle_max, "rythme_entretiens.intervalle_max")
+        )
         dem = None if rythme is None else rythme.au_demarrage
-        self.rythme_demarrage = None if dem is None else _plus(dem.intervalle_max, jour)
-        self.pendant = None if dem is None else _plus(dem.pendant, jour)
+        self.rythme_demarrage = (
+            None
+            if dem is None
+            else lire.plus(dem.intervalle_max, "rythme_entretiens.au_demarrage.intervalle_max")
+        )
+        self.pendant = (
+            None if dem is None else lire.plus(dem.pendant, "rythme_entretiens.au_demarrage.pendant")
+        )
         self.motifs: frozenset[str] = frozenset(dispositif.motifs_sortie)
         veille = dispositif.veille
-        self.veille = None if veille is None else _plus(veille.duree, jour)
+        self.veille = None if veille is None else lire.plus(veille.duree, "veille.duree")
         if veille is None:
             self.veille_motifs: frozenset[str] = frozenset()
         elif veille.motifs is not None:
@@ -118,7 +138,10 @@ class Regles:
         else:
             self.veille_motifs = frozenset(k for k, m in dispositif.motifs_sortie.items() if m.emploi)
         conv = dispositif.convention
-        self.convention_fin: date | None = None if conv is None else _value(conv.fin, jour)
+        self.convention_fin: date | None = None if conv is None else lire.value(conv.fin, "convention.fin")
+        #: values the dispositif declares that are not yet in force in this window: events
+        #: dated here cannot be judged and are refused.
+        self.manquants: tuple[str, ...] = tuple(lire.manquants)
 
     def prochain_entretien(self, jour: date, debut: date) -> date | None:
         """When the next interview is due after one on ``jour`` (accompaniment begun ``debut``)."""

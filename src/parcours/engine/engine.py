@@ -343,6 +343,14 @@ class Engine:
                 )
         suivi = dossier._suivi
         regles = suivi.regles(jour)
+        if regles.manquants:
+            premiere = suivi.dates[0].isoformat() if suivi.dates else "?"
+            raise self._refus(
+                dossier,
+                nom,
+                f"aucune valeur en vigueur le {jour.isoformat()} pour {', '.join(regles.manquants)} "
+                f"(première date d'effet du dispositif : {premiere})",
+            )
         etat = dossier.state
         permis = regles.permis[etat]
         if moteur and nom == "attente":
