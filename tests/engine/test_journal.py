@@ -248,3 +248,16 @@ def test_killing_a_writer_mid_stream_leaves_a_usable_prefix(policy: Policy, ev: 
 def test_journal_is_a_context_manager(tmp_path: Path) -> None:
     with ouvrir_journal(tmp_path / "j.db") as journal:
         assert isinstance(journal, Journal) and journal.est_vide()
+
+
+class _Panne(JsonlJournal):
+    def ecrire(self, lignes: Any) -> None:
+        raise OSError(28, "plus de place sur le disque")
+
+
+def test_a_failed_write_stops_the_engine_until_replayed(policy: Policy, ev: Ev, tmp_path: Path) -> None:
+    engine = Engine(policy, _Panne(tmp_path / "j.jsonl"))
+    with pytest.raises(OSError, match="plus de place"):
+        engine.apply(ev("a", "2017-01-10", "demarrage", dispositif="global"))
+    with pytest.raises(JournalError, match="rejouez le journal"):
+        engine.apply(ev("b", "2017-01-10", "demarrage", dispositif="global"))

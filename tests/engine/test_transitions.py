@@ -167,6 +167,6 @@ def test_an_event_is_judged_by_the_values_in_force_on_its_date(policy: Policy, e
 
 
 def test_an_event_before_the_values_are_in_force_is_refused(engine: Engine, ev: Ev) -> None:
-    with pytest.raises(TransitionError, match="aucune valeur en vigueur le 2016-12-31 pour capacite.places"):
+    with pytest.raises(TransitionError, match=r"le 2016-12-31 pour capacite\.places"):
         engine.apply(ev("a", "2016-12-31", "demarrage", dispositif="global"))
     assert engine.dossiers == {}
