@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from parcours.engine import cli as engine_cli
 from parcours.policies import cli as policies_cli
 
 app = typer.Typer(
@@ -20,6 +21,7 @@ app = typer.Typer(
 )
 
 policies_cli.register(app)
+engine_cli.register(app)
 
 
 def main() -> None:
