@@ -63,7 +63,7 @@ def _ancres(table: pa.Table) -> tuple[npt.NDArray[np.int64], Jours]:
     parent, valeurs = parent[garde], valeurs[garde]
     # each dossier's segment: its démarrage first, then its (sorted) interviews
     compte = np.bincount(parent, minlength=n) + 1
-    depart = np.concatenate(([0], np.cumsum(compte)[:-1]))
+    depart = np.cumsum(compte) - compte
     total = int(compte.sum())
     dossier = np.empty(total, dtype=np.int64)
     ancre = np.empty(total, dtype="datetime64[D]")
