@@ -117,7 +117,7 @@ INSERT INTO problemes
 SELECT e.numero, 'motif « ' || e.motif || ' » inconnu du dispositif « ' || d.dispositif || ' »'
 FROM ev e JOIN disp d USING (dossier)
 ANTI JOIN motifs m ON m.dispositif = d.dispositif AND m.motif = e.motif
-WHERE e.motif IS NOT NULL AND e.evenement IN ('sortie', 'reorientation');
+WHERE e.motif IS NOT NULL AND e.evenement IN ('sortie', 'reorientation') AND d.dispositif IS NOT NULL;
 
 DELETE FROM disp WHERE dispositif IS NULL;
 DELETE FROM ev WHERE numero IN (SELECT numero FROM problemes);
