@@ -12,7 +12,8 @@ from parcours.policies import Policy, load_policy_text
 # Exit reasons of seed 002 (ARS Nancy, 2018 totals), one categorie each.
 MOTIFS_002 = """
       cdi_cdd: {libelle: "CDI / CDD", categorie: activite_professionnelle, positive: true, emploi: true}
-      cddi_cae_cui: {libelle: "CDDI / CAE / CUI", categorie: activite_professionnelle, positive: true, emploi: true}
+      cddi_cae_cui:
+        {libelle: "CDDI / CAE / CUI", categorie: activite_professionnelle, positive: true, emploi: true}
       formation_qualifiante: {libelle: Formation qualifiante, categorie: formation, positive: true}
       sortie_rsa: {libelle: Sortie du dispositif RSA, categorie: sortie_rsa, positive: false}
       relais: {libelle: Relais après levée des freins majeurs, categorie: relais, positive: false}
@@ -51,11 +52,15 @@ def policy_002() -> Policy:
 
 # Exit situations of seed 004 (accompagnement global, Moselle).
 MOTIFS_004 = """
-      nouvelle_modalite_pe: {libelle: Nouvelle modalité d'accompagnement Pôle emploi, categorie: relais, positive: false}
+      nouvelle_modalite_pe:
+        {libelle: Nouvelle modalité d'accompagnement Pôle emploi, categorie: relais, positive: false}
       cdi: {libelle: CDI, categorie: emploi_durable, positive: true, emploi: true}
-      cdd_ctt_plus_6_mois: {libelle: CDD/CTT > 6 mois, categorie: emploi_durable, positive: true, emploi: true}
-      cdd_ctt_moins_6_mois: {libelle: CDD/CTT < 6 mois, categorie: emploi_court, positive: false, emploi: true}
-      creation_entreprise: {libelle: Création reprise d'entreprise, categorie: emploi_durable, positive: true, emploi: true}
+      cdd_ctt_plus_6_mois:
+        {libelle: CDD/CTT > 6 mois, categorie: emploi_durable, positive: true, emploi: true}
+      cdd_ctt_moins_6_mois:
+        {libelle: CDD/CTT < 6 mois, categorie: emploi_court, positive: false, emploi: true}
+      creation_entreprise:
+        {libelle: Création reprise d'entreprise, categorie: emploi_durable, positive: true, emploi: true}
       formation: {libelle: Formation, categorie: formation, positive: true}
       retrait_marche_travail: {libelle: Retrait du marché du travail, categorie: autre, positive: false}
       autre: {libelle: "Autres sorties (abandon, déménagement...)", categorie: autre, positive: false}
@@ -117,11 +122,18 @@ class JournalBuilder:
             self.events.append({"dossier": dossier, "date": debut.isoformat(), "evenement": "demarrage"})
             for d in entretiens or []:
                 self.events.append(
-                    {"dossier": dossier, "date": d.isoformat(), "evenement": "entretien", "presence": "present"}
+                    {
+                        "dossier": dossier,
+                        "date": d.isoformat(),
+                        "evenement": "entretien",
+                        "presence": "present",
+                    }
                 )
         if fin is not None:
             if reorientation:
-                self.events.append({"dossier": dossier, "date": fin.isoformat(), "evenement": "reorientation"})
+                self.events.append(
+                    {"dossier": dossier, "date": fin.isoformat(), "evenement": "reorientation"}
+                )
             else:
                 self.events.append(
                     {"dossier": dossier, "date": fin.isoformat(), "evenement": "sortie", "motif": motif}

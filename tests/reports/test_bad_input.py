@@ -87,7 +87,12 @@ def test_exit_before_start_is_refused() -> None:
 def test_invalid_utf8_and_control_bytes(tmp_path: Path) -> None:
     path = tmp_path / "journal.jsonl"
     path.write_bytes(
-        json.dumps(GOOD[0]).encode() + b"\n" + b'{"dossier": "\xff"}\n' + b"\x1f\n" + json.dumps(GOOD[2]).encode() + b"\n"
+        json.dumps(GOOD[0]).encode()
+        + b"\n"
+        + b'{"dossier": "\xff"}\n'
+        + b"\x1f\n"
+        + json.dumps(GOOD[2]).encode()
+        + b"\n"
     )
     journal = lire_journal(path, POLICY)
     assert [p.numero for p in journal.problemes()] == [2, 3]
@@ -103,7 +108,10 @@ def test_sqlite_numbers_by_seq(tmp_path: Path) -> None:
     )
     rows = [*GOOD, {"dossier": "b", "date": "2018-06-01", "evenement": "sortie", "motif": "licorne"}]
     for seq, e in zip([10, 11, 12, 20], rows, strict=True):
-        con.execute("INSERT INTO evenements VALUES (?, ?, ?, ?, ?)", (seq, e["dossier"], e["date"], e["evenement"], json.dumps(e)))
+        con.execute(
+            "INSERT INTO evenements VALUES (?, ?, ?, ?, ?)",
+            (seq, e["dossier"], e["date"], e["evenement"], json.dumps(e)),
+        )
     con.commit()
     con.close()
     journal = lire_journal(path, POLICY)

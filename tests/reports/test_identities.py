@@ -23,8 +23,15 @@ def journals(draw: st.DrawFn) -> list[dict[str, object]]:
         dossier = f"d{i}"
         disp = draw(st.sampled_from(DISPOSITIFS))
         day = draw(st.integers(0, 900))
-        events.append({"dossier": dossier, "date": str(ORIGIN + timedelta(day)), "evenement": "prescription",
-                       "dispositif": disp, "profil": {"sexe": draw(st.sampled_from("FH"))}})
+        events.append(
+            {
+                "dossier": dossier,
+                "date": str(ORIGIN + timedelta(day)),
+                "evenement": "prescription",
+                "dispositif": disp,
+                "profil": {"sexe": draw(st.sampled_from("FH"))},
+            }
+        )
         if not draw(st.booleans()):
             continue
         day += draw(st.integers(0, 60))
@@ -32,15 +39,29 @@ def journals(draw: st.DrawFn) -> list[dict[str, object]]:
         for _ in range(draw(st.integers(0, 6))):
             day += draw(st.integers(0, 50))
             presence = draw(st.sampled_from(["present", "absent"]))
-            events.append({"dossier": dossier, "date": str(ORIGIN + timedelta(day)), "evenement": "entretien",
-                           "presence": presence})
+            events.append(
+                {
+                    "dossier": dossier,
+                    "date": str(ORIGIN + timedelta(day)),
+                    "evenement": "entretien",
+                    "presence": presence,
+                }
+            )
         end = draw(st.sampled_from(["open", "sortie", "reorientation"]))
         day += draw(st.integers(0, 200))
         if end == "sortie":
-            events.append({"dossier": dossier, "date": str(ORIGIN + timedelta(day)), "evenement": "sortie",
-                           "motif": draw(st.sampled_from(MOTIFS))})
+            events.append(
+                {
+                    "dossier": dossier,
+                    "date": str(ORIGIN + timedelta(day)),
+                    "evenement": "sortie",
+                    "motif": draw(st.sampled_from(MOTIFS)),
+                }
+            )
         elif end == "reorientation":
-            events.append({"dossier": dossier, "date": str(ORIGIN + timedelta(day)), "evenement": "reorientation"})
+            events.append(
+                {"dossier": dossier, "date": str(ORIGIN + timedelta(day)), "evenement": "reorientation"}
+            )
     return events
 
 
@@ -80,8 +101,14 @@ def test_identities(events: list[dict[str, object]], start: int, length: int, cu
         assert d["sorties"] == first["sorties"] + second["sorties"]
         assert d["entrees"] == first["entrees"] + second["entrees"]
         assert d["encore_suivies_au_31_12"] == second["encore_suivies_au_31_12"]
-        assert d["accompagnees"] == first["accompagnees"] + second["accompagnees"] - first["encore_suivies_au_31_12"]
-        assert d["rythme"]["echeances_dues"] == first["rythme"]["echeances_dues"] + second["rythme"]["echeances_dues"]
+        assert (
+            d["accompagnees"]
+            == first["accompagnees"] + second["accompagnees"] - first["encore_suivies_au_31_12"]
+        )
+        assert (
+            d["rythme"]["echeances_dues"]
+            == first["rythme"]["echeances_dues"] + second["rythme"]["echeances_dues"]
+        )
         assert (
             d["occupation"]["jours_accompagnement"]
             == first["occupation"]["jours_accompagnement"] + second["occupation"]["jours_accompagnement"]

@@ -97,7 +97,11 @@ def test_occupancy_against_dated_capacity() -> None:
     assert occ["par_mois"]["2018-01"] == 1.0
 
 
-@given(st.dates(date(1990, 1, 1), date(2100, 12, 31)), st.integers(0, 40), st.sampled_from(["jours", "semaines", "mois", "ans"]))
+@given(
+    st.dates(date(1990, 1, 1), date(2100, 12, 31)),
+    st.integers(0, 40),
+    st.sampled_from(["jours", "semaines", "mois", "ans"]),
+)
 def test_vectorised_durations_agree_with_duree(jour: date, n: int, unite: str) -> None:
     duree = Duree(n, unite)  # type: ignore[arg-type]
     got = ajouter(np.array([jour, jour + timedelta(1)], dtype="datetime64[D]"), duree)

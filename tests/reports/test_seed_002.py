@@ -9,11 +9,10 @@ import itertools
 from datetime import date
 
 import pytest
+from reports_builders import JournalBuilder
 
 from parcours.reports import bilan, lire_journal
 from parcours.reports._format import format_part
-
-from reports_builders import JournalBuilder
 
 # seed 002, « DETAIL DES CONVENTIONS »: (year, accompagnées, sorties, encore suivies au 31/12)
 TABLES_002 = {

@@ -65,9 +65,7 @@ def _profils(rng_seed: int) -> list[dict[str, str]]:
         col += [None] * (ACCOMPAGNEES_004 - len(col))
         rng.shuffle(col)
         columns[key] = col
-    return [
-        {k: col[i] for k, col in columns.items() if col[i] is not None} for i in range(ACCOMPAGNEES_004)
-    ]
+    return [{k: col[i] for k, col in columns.items() if col[i] is not None} for i in range(ACCOMPAGNEES_004)]
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +121,13 @@ def test_veille_35_3(pol004):  # type: ignore[no-untyped-def]
         fin = date(2016, 7, 1) + timedelta(days=i % 92)
         dossier = jb.parcours("accompagnement_global", fin - timedelta(days=200), fin, "autre")
         jb.events.append(
-            {"dossier": dossier, "date": (fin + timedelta(days=182)).isoformat(), "evenement": "veille",
-             "emploi": i < 353, "genere": True}
+            {
+                "dossier": dossier,
+                "date": (fin + timedelta(days=182)).isoformat(),
+                "evenement": "veille",
+                "emploi": i < 353,
+                "genere": True,
+            }
         )
     d = bilan(jb.events, pol004, du=date(2016, 7, 1), au=date(2016, 9, 30)).to_dict()
     assert d["veille"]["sorties_observees"] == 1000

@@ -10,7 +10,7 @@ import pandas as pd
 from parcours.reports.export import scalaires
 
 if TYPE_CHECKING:
-    from parcours.reports.bilan import Bilan
+    from parcours.reports.calcul import Bilan
 
 __all__ = ["Comparaison"]
 

@@ -13,7 +13,7 @@ import pandas as pd
 from parcours.reports.model import Indicateurs
 
 if TYPE_CHECKING:
-    from parcours.reports.bilan import Bilan
+    from parcours.reports.calcul import Bilan
 
 __all__ = [
     "ENSEMBLE",

@@ -12,7 +12,7 @@ from parcours.policies.schema import Policy
 from parcours.reports import sources
 from parcours.reports.activity import activite
 from parcours.reports.counts import Comptes, compter
-from parcours.reports.journal import JournalLu, Probleme, lire_journal
+from parcours.reports.journal import MOTIF_REORIENTATION, JournalLu, Probleme, lire_journal
 from parcours.reports.model import Activite, Indicateurs, Occupation, Rythme, Veille
 from parcours.reports.occupancy import occupation
 from parcours.reports.periode import Periode
@@ -38,11 +38,12 @@ class Bilan:
     dispositif: str | None
     total: Indicateurs
     par_dispositif: dict[str, Indicateurs]
-    libelles: dict[str, str]
+    libelles: dict[str, str]  # dispositif id → label
     source: str
     evenements: int
     lignes_ignorees: int
     problemes: tuple[Probleme, ...] = field(default_factory=tuple)
+    motifs: dict[str, str] = field(default_factory=dict)  # motif id → label
 
     def to_dict(self) -> dict[str, Any]:
         from parcours.reports.export import bilan_dict
@@ -96,9 +97,7 @@ def bilan(
         )
         for ident in idents
     }
-    total = _total(
-        par_dispositif, comptes[None], acts[None], rythmes[None], occs[None], periode, policy, idents
-    )
+    total = _total(par_dispositif, comptes[None], acts[None], rythmes[None], occs[None], idents)
     return Bilan(
         politique=policy.nom,
         periode=periode,
@@ -110,6 +109,10 @@ def bilan(
         evenements=journal.evenements,
         lignes_ignorees=journal.lignes_ignorees,
         problemes=tuple(journal.problemes()),
+        motifs={
+            MOTIF_REORIENTATION: "Réorientation",
+            **{m: d.libelle for i in idents for m, d in policy.dispositifs[i].motifs_sortie.items()},
+        },
     )
 
 
@@ -156,13 +159,10 @@ def _total(
     act: Activite,
     ryt: Rythme,
     occ: Occupation,
-    periode: Periode,
-    policy: Policy,
     idents: tuple[str, ...],
 ) -> Indicateurs:
     if len(idents) == 1:
-        seul = par[idents[0]]
-        return seul
+        return par[idents[0]]
     categ: dict[str, int] = {}
     for ind in par.values():
         for k, n in ind.sorties_par_categorie.items():
