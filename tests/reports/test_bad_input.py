@@ -140,3 +140,57 @@ def test_period_must_be_given_once() -> None:
         bilan(GOOD, POLICY, annee=2018, du=date(2018, 1, 1))
     with pytest.raises(ParcoursError):
         bilan(GOOD, POLICY, du=date(2018, 2, 1), au=date(2018, 1, 1))
+
+
+def test_csv_export_one_row_per_parcours(tmp_path: Path) -> None:
+    from parcours.reports.csv_import import depuis_csv
+
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "id;convention;date_entree;date_sortie;motif_sortie;sexe\n"
+        "p1;dom;10/01/2017;15/03/2018;relais;F\n"  # line 2: exited in 2018
+        "p2;dom;2018-02-01;;;H\n"  # line 3: still followed
+        "p3;dom;2018-02-01;2018-06-01;licorne;H\n"  # line 4: unknown motif
+        "p4;dom;31/02/2018;;;F\n",  # line 5: no such day
+        encoding="utf-8",
+    )
+    colonnes = {
+        "dossier": "id",
+        "dispositif": "convention",
+        "entree": "date_entree",
+        "sortie": "date_sortie",
+        "motif": "motif_sortie",
+        "profil.sexe": "sexe",
+    }
+    lignes = depuis_csv(path, colonnes, forme="parcours", separateur=";")
+    journal = lire_journal(lignes, POLICY)
+    assert [(p.numero, p.unite) for p in journal.problemes()] == [(4, "ligne"), (5, "ligne")]
+    d = bilan(journal, POLICY, annee=2018).to_dict()
+    # p3's exit was refused: it stays followed; p4 never started
+    assert (d["accompagnees"], d["sorties"], d["encore_suivies_au_31_12"]) == (3, 1, 2)
+    assert d["sorties_par_motif"] == {"relais": 1}
+    assert d["repartition"]["sexe"] == {"F": 1, "H": 2}
+
+
+def test_csv_export_one_row_per_event(tmp_path: Path) -> None:
+    from parcours.reports.csv_import import depuis_csv
+
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "dossier,jour,type,dispositif,motif\n"
+        "a,2018-01-10,demarrage,dom,\n"
+        "a,2018-05-10,sortie,,relais\n"
+        "b,2018-02-01,demarrage,dom,\n",
+        encoding="utf-8",
+    )
+    colonnes = {
+        "dossier": "dossier",
+        "date": "jour",
+        "evenement": "type",
+        "dispositif": "dispositif",
+        "motif": "motif",
+    }
+    d = bilan(depuis_csv(path, colonnes), POLICY, annee=2018).to_dict()
+    assert (d["accompagnees"], d["sorties"], d["encore_suivies_au_31_12"]) == (2, 1, 1)
+    with pytest.raises(ParcoursError, match="colonne"):
+        depuis_csv(path, {"dossier": "personne"})

@@ -170,6 +170,7 @@ class JournalLu:
         self.policy = policy
         self.source = lignes.source
         self.unite = lignes.unite
+        self._diviseur = lignes.diviseur
         self.lignes_lues = len(lignes)
         self.con = duckdb.connect(":memory:")
         self.con.register("lignes", lignes.table)
@@ -192,7 +193,8 @@ class JournalLu:
         sql = "SELECT numero, message FROM problemes ORDER BY numero"
         if limite is not None:
             sql += f" LIMIT {int(limite)}"
-        return [Probleme(int(n), str(m), self.unite) for n, m in self.con.execute(sql).fetchall()]
+        rows = self.con.execute(sql).fetchall()
+        return [Probleme(int(n) // self._diviseur, str(m), self.unite) for n, m in rows]
 
     def sql(self, query: str, params: list[object] | None = None) -> list[tuple[Any, ...]]:
         return self.con.execute(query, params or []).fetchall()

@@ -31,6 +31,7 @@ class Lignes:
     table: pa.Table
     source: str
     unite: str = "ligne"  # how a numero is named in messages: ligne, seq, événement
+    diviseur: int = 1  # numero // diviseur is the number shown (several events from one CSV row)
 
     def __len__(self) -> int:
         return int(self.table.num_rows)

@@ -36,7 +36,7 @@ th { background: #e8f0f8; text-align: left; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 section, figure, table { break-inside: avoid; page-break-inside: avoid; }
 section.dispositif { break-before: page; page-break-before: always; }
-figure { margin: 8px 0 14px; }
+figure { margin: 8px 0 14px; max-width: 760px; }
 figcaption { font-size: 12px; color: #555; }
 .grille { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 4px 16px; }
 .alerte { border-left: 4px solid #c75b12; background: #fff4ec; padding: 6px 10px; }
@@ -126,6 +126,12 @@ def _section(b: Bilan, ident: str | None, titre: str, precedents: Sequence[Bilan
     return "".join(parts)
 
 
+def _lignes_ignorees(n: int) -> str:
+    if n == 1:
+        return "1 ligne du journal a été ignorée"
+    return f"{format_nombre(n)} lignes du journal ont été ignorées"
+
+
 def en_html(b: Bilan, precedents: Sequence[Bilan] = ()) -> str:
     titre = f"Bilan {b.periode.libelle()} — {b.politique}"
     meta = (
@@ -143,9 +149,7 @@ def en_html(b: Bilan, precedents: Sequence[Bilan] = ()) -> str:
         reste = b.lignes_ignorees - min(len(b.problemes), 20)
         suite = f"<li>… et {format_nombre(reste)} autres</li>" if reste > 0 else ""
         parts.append(
-            f'<div class="alerte"><b>{format_nombre(b.lignes_ignorees)} lignes du journal '
-            "ont été ignorées</b>"
-            f"<ul>{liste}{suite}</ul></div>"
+            f'<div class="alerte"><b>{_lignes_ignorees(b.lignes_ignorees)}</b><ul>{liste}{suite}</ul></div>'
         )
     plusieurs = len(b.par_dispositif) > 1
     if plusieurs:

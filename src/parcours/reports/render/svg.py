@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 __all__ = ["barres", "barres_empilees", "courbe"]
@@ -63,12 +64,21 @@ def barres_empilees(items: list[tuple[str, int, int, str]], titre: str, largeur:
     return _svg(largeur, legende_y + 20, corps, titre)
 
 
+def _arrondi_haut(x: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 × 10^k not below ``x`` (a readable top for an axis)."""
+    puissance = 10.0 ** math.floor(math.log10(x))
+    for facteur in (1, 2, 2.5, 5, 10):
+        if facteur * puissance >= x:
+            return float(facteur * puissance)
+    return 10 * puissance  # pragma: no cover
+
+
 def courbe(
     etiquettes: list[str], valeurs: list[float], capacite: float | None, titre: str, largeur: int = 720
 ) -> str:
     """A monthly curve with the capacity as a dashed line."""
     hauteur, gauche, bas, haut = 220, 50, 40, 14
-    maximum = max([*valeurs, capacite or 0, 1]) * 1.1
+    maximum = _arrondi_haut(max([*valeurs, capacite or 0, 1]) * 1.05)
     n = len(valeurs)
     zone_x = largeur - gauche - 20
     zone_y = hauteur - bas - haut
