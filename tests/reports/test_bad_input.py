@@ -33,7 +33,7 @@ def test_each_bad_line_is_named_by_its_number(tmp_path: Path) -> None:
     lines += [
         '{"dossier": "c", "date": "2018-03-01", "evenement": "demarrage", "dispositif": "atlantide"}',  # 4
         '{"dossier": "b", "date": "2018-06-01", "evenement": "sortie", "motif": "licorne"}',  # 5
-        '{"dossier": "b", "date": "2018-06-0',  # 6: torn line
+        '{"dossier": "b", "date": "2018-06-0", "profil": {',  # 6: torn line
         "",  # 7: blank, not an event
         '{"dossier": "b", "date": "2018-02-30", "evenement": "entretien"}',  # 8
         '{"dossier": "b", "date": "2018-07-01", "evenement": "sortei", "motif": "relais"}',  # 9

@@ -66,7 +66,7 @@ class Probleme:
 _STRUCTURE = (
     '{"dossier": "VARCHAR", "date": "VARCHAR", "evenement": "VARCHAR", "dispositif": "VARCHAR", '
     '"motif": "VARCHAR", "presence": "VARCHAR", "vers": "VARCHAR", "genere": "VARCHAR", '
-    '"emploi": "VARCHAR", "details": {"emploi": "VARCHAR"}, "profil": "JSON"}'
+    '"emploi": "VARCHAR"}'
 )
 
 
@@ -90,9 +90,11 @@ FROM (
          coalesce(TRY_CAST(s.date AS DATE), TRY_CAST(TRY_CAST(s.date AS TIMESTAMP) AS DATE)) AS jour,
          s.evenement, s.dispositif, s.motif, s.presence, s.vers,
          coalesce(s.genere = 'true', false) AS genere,
-         coalesce(s.emploi, s.details.emploi) AS emploi, s.profil
+         CASE WHEN s.evenement = 'veille'
+              THEN coalesce(s.emploi, json_extract_string(ligne, '$.details.emploi')) END AS emploi,
+         CASE WHEN ok_json AND contains(ligne, '"profil"') THEN json_extract(ligne, '$.profil') END AS profil
   FROM (
-    SELECT numero, ok_json,
+    SELECT numero, ok_json, ligne,
            CASE WHEN ok_json THEN json_transform(ligne, {chaine(_STRUCTURE)}) END AS s
     FROM (SELECT numero, ligne, json_valid(ligne) AS ok_json FROM lignes WHERE ligne <> '')
     WHERE ok_json OR trim(ligne) <> ''
@@ -106,31 +108,30 @@ CREATE OR REPLACE TEMP TABLE problemes AS
 SELECT numero, probleme AS message FROM ev WHERE probleme IS NOT NULL;
 DELETE FROM ev WHERE probleme IS NOT NULL;
 
-CREATE OR REPLACE TEMP TABLE disp AS
-SELECT dossier, arg_min(dispositif, numero) AS dispositif FROM ev GROUP BY dossier;
+CREATE OR REPLACE TEMP TABLE debuts AS
+SELECT dossier,
+       arg_min(dispositif, numero) FILTER (WHERE dispositif IS NOT NULL) AS dispositif,
+       min(numero) FILTER (WHERE evenement = 'demarrage') AS num_debut,
+       arg_min(jour, numero) FILTER (WHERE evenement = 'demarrage') AS debut,
+       arg_min(profil, numero) FILTER (WHERE profil IS NOT NULL) AS profil
+FROM ev GROUP BY dossier;
 
 INSERT INTO problemes
 SELECT e.numero, 'le dossier « ' || e.dossier || ' » n''a de dispositif sur aucune ligne'
-FROM ev e SEMI JOIN (SELECT dossier FROM disp WHERE dispositif IS NULL) USING (dossier);
+FROM ev e SEMI JOIN (SELECT dossier FROM debuts WHERE dispositif IS NULL) USING (dossier);
 
 INSERT INTO problemes
 SELECT e.numero, 'motif « ' || e.motif || ' » inconnu du dispositif « ' || d.dispositif || ' »'
-FROM ev e JOIN disp d USING (dossier)
+FROM (SELECT * FROM ev WHERE motif IS NOT NULL AND evenement IN ('sortie', 'reorientation')) e
+JOIN debuts d USING (dossier)
 ANTI JOIN motifs m ON m.dispositif = d.dispositif AND m.motif = e.motif
-WHERE e.motif IS NOT NULL AND e.evenement IN ('sortie', 'reorientation') AND d.dispositif IS NOT NULL;
+WHERE d.dispositif IS NOT NULL;
 
-DELETE FROM disp WHERE dispositif IS NULL;
+DELETE FROM debuts WHERE dispositif IS NULL;
 DELETE FROM ev WHERE numero IN (SELECT numero FROM problemes);
 """
 
 _DOSSIERS_SQL = f"""
-CREATE OR REPLACE TEMP TABLE debuts AS
-SELECT e.dossier, any_value(d.dispositif) AS dispositif,
-       min(e.numero) FILTER (WHERE e.evenement = 'demarrage') AS num_debut,
-       arg_min(e.jour, e.numero) FILTER (WHERE e.evenement = 'demarrage') AS debut,
-       arg_min(e.profil, e.numero) FILTER (WHERE e.profil IS NOT NULL) AS profil
-FROM ev e JOIN disp d USING (dossier) GROUP BY e.dossier;
-
 CREATE OR REPLACE TEMP TABLE clotures AS
 SELECT e.dossier, e.numero, e.jour, e.evenement,
        coalesce(e.motif, {chaine(MOTIF_REORIENTATION)}) AS motif, e.jour < d.debut AS avant
@@ -159,7 +160,6 @@ FROM debuts d LEFT JOIN f USING (dossier) LEFT JOIN v USING (dossier);
 
 DROP TABLE debuts;
 DROP TABLE clotures;
-DROP TABLE disp;
 """
 
 

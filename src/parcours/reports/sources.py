@@ -69,8 +69,13 @@ def _read_lines_fast(path: Path) -> pa.Table:
             quoted_strings_can_be_null=False,
         ),
     )
-    lignes = table.column("ligne").combine_chunks()
-    return pa.table({"numero": pa.array(np.arange(1, len(lignes) + 1, dtype=np.int64)), "ligne": lignes})
+    # keep pyarrow's chunks: DuckDB scans an Arrow table in parallel, one chunk per task
+    lignes = table.column("ligne")
+    numeros, debut = [], 1
+    for chunk in lignes.chunks:
+        numeros.append(pa.array(np.arange(debut, debut + len(chunk), dtype=np.int64)))
+        debut += len(chunk)
+    return pa.table({"numero": pa.chunked_array(numeros, pa.int64()), "ligne": lignes})
 
 
 def _read_lines_slow(path: Path) -> pa.Table:
