@@ -10,6 +10,7 @@ import typer
 
 from parcours.engine import cli as engine_cli
 from parcours.policies import cli as policies_cli
+from parcours.reports import cli as reports_cli
 
 app = typer.Typer(
     name="parcours",
@@ -22,6 +23,7 @@ app = typer.Typer(
 
 policies_cli.register(app)
 engine_cli.register(app)
+reports_cli.register(app)
 
 
 def main() -> None:

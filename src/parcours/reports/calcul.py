@@ -1,0 +1,187 @@
+"""The bilan of a period: every indicator per dispositif and in total, from one journal."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from parcours.policies.schema import Policy
+from parcours.reports import sources
+from parcours.reports.activity import activite
+from parcours.reports.counts import Comptes, compter
+from parcours.reports.journal import MOTIF_REORIENTATION, JournalLu, Probleme, lire_journal
+from parcours.reports.model import Activite, Indicateurs, Occupation, Rythme, Veille
+from parcours.reports.occupancy import occupation
+from parcours.reports.periode import Periode
+from parcours.reports.results import categories, objectifs, positives
+from parcours.reports.rhythm import rythme
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from parcours.reports.compare import Comparaison
+
+__all__ = ["Bilan", "bilan"]
+
+Source = JournalLu | str | os.PathLike[str] | Iterable[Mapping[str, Any]] | sources.Lignes
+
+
+@dataclass(frozen=True)
+class Bilan:
+    """The indicators of a period, in total and per dispositif, and the lines set aside."""
+
+    politique: str
+    periode: Periode
+    dispositif: str | None
+    total: Indicateurs
+    par_dispositif: dict[str, Indicateurs]
+    libelles: dict[str, str]  # dispositif id → label
+    source: str
+    evenements: int
+    lignes_ignorees: int
+    problemes: tuple[Probleme, ...] = field(default_factory=tuple)
+    motifs: dict[str, str] = field(default_factory=dict)  # motif id → label
+
+    def to_dict(self) -> dict[str, Any]:
+        from parcours.reports.export import bilan_dict
+
+        return bilan_dict(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        from parcours.reports.export import bilan_frame
+
+        return bilan_frame(self)
+
+    def comparer(self, precedent: Bilan) -> Comparaison:
+        from parcours.reports.compare import Comparaison
+
+        return Comparaison(self, precedent)
+
+
+def bilan(
+    journal_or_events: Source,
+    policy: Policy,
+    du: date | None = None,
+    au: date | None = None,
+    dispositif: str | None = None,
+    *,
+    annee: int | None = None,
+) -> Bilan:
+    """The bilan of ``du``..``au`` (or of the civil year ``annee``) for ``policy``.
+
+    ``journal_or_events`` is a JSONL or SQLite journal path, Python events, or a journal
+    already read with :func:`~parcours.reports.journal.lire_journal` (read it once to compute
+    several periods). ``dispositif`` restricts the bilan to one dispositif of the policy.
+    """
+    periode = _periode(du, au, annee)
+    if dispositif is not None:
+        policy.dispositif(dispositif)  # a PolicyError naming the known ones
+    journal = lire_journal(journal_or_events, policy)
+    idents = (dispositif,) if dispositif is not None else tuple(policy.dispositifs)
+    comptes = compter(journal, periode, idents)
+    acts = activite(journal, periode, idents)
+    rythmes = rythme(journal, periode, idents)
+    occs = occupation(journal, policy, periode, idents)
+    par_dispositif = {
+        ident: _indicateurs(
+            policy,
+            ident,
+            periode,
+            comptes.get(ident, Comptes()),
+            acts.get(ident, Activite()),
+            rythmes.get(ident, Rythme()),
+            occs[ident],
+        )
+        for ident in idents
+    }
+    total = _total(par_dispositif, comptes[None], acts[None], rythmes[None], occs[None], idents)
+    return Bilan(
+        politique=policy.nom,
+        periode=periode,
+        dispositif=dispositif,
+        total=total,
+        par_dispositif=par_dispositif,
+        libelles={i: policy.dispositifs[i].libelle for i in idents},
+        source=journal.source,
+        evenements=journal.evenements,
+        lignes_ignorees=journal.lignes_ignorees,
+        problemes=tuple(journal.problemes()),
+        motifs={
+            MOTIF_REORIENTATION: "Réorientation",
+            **{m: d.libelle for i in idents for m, d in policy.dispositifs[i].motifs_sortie.items()},
+        },
+    )
+
+
+def _periode(du: date | None, au: date | None, annee: int | None) -> Periode:
+    from parcours.errors import ParcoursError
+
+    if annee is not None:
+        if du is not None or au is not None:
+            raise ParcoursError("indiquez soit une année, soit les dates du et au, pas les deux")
+        return Periode.annee(annee)
+    if du is None or au is None:
+        raise ParcoursError("indiquez la période : du et au, ou une année")
+    return Periode(du, au)
+
+
+def _indicateurs(
+    policy: Policy, ident: str, periode: Periode, c: Comptes, act: Activite, ryt: Rythme, occ: Occupation
+) -> Indicateurs:
+    disp = policy.dispositifs[ident]
+    pos, emp = positives(disp, c.sorties_par_motif)
+    return Indicateurs(
+        accompagnees=c.accompagnees,
+        sorties=c.sorties,
+        encore_suivies=c.encore_suivies,
+        entrees=c.entrees,
+        sorties_par_motif=dict(c.sorties_par_motif),
+        sorties_par_categorie=categories(disp, c.sorties_par_motif),
+        sorties_positives=pos,
+        sorties_emploi=emp,
+        duree_totale_jours=c.duree_totale_jours,
+        duree_mediane_jours=c.duree_mediane_jours,
+        objectifs=objectifs(disp, c.sorties_par_motif, c.sorties, c.accompagnees, periode.au),
+        repartition=c.repartition,
+        activite=act,
+        rythme=ryt,
+        occupation=occ,
+        veille=Veille(sorties_observees=c.veille_observees, en_emploi=c.veille_en_emploi),
+    )
+
+
+def _total(
+    par: dict[str, Indicateurs],
+    c: Comptes,
+    act: Activite,
+    ryt: Rythme,
+    occ: Occupation,
+    idents: tuple[str, ...],
+) -> Indicateurs:
+    if len(idents) == 1:
+        return par[idents[0]]
+    categ: dict[str, int] = {}
+    for ind in par.values():
+        for k, n in ind.sorties_par_categorie.items():
+            categ[k] = categ.get(k, 0) + n
+    return Indicateurs(
+        accompagnees=c.accompagnees,
+        sorties=c.sorties,
+        encore_suivies=c.encore_suivies,
+        entrees=c.entrees,
+        sorties_par_motif=dict(c.sorties_par_motif),
+        sorties_par_categorie=dict(sorted(categ.items())),
+        sorties_positives=sum(i.sorties_positives for i in par.values()),
+        sorties_emploi=sum(i.sorties_emploi for i in par.values()),
+        duree_totale_jours=c.duree_totale_jours,
+        duree_mediane_jours=c.duree_mediane_jours,
+        objectifs={},  # each dispositif has its own; a sum of different definitions means nothing
+        repartition=c.repartition,
+        activite=act,
+        rythme=ryt,
+        occupation=occ,
+        veille=Veille(sorties_observees=c.veille_observees, en_emploi=c.veille_en_emploi),
+    )

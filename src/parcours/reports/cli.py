@@ -1,0 +1,109 @@
+"""The ``parcours bilan`` command: a journal's bilan for a year or a span of days."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from parcours._cli_utils import err_console, out_console, parse_date, user_errors
+
+__all__ = ["register"]
+
+
+class FormatSortie(StrEnum):
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+    csv = "csv"
+
+
+def _periode(annee: int | None, du: str | None, au: str | None) -> tuple[date, date]:
+    if annee is not None and (du is not None or au is not None):
+        raise typer.BadParameter(
+            "indiquez soit --annee, soit --du et --au, pas les deux", param_hint="--annee"
+        )
+    if annee is not None:
+        return date(annee, 1, 1), date(annee, 12, 31)
+    debut, fin = parse_date(du, "--du"), parse_date(au, "--au")
+    if debut is None or fin is None:
+        raise typer.BadParameter("indiquez la période : --annee, ou --du et --au", param_hint="--du/--au")
+    if fin < debut:
+        raise typer.BadParameter(f"la date de fin ({au}) précède la date de début ({du})", param_hint="--au")
+    return debut, fin
+
+
+def bilan_cmd(
+    journal: Annotated[Path, typer.Argument(help="journal JSONL ou SQLite", show_default=False)],
+    politique: Annotated[
+        str,
+        typer.Option(
+            "--politique", "-p", help="fichier YAML ou nom d'une politique fournie", show_default=False
+        ),
+    ],
+    annee: Annotated[int | None, typer.Option("--annee", help="année civile du bilan")] = None,
+    du: Annotated[str | None, typer.Option("--du", help="premier jour de la période (AAAA-MM-JJ)")] = None,
+    au: Annotated[str | None, typer.Option("--au", help="dernier jour de la période (AAAA-MM-JJ)")] = None,
+    dispositif: Annotated[str | None, typer.Option("--dispositif", "-d", help="un seul dispositif")] = None,
+    format: Annotated[
+        FormatSortie, typer.Option("--format", "-f", help="format de sortie")
+    ] = FormatSortie.markdown,
+    sortie: Annotated[
+        Path | None, typer.Option("--sortie", "-o", help="fichier écrit (par défaut : la sortie standard)")
+    ] = None,
+    precedents: Annotated[
+        int, typer.Option("--precedents", min=0, max=10, help="périodes précédentes ajoutées aux tableaux")
+    ] = 0,
+) -> None:
+    """Bilan d'un journal sur une année ou une période : personnes accompagnées, sorties, indicateurs."""
+    periode = _periode(annee, du, au)
+    _executer(journal, politique, periode, dispositif, format.value, sortie, precedents)
+
+
+@user_errors
+def _executer(
+    journal: Path,
+    politique: str,
+    periode: tuple[date, date],
+    dispositif: str | None,
+    format: str,
+    sortie: Path | None,
+    precedents: int,
+) -> None:
+    from parcours.policies import load_policy
+    from parcours.reports import Bilan, Periode, bilan, lire_journal
+    from parcours.reports.render import Format, rendre
+
+    policy = load_policy(politique)
+    if not journal.is_file():
+        raise FileNotFoundError(2, "journal introuvable", str(journal))
+    lu = lire_journal(journal, policy)
+    courant = Periode(*periode)
+    anciens: list[Bilan] = []
+    p = courant
+    for _ in range(precedents):
+        p = p.precedente()
+        anciens.insert(0, bilan(lu, policy, du=p.du, au=p.au, dispositif=dispositif))
+    b = bilan(lu, policy, du=courant.du, au=courant.au, dispositif=dispositif)
+    fmt: Format = format  # type: ignore[assignment]
+    texte = rendre(b, fmt, anciens)
+    if b.lignes_ignorees:
+        err_console.print(
+            f"attention : {b.lignes_ignorees} ligne(s) du journal ignorée(s) ; "
+            f"la première : {b.problemes[0]}",
+            markup=False,
+        )
+    if sortie is None:
+        sys.stdout.write(texte)
+    else:
+        sortie.write_text(texte, encoding="utf-8")
+        out_console.print(f"bilan écrit dans {sortie}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``bilan`` command to the ``parcours`` application."""
+    app.command("bilan")(bilan_cmd)

@@ -1,0 +1,116 @@
+"""Occupancy of the places, day by day, against the capacity and the référents' ETP.
+
+An accompaniment occupies a place on every day from its démarrage to its exit, both
+included (the same days that make a person « accompagnée »). The average occupancy of a
+period is the sum of these person-days divided by its number of days; the capacity is the
+policy's ``capacite.places`` averaged over the days on which a value is in force.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+import numpy as np
+import numpy.typing as npt
+
+from parcours.policies.schema import Dispositif, Policy
+from parcours.reports._sql import jour, liste
+from parcours.reports.journal import JournalLu
+from parcours.reports.model import Occupation
+from parcours.reports.periode import Periode
+
+__all__ = ["occupation"]
+
+
+def _serie(rows: list[tuple[date, int]], periode: Periode, decalage: int = 0) -> npt.NDArray[np.int64]:
+    """Cumulative count, for each day of the period, of the dates on or before that day - decalage."""
+    par_jour = np.zeros(periode.jours, dtype=np.int64)
+    avant = 0
+    for quand, n in rows:
+        index = (quand - periode.du).days + decalage
+        if index < 0:
+            avant += n
+        elif index < periode.jours:
+            par_jour[index] += n
+    result: npt.NDArray[np.int64] = np.cumsum(par_jour) + avant
+    return result
+
+
+def _places(disp: Dispositif, periode: Periode) -> float | None:
+    param = disp.capacite.places
+    if param is None:
+        return None
+    bornes = sorted({periode.du, *(d for d in param.dates if periode.du < d <= periode.au)})
+    total, jours = 0.0, 0
+    for i, debut in enumerate(bornes):
+        fin = bornes[i + 1] if i + 1 < len(bornes) else periode.au + timedelta(days=1)
+        version = param.version_au(debut)
+        if version is not None:
+            total += version.valeur * (fin - debut).days
+            jours += (fin - debut).days
+    return total / jours if jours else None
+
+
+def _au(disp: Dispositif, periode: Periode) -> tuple[float | None, int | None]:
+    cap = disp.capacite
+    etp = cap.etp.version_au(periode.au) if cap.etp is not None else None
+    porte = cap.portefeuille_par_etp.version_au(periode.au) if cap.portefeuille_par_etp is not None else None
+    return (None if etp is None else float(etp.valeur), None if porte is None else int(porte.valeur))
+
+
+def _par_mois(serie: npt.NDArray[np.int64], periode: Periode) -> dict[str, float]:
+    mois: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for i, valeur in enumerate(serie.tolist()):
+        cle = (periode.du + timedelta(days=i)).strftime("%Y-%m")
+        mois[cle][0] += valeur
+        mois[cle][1] += 1
+    return {k: s / n for k, (s, n) in mois.items()}
+
+
+def occupation(
+    journal: JournalLu, policy: Policy, periode: Periode, dispositifs: tuple[str, ...]
+) -> dict[str | None, Occupation]:
+    au = jour(periode.au)
+    debuts: dict[str, list[tuple[date, int]]] = defaultdict(list)
+    fins: dict[str, list[tuple[date, int]]] = defaultdict(list)
+    for disp, quand, n in journal.sql(
+        f"""SELECT dispositif, debut, count(*) FROM dossiers
+            WHERE debut <= {au} AND dispositif IN {liste(dispositifs)} GROUP BY ALL"""
+    ):
+        debuts[disp].append((quand, int(n)))
+    for disp, quand, n in journal.sql(
+        f"""SELECT dispositif, fin, count(*) FROM dossiers
+            WHERE debut IS NOT NULL AND fin <= {au} AND dispositif IN {liste(dispositifs)} GROUP BY ALL"""
+    ):
+        fins[disp].append((quand, int(n)))
+    result: dict[str | None, Occupation] = {}
+    total = np.zeros(periode.jours, dtype=np.int64)
+    places_total: float | None = 0.0
+    etp_total: float | None = 0.0
+    for ident in dispositifs:
+        disp = policy.dispositifs[ident]
+        # open on day d: started on or before d, not exited before d (exit day included)
+        serie = _serie(debuts[ident], periode) - _serie(fins[ident], periode, decalage=1)
+        total += serie
+        places = _places(disp, periode)
+        etp, porte = _au(disp, periode)
+        places_total = None if places is None or places_total is None else places_total + places
+        etp_total = None if etp is None or etp_total is None else etp_total + etp
+        result[ident] = Occupation(
+            jours=periode.jours,
+            jours_accompagnement=int(serie.sum()),
+            places=places,
+            etp=etp,
+            portefeuille_par_etp=porte,
+            par_mois=_par_mois(serie, periode),
+        )
+    result[None] = Occupation(
+        jours=periode.jours,
+        jours_accompagnement=int(total.sum()),
+        places=places_total if dispositifs else None,
+        etp=etp_total if dispositifs else None,
+        portefeuille_par_etp=result[dispositifs[0]].portefeuille_par_etp if len(dispositifs) == 1 else None,
+        par_mois=_par_mois(total, periode),
+    )
+    return result

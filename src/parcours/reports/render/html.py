@@ -1,0 +1,163 @@
+"""A bilan as one self-contained HTML file: French, inline CSS and SVG, no script, printable."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from typing import TYPE_CHECKING
+
+from parcours.reports._format import format_date, format_nombre, format_part
+from parcours.reports.model import Indicateurs
+from parcours.reports.render._tables import Table, indicateurs, profils, sorties, tableau_annuel
+from parcours.reports.render.svg import barres, barres_empilees, courbe
+
+if TYPE_CHECKING:
+    from parcours.reports.calcul import Bilan
+
+__all__ = ["en_html"]
+
+_MOIS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+
+_CSS = """
+@page { size: A4; margin: 15mm 12mm; }
+* { box-sizing: border-box; }
+body { font-family: Helvetica, Arial, sans-serif; color: #222; margin: 0 auto; max-width: 1000px;
+       padding: 16px; line-height: 1.4; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+h1 { color: #1f5f99; font-size: 26px; margin: 0 0 4px; }
+h2 { color: #1f5f99; border-bottom: 2px solid #1f5f99; padding-bottom: 2px; margin-top: 28px; }
+h3 { font-size: 15px; margin: 18px 0 6px; }
+.meta { color: #555; margin: 0 0 12px; }
+.cartes { display: flex; flex-wrap: wrap; gap: 10px; margin: 12px 0; }
+.carte { border: 1px solid #c9d6e3; border-radius: 6px; padding: 8px 12px; min-width: 150px; }
+.carte b { display: block; font-size: 22px; color: #1f5f99; }
+table { border-collapse: collapse; margin: 6px 0 12px; font-size: 13px; }
+th, td { border: 1px solid #c9d6e3; padding: 4px 8px; }
+th { background: #e8f0f8; text-align: left; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+section, figure, table { break-inside: avoid; page-break-inside: avoid; }
+section.dispositif { break-before: page; page-break-before: always; }
+figure { margin: 8px 0 14px; max-width: 760px; }
+figcaption { font-size: 12px; color: #555; }
+.grille { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 4px 16px; }
+.alerte { border-left: 4px solid #c75b12; background: #fff4ec; padding: 6px 10px; }
+"""
+
+
+def _table(t: Table, classe: str = "") -> str:
+    header, rows = t
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>"
+        + "".join(f'<td class="{"n" if i else ""}">{escape(c)}</td>' for i, c in enumerate(row))
+        + "</tr>"
+        for row in rows
+    )
+    return f'<table class="{classe}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _cartes(ind: Indicateurs, fin: str) -> str:
+    items = [
+        ("Personnes accompagnées", format_nombre(ind.accompagnees)),
+        ("Personnes sorties", format_nombre(ind.sorties)),
+        (f"Encore suivies {fin}", format_nombre(ind.encore_suivies)),
+        ("Sorties positives", format_part(ind.sorties_positives, ind.sorties)),
+        ("Durée moyenne", f"{format_nombre(ind.duree_moyenne_mois, 1)} mois"),
+        ("Respect du rythme", format_part(ind.rythme.echeances_tenues, ind.rythme.echeances_dues)),
+    ]
+    return (
+        '<div class="cartes">'
+        + "".join(f'<div class="carte"><b>{escape(v)}</b>{escape(k)}</div>' for k, v in items)
+        + "</div>"
+    )
+
+
+def _graphe_sorties(b: Bilan, ind: Indicateurs, titre: str) -> str:
+    if not ind.sorties:
+        return "<p>Aucune sortie sur la période.</p>"
+    items = [
+        (b.motifs.get(m, m), float(n), f"{format_nombre(n)} ({format_part(n, ind.sorties)})")
+        for m, n in sorted(ind.sorties_par_motif.items(), key=lambda kv: -kv[1])
+    ]
+    return f"<figure>{barres(items, titre)}<figcaption>{escape(titre)}</figcaption></figure>"
+
+
+def _graphe_occupation(ind: Indicateurs, titre: str) -> str:
+    occ = ind.occupation
+    mois = sorted(occ.par_mois)
+    etiquettes = [f"{_MOIS[int(m[5:7]) - 1]} {m[2:4]}" for m in mois]
+    svg = courbe(etiquettes, [occ.par_mois[m] for m in mois], occ.places, titre)
+    legende = f"{titre} : occupation moyenne par mois (trait plein) et places prévues (pointillés)"
+    return f"<figure>{svg}<figcaption>{escape(legende)}</figcaption></figure>"
+
+
+def _graphe_rythme(b: Bilan) -> str:
+    items = [
+        (
+            b.libelles.get(i, i),
+            ind.rythme.echeances_tenues,
+            ind.rythme.echeances_depassees,
+            format_part(ind.rythme.echeances_tenues, ind.rythme.echeances_dues),
+        )
+        for i, ind in b.par_dispositif.items()
+    ]
+    titre = "Respect du rythme des entretiens : échéances tenues et dépassées"
+    return f"<figure>{barres_empilees(items, titre)}<figcaption>{escape(titre)}</figcaption></figure>"
+
+
+def _section(b: Bilan, ident: str | None, titre: str, precedents: Sequence[Bilan], classe: str) -> str:
+    ind = b.total if ident is None else b.par_dispositif[ident]
+    fin = "au 31/12" if b.periode.est_annee else "en fin de période"
+    parts = [f'<section class="{classe}"><h2>{escape(titre)}</h2>', _cartes(ind, fin)]
+    parts.append(_table(tableau_annuel(b, ident, precedents)))
+    parts.append("<h3>Situation des personnes en fin d'accompagnement</h3>")
+    parts.append(_graphe_sorties(b, ind, f"Sorties par motif — {titre}"))
+    if ind.sorties:
+        parts.append(_table(sorties(b, ident, b.motifs)))
+    parts.append("<h3>Occupation des places</h3>")
+    parts.append(_graphe_occupation(ind, titre))
+    parts.append("<h3>Indicateurs</h3>")
+    parts.append(_table(indicateurs(ind)))
+    blocs = profils(ind)
+    if blocs:
+        parts.append('<h3>Caractéristiques du public accompagné</h3><div class="grille">')
+        parts += [f"<div><b>{escape(t)}</b>{_table(tab)}</div>" for t, tab in blocs]
+        parts.append("</div>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _lignes_ignorees(n: int) -> str:
+    if n == 1:
+        return "1 ligne du journal a été ignorée"
+    return f"{format_nombre(n)} lignes du journal ont été ignorées"
+
+
+def en_html(b: Bilan, precedents: Sequence[Bilan] = ()) -> str:
+    titre = f"Bilan {b.periode.libelle()} — {b.politique}"
+    meta = (
+        f"Période du {format_date(b.periode.du)} au {format_date(b.periode.au)}. "
+        f"Journal {b.source} : {format_nombre(b.evenements)} événements comptés."
+    )
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="fr"><head><meta charset="utf-8">',
+        f"<title>{escape(titre)}</title><style>{_CSS}</style></head><body>",
+        f'<h1>{escape(titre)}</h1><p class="meta">{escape(meta)}</p>',
+    ]
+    if b.lignes_ignorees:
+        liste = "".join(f"<li>{escape(str(p))}</li>" for p in b.problemes[:20])
+        reste = b.lignes_ignorees - min(len(b.problemes), 20)
+        suite = f"<li>… et {format_nombre(reste)} autres</li>" if reste > 0 else ""
+        parts.append(
+            f'<div class="alerte"><b>{_lignes_ignorees(b.lignes_ignorees)}</b><ul>{liste}{suite}</ul></div>'
+        )
+    plusieurs = len(b.par_dispositif) > 1
+    if plusieurs:
+        parts.append(_section(b, None, "Ensemble des dispositifs", precedents, "ensemble"))
+        parts.append("<section><h2>Respect du rythme des entretiens</h2>" + _graphe_rythme(b) + "</section>")
+    for ident in b.par_dispositif:
+        parts.append(
+            _section(b, ident, b.libelles.get(ident, ident), precedents, "dispositif" if plusieurs else "")
+        )
+    parts.append("</body></html>\n")
+    return "\n".join(parts)

@@ -1,0 +1,54 @@
+"""A bilan as Markdown: the tables of seed 002 per dispositif, exits by motif, indicators."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from parcours.reports._format import format_date, format_nombre
+from parcours.reports.render._tables import Table, indicateurs, profils, sorties, tableau_annuel
+
+if TYPE_CHECKING:
+    from parcours.reports.calcul import Bilan
+
+__all__ = ["en_markdown"]
+
+
+def _table(t: Table) -> list[str]:
+    header, rows = t
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def en_markdown(b: Bilan, precedents: Sequence[Bilan] = ()) -> str:
+    out = [
+        f"# Bilan {b.periode.libelle()} — {b.politique}",
+        "",
+        f"Période du {format_date(b.periode.du)} au {format_date(b.periode.au)} ; "
+        f"journal {b.source} : {format_nombre(b.evenements)} événements comptés, "
+        f"{format_nombre(b.lignes_ignorees)} lignes ignorées.",
+        "",
+    ]
+    groupes: list[tuple[str | None, str]] = [(i, b.libelles.get(i, i)) for i in b.par_dispositif]
+    if len(groupes) > 1:
+        groupes.insert(0, (None, "Ensemble des dispositifs"))
+    for ident, titre in groupes:
+        ind = b.total if ident is None else b.par_dispositif[ident]
+        out += [f"## {titre}", ""]
+        out += _table(tableau_annuel(b, ident, precedents))
+        if ind.sorties:
+            out += ["### Situation des personnes en fin d'accompagnement", ""]
+            out += _table(sorties(b, ident, b.motifs))
+        out += ["### Indicateurs", ""]
+        out += _table(indicateurs(ind))
+        for titre_profil, table in profils(ind):
+            out += [f"### {titre_profil}", ""]
+            out += _table(table)
+    if b.problemes:
+        out += ["## Lignes ignorées", ""]
+        out += [f"- {p}" for p in b.problemes]
+        if b.lignes_ignorees > len(b.problemes):
+            out.append(f"- … et {format_nombre(b.lignes_ignorees - len(b.problemes))} autres")
+        out.append("")
+    return "\n".join(out)
