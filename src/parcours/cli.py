@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from parcours.policies import cli as policies_cli
+from parcours.simulation import cli as simulation_cli
 
 app = typer.Typer(
     name="parcours",
@@ -20,6 +21,7 @@ app = typer.Typer(
 )
 
 policies_cli.register(app)
+simulation_cli.register(app)
 
 
 def main() -> None:

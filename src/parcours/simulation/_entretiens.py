@@ -15,7 +15,6 @@ import numpy as np
 import numpy.typing as npt
 
 from parcours.simulation._aleas import uniformes_compteur
-from parcours.simulation._calendrier import ajouter
 from parcours.simulation.regles import Duree3, Regles
 
 __all__ = ["Entretiens", "simuler_entretiens"]
@@ -86,14 +85,14 @@ def simuler_entretiens(
     max_phase = _ou(phase_int, imax)
     a_max = imax[2]
     phase_len = _par_dossier(regles.phase_demarrage, off)
-    fin_phase = np.where(phase_len[2], ajouter(s, phase_len[0], phase_len[1]), s)
+    fin_phase = np.where(phase_len[2], regles.calendrier.ajouter(s, phase_len[0], phase_len[1]), s)
     absence = regles.absence[off]
     report = np.maximum(regles.report.mois[off] * 30 + regles.report.jours[off], 1)
     tous = np.arange(off.size)
     en_phase = s < fin_phase
-    echeance = ajouter(s, *_selon(en_phase, max_phase, imax, tous))
+    echeance = regles.calendrier.ajouter(s, *_selon(en_phase, max_phase, imax, tous))
     echeance_finale = echeance.copy()
-    t = ajouter(s, *_selon(en_phase, plan_phase, plan, tous))
+    t = regles.calendrier.ajouter(s, *_selon(en_phase, plan_phase, plan, tous))
     vivants = np.flatnonzero(plan[2] & (t > s) & (t < borne))
     t = t[vivants]
     echeance_v = echeance[vivants]
@@ -114,10 +113,10 @@ def simuler_entretiens(
         manquees[idx] += en_retard
         en_phase = t < fin_phase[vivants]
         m_max, j_max = _selon(en_phase, max_phase, imax, vivants)
-        apres_retard = np.where(en_retard, ajouter(echeance_v, m_max, j_max), echeance_v)
-        echeance_v = np.where(present, ajouter(t, m_max, j_max), apres_retard)
+        apres_retard = np.where(en_retard, regles.calendrier.ajouter(echeance_v, m_max, j_max), echeance_v)
+        echeance_v = np.where(present, regles.calendrier.ajouter(t, m_max, j_max), apres_retard)
         m_pl, j_pl = _selon(en_phase, plan_phase, plan, vivants)
-        suivant = np.where(present, ajouter(t, m_pl, j_pl), t + report[vivants])
+        suivant = np.where(present, regles.calendrier.ajouter(t, m_pl, j_pl), t + report[vivants])
         echeance_finale[vivants] = echeance_v
         garde = suivant < borne[vivants]
         vivants, t, echeance_v = vivants[garde], suivant[garde], echeance_v[garde]

@@ -24,7 +24,7 @@ def demarrer(
     regles: Regles,
     pret: I64,
     echelle: float,
-    issue: Callable[[I64, I64], I64],
+    issue: Callable[[I64, I64 | int], I64],
 ) -> tuple[I64, npt.NDArray[np.bool_]]:
     """The démarrage day of each dossier (-1: not started within the period) and who was refused.
 
@@ -61,9 +61,8 @@ def demarrer(
         k = min(int(places[d]) - occupees, disponibles)
         if k > 0:
             idx = ordre[tete : tete + k]
-            jour = np.full(k, debut + d, dtype=np.int64)
-            demarrage[idx] = jour
-            sorties = issue(idx, jour)
+            demarrage[idx] = debut + d
+            sorties = issue(idx, debut + d)
             liberes += np.bincount(np.clip(sorties - debut + 1, 0, n + 1), minlength=n + 2)
             occupees += k
             tete += k

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from parcours.simulation._calendrier import ajouter
 from parcours.simulation.regles import Regles
 
 __all__ = ["FORCE_BILAN", "FORCE_CONVENTION", "FORCE_MAXIMUM", "Issues", "Tirages", "tirer_issues"]
@@ -58,9 +57,9 @@ class Issues:
     motif: npt.NDArray[np.int16]  # index in regles.motifs, -1 for a réorientation
 
 
-def fin_de_periode(regles: Regles, demarrage: I64, off: I64, k: I64) -> I64:
+def fin_de_periode(regles: Regles, demarrage: I64 | int, off: I64 | int, k: I64) -> I64:
     """The day period ``k`` (0-based) of a dossier started on ``demarrage`` ends (its bilan)."""
-    return ajouter(demarrage, regles.cer.mois[off] * (k + 1), regles.cer.jours[off] * (k + 1))
+    return regles.calendrier.ajouter(demarrage, regles.cer.mois[off] * (k + 1), regles.cer.jours[off] * (k + 1))
 
 
 def periodes_avant(regles: Regles, demarrage: I64, off: I64, jour: I64) -> I64:
@@ -76,18 +75,21 @@ def periodes_avant(regles: Regles, demarrage: I64, off: I64, jour: I64) -> I64:
     return m
 
 
-def tirer_issues(regles: Regles, tirages: Tirages, idx: I64, demarrage: I64, horizon: int) -> Issues:
-    """Draw the end of the accompaniments of dossiers ``idx`` started on ``demarrage``."""
+def tirer_issues(regles: Regles, tirages: Tirages, idx: I64, demarrage: I64 | int, horizon: int) -> Issues:
+    """Draw the end of the accompaniments of dossiers ``idx`` started on ``demarrage``.
+
+    ``demarrage`` is one day per dossier, or a single day for the whole batch (the capacity
+    queue starts a batch per day): then every rule is a scalar and the batch is cheap.
+    """
     off = demarrage - regles.debut
     q = regles.en_cours[off]
     b = regles.au_bilan[off]
     survie = (1.0 - q) * (1.0 - b)
     plafond = horizon - regles.debut + 2  # a period lasts at least a day: beyond, unobserved
     with np.errstate(divide="ignore", invalid="ignore"):
-        k_brut = np.where(
-            survie < 1.0, np.floor(np.log(tirages.periodes[idx]) / np.log(survie)), float(plafond)
-        )
-    k_brut = np.minimum(np.nan_to_num(k_brut, nan=0.0, posinf=plafond), plafond).astype(np.int64)
+        # survie == 0: log is -inf and the ratio 0 (exit in the first period), never NaN.
+        ratio = np.log(tirages.periodes[idx]) / np.log(np.minimum(survie, 1.0 - 1e-15))
+    k_brut = np.where(survie < 1.0, np.minimum(np.floor(ratio), plafond), plafond).astype(np.int64)
     renouv = regles.renouvellements_max[off]
     dernier = np.where(renouv >= 0, renouv, plafond)
     force = np.where(k_brut > dernier, FORCE_BILAN, 0).astype(np.int8)
@@ -95,28 +97,37 @@ def tirer_issues(regles: Regles, tirages: Tirages, idx: I64, demarrage: I64, hor
     with np.errstate(divide="ignore", invalid="ignore"):
         p_milieu = np.where(survie < 1.0, q / (1.0 - survie), 0.0)
     milieu = (force == 0) & (tirages.type[idx] < p_milieu)
-    debut_k = ajouter(demarrage, regles.cer.mois[off] * k, regles.cer.jours[off] * k)
+    debut_k = regles.calendrier.ajouter(demarrage, regles.cer.mois[off] * k, regles.cer.jours[off] * k)
     fin_k = fin_de_periode(regles, demarrage, off, k)
     longueur = fin_k - debut_k
     with np.errstate(divide="ignore", invalid="ignore"):
         fraction = np.where(q > 0, np.log1p(-tirages.moment[idx] * q) / np.log1p(-np.minimum(q, 1 - 1e-12)), 0.0)
     decalage = np.clip(np.floor(fraction * longueur).astype(np.int64), 1, np.maximum(longueur - 1, 1))
     sortie = np.where(milieu, debut_k + decalage, fin_k)
+    # A mid-period exit falls strictly inside period k; a bilan exit ends it.
+    m = np.where(milieu, k, k + 1)
+    plafonne = np.zeros(idx.shape[0], dtype=np.bool_)
     if regles.maximum.defini.any():
-        limite = ajouter(demarrage, regles.maximum.mois[off], regles.maximum.jours[off])
+        limite = regles.calendrier.ajouter(demarrage, regles.maximum.mois[off], regles.maximum.jours[off])
         depasse = regles.maximum.defini[off] & (sortie > limite)
         sortie = np.where(depasse, limite, sortie)
         force = np.where(depasse, FORCE_MAXIMUM, force).astype(np.int8)
+        plafonne |= depasse
     if regles.fin_convention is not None:
         depasse = sortie > regles.fin_convention
-        sortie = np.where(depasse, regles.fin_convention, sortie)
+        sortie = np.where(depasse, np.maximum(regles.fin_convention, demarrage), sortie)
         force = np.where(depasse, FORCE_CONVENTION, force).astype(np.int8)
-    sortie = np.maximum(sortie, demarrage)
-    m = periodes_avant(regles, demarrage, off, sortie)
-    au_bilan = (m >= 1) & (fin_de_periode(regles, demarrage, off, np.maximum(m - 1, 0)) == sortie)
+        plafonne |= depasse
+    au_bilan = ~milieu
+    if plafonne.any():
+        c = np.flatnonzero(plafonne)
+        d_c = np.broadcast_to(demarrage, idx.shape)[c]
+        off_c = d_c - regles.debut
+        m[c] = periodes_avant(regles, d_c, off_c, sortie[c])
+        au_bilan[c] = (m[c] >= 1) & (fin_de_periode(regles, d_c, off_c, np.maximum(m[c] - 1, 0)) == sortie[c])
     reoriente = tirages.reorientation[idx] < regles.reorientation[off]
     cumul = regles.parts_motifs[off]
-    motif = np.minimum((tirages.motif[idx][:, None] >= cumul).sum(axis=1), cumul.shape[1] - 1)
+    motif = np.minimum((tirages.motif[idx][:, None] >= cumul).sum(axis=1), cumul.shape[-1] - 1)
     return Issues(
         sortie=sortie,
         periodes=m,

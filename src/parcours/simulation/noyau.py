@@ -21,7 +21,6 @@ from parcours.simulation._aleas import Aleas
 from parcours.simulation._entretiens import Entretiens, simuler_entretiens
 from parcours.simulation._file_attente import demarrer
 from parcours.simulation._issues import Tirages, tirer_issues
-from parcours.simulation._calendrier import ajouter
 from parcours.simulation.regles import Regles
 
 __all__ = ["Trajectoires", "simuler_dispositif"]
@@ -122,7 +121,7 @@ def simuler_dispositif(
     reoriente = np.zeros(n, dtype=np.bool_)
     motif = np.full(n, -1, dtype=np.int16)
 
-    def issue(idx: I64, debut: I64) -> I64:
+    def issue(idx: I64, debut: I64 | int) -> I64:
         res = tirer_issues(regles, tirages, idx, debut, fin)
         sortie[idx] = res.sortie
         periodes[idx] = res.periodes
@@ -139,7 +138,7 @@ def simuler_dispositif(
         veille = (sortie >= 0) & ~reoriente & regles.motifs_veille[np.maximum(motif, 0)]
         idx = np.flatnonzero(veille)
         off = np.minimum(demarrage[idx] - regles.debut, regles.n - 1)
-        fin_veille[idx] = ajouter(sortie[idx], regles.veille.mois[off], regles.veille.jours[off])
+        fin_veille[idx] = regles.calendrier.ajouter(sortie[idx], regles.veille.mois[off], regles.veille.jours[off])
     suivis = None
     if entretiens:
         suivis = simuler_entretiens(

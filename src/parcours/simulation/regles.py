@@ -18,7 +18,7 @@ from parcours.errors import PolicyError
 from parcours.policies.cohorte import PROFILS, CohorteDispositif
 from parcours.policies.durations import Duree
 from parcours.policies.schema import Dispositif
-from parcours.simulation._calendrier import jour
+from parcours.simulation._calendrier import Calendrier, jour
 from parcours.simulation._series import serie, serie_duree
 
 __all__ = ["DEFAUTS", "AVANT", "Regles", "compiler"]
@@ -94,6 +94,7 @@ class Regles:
     parts_motifs: F64  # (n, k) cumulative shares
     positifs: B
     profil: dict[str, tuple[tuple[str, ...], F64]]  # variable → labels, cumulative shares (n, k)
+    calendrier: Calendrier
 
 
 def _duree(param: object, debut: int, n: int, defaut: Duree | None) -> Duree3:
@@ -207,4 +208,5 @@ def compiler(ident: str, dispositif: Dispositif, cohorte: CohorteDispositif, deb
             for var, parts in cohorte.profil.variables().items()
             if var in PROFILS
         },
+        calendrier=Calendrier(debut, n),
     )
