@@ -61,7 +61,7 @@ def test_minimal_and_bundled_policies_pass(validator: jsonschema.Draft202012Vali
         "etape_inconnue.yaml",
         "duree_invalide.yaml",
         "source_cle_inconnue.yaml",
-        "cle_obligatoire.yaml",
+        "dates_melangees.yaml",
         "taux_invalide.yaml",
         "entier_invalide.yaml",
     ],
@@ -71,3 +71,11 @@ def test_invalid_files_are_refused_by_the_schema(
 ) -> None:
     data = as_json(yaml.safe_load((HERE / "invalid" / name).read_text(encoding="utf-8")))
     assert list(validator.iter_errors(data))
+
+
+def test_committed_schema_file_is_current() -> None:
+    """policies/parcours.schema.json, which the bundled files name for editors, is up to date."""
+    committed = json.loads(
+        (HERE.parents[1] / "policies" / "parcours.schema.json").read_text(encoding="utf-8")
+    )
+    assert committed == policy_json_schema(), "régénérez-le : parcours schema > policies/parcours.schema.json"

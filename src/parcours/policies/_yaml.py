@@ -217,7 +217,10 @@ class _Builder:
         try:
             return self.loader.yaml_constructors[node.tag](self.loader, node)
         except (ValueError, yaml.YAMLError):
-            self.problem(node, f"valeur « {node.value} » illisible", path)
+            if node.tag.endswith(":timestamp"):
+                self.problem(node, f"« {node.value} » n'est pas une date valide", path, "une date AAAA-MM-JJ")
+            else:
+                self.problem(node, f"valeur « {node.value} » illisible", path)
             return None
 
 

@@ -61,12 +61,12 @@ def valider(
 def politiques() -> None:
     """Lister les politiques fournies avec parcours et leurs dispositifs."""
     table = Table(title="Politiques fournies", show_lines=False)
-    table.add_column("nom")
+    table.add_column("nom", no_wrap=True)
     table.add_column("département")
-    table.add_column("dispositifs")
+    table.add_column("dispositifs", no_wrap=True)
     for name in bundled_names():
         policy = load_policy(name)
-        table.add_row(name, policy.departement, ", ".join(policy.dispositifs) or "—")
+        table.add_row(name, policy.departement, "\n".join(policy.dispositifs) or "—")
     out_console.print(table)
 
 

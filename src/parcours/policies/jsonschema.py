@@ -52,6 +52,10 @@ def policy_json_schema() -> dict[str, Any]:
     for definition in defs.values():
         # Model docstrings are written for developers; the editor shows French field texts.
         definition.pop("description", None)
+    # A dispositif may take keys from ``defauts`` and a policy from the one it ``herite``s:
+    # neither can require its keys in the file itself (the loader checks the merged result).
+    defs["Dispositif"].pop("required", None)
+    schema.pop("required", None)
     # ``defauts`` takes the keys of a dispositif, none of them required.
     partial = copy.deepcopy(defs["Dispositif"])
     partial.pop("required", None)

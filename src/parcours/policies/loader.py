@@ -265,6 +265,20 @@ def _reference_problems(policy: Policy, canonical: Canonical, fichier: str) -> l
     return problems
 
 
+def _not_already_reported(found: list[Problem], earlier: list[Problem]) -> list[Problem]:
+    """Drop pydantic's echo of a problem the normalisation already reported at or above a key."""
+    reported = [(p.fichier, p.chemin) for p in earlier]
+
+    def echoed(problem: Problem) -> bool:
+        return any(
+            problem.fichier == fichier
+            and (problem.chemin == chemin or problem.chemin.startswith(chemin + "."))
+            for fichier, chemin in reported
+        )
+
+    return [p for p in found if not echoed(p)]
+
+
 def _finish(loaded: _Loaded, nom: str | None) -> Policy:
     canonical = loaded.canonical
     _apply_defaults(canonical)
@@ -273,7 +287,7 @@ def _finish(loaded: _Loaded, nom: str | None) -> Policy:
     try:
         policy = Policy.model_validate(canonical.data)
     except ValidationError as exc:
-        problems.extend(_pydantic_problems(exc, canonical, loaded.fichier))
+        problems.extend(_not_already_reported(_pydantic_problems(exc, canonical, loaded.fichier), problems))
     if policy is not None:
         problems.extend(_reference_problems(policy, canonical, loaded.fichier))
     if problems:
@@ -344,7 +358,7 @@ def load_document(raw: bytes, fichier: str, model: type[M]) -> M:
     try:
         result = model.model_validate(canonical.data)
     except ValidationError as exc:
-        problems.extend(_pydantic_problems(exc, canonical, fichier))
+        problems.extend(_not_already_reported(_pydantic_problems(exc, canonical, fichier), problems))
     if problems or result is None:
         raise PolicyError(sorted(dict.fromkeys(problems), key=lambda p: (p.ligne or 0, p.colonne or 0)))
     return result

@@ -17,14 +17,20 @@ from parcours.policies.values import DureeField, Param, Source, Taux
 __all__ = [
     "ETAPES",
     "Capacite",
+    "CapaciteCommune",
     "Convention",
     "Dispositif",
     "DureeAccompagnement",
     "Etape",
+    "Indicateur",
+    "ModeAction",
     "MotifSortie",
     "Objectif",
     "Observation",
+    "ParcoursReferent",
+    "PointEntree",
     "Policy",
+    "PublicCible",
     "RythmeDemarrage",
     "RythmeEntretiens",
     "Veille",
@@ -51,6 +57,8 @@ ETAPES: tuple[Etape, ...] = (
     "reorientation",
 )
 IDENT = r"^[a-z][a-z0-9_]*$"
+#: How a dispositif works with people: one to one, in groups, or both.
+ModeAction = Literal["individuel", "collectif", "individuel_et_collectif"]
 
 
 class _Model(BaseModel):
@@ -70,6 +78,12 @@ class Capacite(_Model):
     )
     si_complet: Literal["attente", "refus"] = Field(
         "attente", description="quand toutes les places sont prises : liste d'attente ou refus"
+    )
+    binomes: Param[int] | None = Field(
+        None, description="binômes conseiller Pôle emploi / travailleur social (accompagnement global)"
+    )
+    part_brsa: Param[Taux] | None = Field(
+        None, description="part des personnes suivies qui doivent être bénéficiaires du RSA"
     )
 
 
@@ -163,6 +177,34 @@ class Observation(_Model):
     valeurs: dict[str, Param[float]]
 
 
+class PointEntree(_Model):
+    """A way into a dispositif: who orients or prescribes, at which moment of the parcours."""
+
+    libelle: str
+    orienteur: str | None = Field(None, description="qui oriente ou prescrit la personne")
+    source: Source | None = None
+
+
+class PublicCible(_Model):
+    """One of the publics a dispositif is meant for, with its own target volume."""
+
+    libelle: str
+    description: str | None = None
+    personnes_par_an: Param[int] | None = Field(
+        None, description="personnes de ce public à accompagner par an"
+    )
+
+
+class Indicateur(_Model):
+    """An indicator the département expects the operator to report (computed by the reports)."""
+
+    libelle: str
+    groupe: Literal["activite", "evaluation"] = Field(description="indicateur d'activité ou d'évaluation")
+    nature: Literal["nombre", "taux", "moyenne"]
+    calcul: str = Field(pattern=IDENT, description="identifiant du calcul, connu du module des rapports")
+    source: Source | None = None
+
+
 class Dispositif(_Model):
     """An accompaniment scheme (a convention, a track) and its rules."""
 
@@ -183,6 +225,22 @@ class Dispositif(_Model):
     convention: Convention | None = None
     domaines: Param[tuple[str, ...]] | None = None
     observations: dict[str, Observation] = Field(default_factory=dict)
+    mode: ModeAction | None = Field(None, description="mode d'action : individuel, collectif ou les deux")
+    journees_par_semaine: Param[int] | None = Field(
+        None, description="action collective : journées d'intervention par semaine"
+    )
+    entrees: dict[str, PointEntree] = Field(
+        default_factory=dict, description="points d'entrée : qui oriente, à quel moment"
+    )
+    publics_cibles: dict[str, PublicCible] = Field(
+        default_factory=dict, description="publics visés et leur volume (sous-ensembles de la capacité)"
+    )
+    outils: tuple[str, ...] | None = Field(
+        None, description="outils et dispositifs partenaires ouverts à l'opérateur (logiciel, ...)"
+    )
+    indicateurs: dict[str, Indicateur] = Field(
+        default_factory=dict, description="indicateurs de suivi et d'évaluation attendus"
+    )
 
     @field_validator("etapes")
     @classmethod
@@ -211,6 +269,26 @@ class Dispositif(_Model):
         return frozenset(k for k, m in self.motifs_sortie.items() if m.positive)
 
 
+class CapaciteCommune(_Model):
+    """A capacity shared by several dispositifs (a quota for a whole service)."""
+
+    libelle: str
+    description: str | None = None
+    dispositifs: tuple[str, ...] = Field(description="dispositifs qui se partagent ces places")
+    places: Param[int] | None = Field(
+        None, description="places occupées à tout moment, tous dispositifs confondus"
+    )
+    personnes_par_an: Param[int] | None = None
+
+
+class ParcoursReferent(_Model):
+    """One of the tracks the département orients beneficiaries to (emploi, socio-pro, social)."""
+
+    libelle: str
+    mis_en_oeuvre_par: str | None = Field(None, description="qui assure ce parcours")
+    source: Source | None = None
+
+
 class Policy(_Model):
     """A département's policy: its dispositifs and their rules, date-versioned."""
 
@@ -227,6 +305,24 @@ class Policy(_Model):
     )
     dispositifs: dict[str, Dispositif]
     observations: dict[str, Observation] = Field(default_factory=dict)
+    capacites_communes: dict[str, CapaciteCommune] = Field(
+        default_factory=dict, description="capacités partagées par plusieurs dispositifs (quota d'un service)"
+    )
+    parcours_referents: dict[str, ParcoursReferent] = Field(
+        default_factory=dict, description="les parcours vers lesquels le département oriente"
+    )
+
+    @model_validator(mode="after")
+    def _check_capacites_communes(self) -> Policy:
+        problems = [
+            f"capacites_communes.{key} : dispositif « {ident} » inconnu"
+            for key, commune in self.capacites_communes.items()
+            for ident in commune.dispositifs
+            if ident not in self.dispositifs
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     _fichier: str | None = PrivateAttr(default=None)
     _nom: str | None = PrivateAttr(default=None)

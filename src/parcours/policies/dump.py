@@ -1,0 +1,84 @@
+"""Write a policy back as YAML, in the written forms of the language.
+
+The dump is the effective policy: inheritance and ``defauts`` are already applied, so the
+result stands alone. Loading the dump gives back an equal policy (origins aside).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+from parcours.policies.durations import Duree
+from parcours.policies.schema import Policy
+from parcours.policies.values import Param, Version
+
+__all__ = ["dump_policy", "policy_to_data"]
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, Duree):
+        return str(value)
+    if isinstance(value, tuple | list):
+        return [_value(v) for v in value]
+    return value
+
+
+def _version(version: Version[Any], bare: bool) -> Any:
+    if bare:
+        return _value(version.valeur)
+    out: dict[str, Any] = {"valeur": _value(version.valeur)}
+    if version.source is not None:
+        out["source"] = version.source.model_dump(exclude_none=True)
+    if version.hypothese:
+        out["hypothese"] = True
+    if version.raison is not None:
+        out["raison"] = version.raison
+    return out
+
+
+def _param(param: Param[Any]) -> Any:
+    versions = param.versions
+    if len(versions) == 1 and versions[0].debut is None:
+        only = versions[0]
+        plain = only.source is None and not only.hypothese and only.raison is None
+        return _version(only, bare=plain)
+    out: dict[date, Any] = {}
+    for version in versions:
+        assert version.debut is not None, "a dated parameter has a date on every version"
+        plain = version.source is None and not version.hypothese and version.raison is None
+        out[version.debut] = _version(version, bare=plain)
+    return out
+
+
+def _node(node: Any) -> Any:
+    if isinstance(node, Param):
+        return _param(node)
+    if isinstance(node, BaseModel):
+        out: dict[str, Any] = {}
+        for name, field in type(node).model_fields.items():
+            value = getattr(node, name)
+            if name in ("defauts", "herite") or value is None:
+                continue
+            if value == field.get_default(call_default_factory=True):
+                continue
+            out[name] = _node(value)
+        return out
+    if isinstance(node, dict):
+        return {key: _node(value) for key, value in node.items()}
+    return _value(node)
+
+
+def policy_to_data(policy: Policy) -> dict[str, Any]:
+    """The effective policy as plain YAML-ready data."""
+    data: dict[str, Any] = _node(policy)
+    data.setdefault("dispositifs", {})
+    return data
+
+
+def dump_policy(policy: Policy) -> str:
+    """The effective policy as YAML text that loads back to an equal policy."""
+    return yaml.safe_dump(policy_to_data(policy), allow_unicode=True, sort_keys=False, width=100)
