@@ -154,13 +154,19 @@ class Sorties(_Model):
     en_cours_de_periode: Param[Taux]
     au_bilan: Param[Taux]
     reorientation: Param[Taux] | None = None
-    motifs: dict[str, Param[Taux]]
+    motifs: dict[str, Param[Taux]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _mix(self) -> Sorties:
-        if not self.motifs:
-            raise ValueError("motifs : au moins un motif de sortie est attendu")
-        _check_shares(self.motifs, "motifs")
+        toutes_reorientees = self.reorientation is not None and all(
+            v.valeur >= 1.0 for v in self.reorientation.versions
+        )
+        if not self.motifs and not toutes_reorientees:
+            raise ValueError(
+                "motifs : au moins un motif de sortie est attendu (sauf si reorientation vaut 100 %)"
+            )
+        if self.motifs:
+            _check_shares(self.motifs, "motifs")
         return self
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from parcours.simulation.distributions import Distribution, Distributions
-    from parcours.simulation.monte_carlo import Comparaison, comparer, monte_carlo
+    from parcours.simulation.montecarlo import Comparaison, comparer, monte_carlo
     from parcours.simulation.simulation import BilanSimule, Simulation, simulate
     from parcours.simulation.variantes import variante
 
@@ -35,9 +35,9 @@ _OU = {
     "simulate": "simulation",
     "Distribution": "distributions",
     "Distributions": "distributions",
-    "Comparaison": "monte_carlo",
-    "comparer": "monte_carlo",
-    "monte_carlo": "monte_carlo",
+    "Comparaison": "montecarlo",
+    "comparer": "montecarlo",
+    "monte_carlo": "montecarlo",
     "variante": "variantes",
 }
 

@@ -60,7 +60,7 @@ def simuler(
 ) -> None:
     """Simuler les parcours d'une politique : bilan et indicateurs, ou leurs distributions."""
     from parcours.simulation._rendu import en_html, en_json, en_texte
-    from parcours.simulation.monte_carlo import monte_carlo
+    from parcours.simulation.montecarlo import monte_carlo
     from parcours.simulation.simulation import preparer, simulate
 
     jour_du, jour_au = parse_date(du, "--du"), parse_date(au, "--au")

@@ -104,6 +104,8 @@ def _duree(param: object, debut: int, n: int, defaut: Duree | None) -> Duree3:
 
 def _mix(parts: dict[str, object], debut: int, n: int, nom: str) -> tuple[tuple[str, ...], F64]:
     labels = tuple(parts)
+    if not labels:
+        return labels, np.ones((n, 0), dtype=np.float64)
     shares = np.column_stack([serie(parts[k], debut, n, 0.0, f"{nom}.{k}") for k in labels])  # type: ignore[arg-type]
     totals = shares.sum(axis=1, keepdims=True)
     cumul = np.cumsum(shares / np.where(totals > 0, totals, 1.0), axis=1)
