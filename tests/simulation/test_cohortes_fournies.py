@@ -71,7 +71,7 @@ def test_every_citation_is_in_its_seed(fichier: Path, seeds: dict[str, str]) -> 
     missing = []
     for path, form in _values(data["dispositifs"], "dispositifs"):
         source = form.get("source") if isinstance(form, dict) else None
-        if source and source.get("citation"):
-            if _collapse(source["citation"]) not in seeds[source["document"]]:
-                missing.append((path, source["citation"]))
+        cited = source.get("citation") if source else None
+        if cited and _collapse(cited) not in seeds[source["document"]]:
+            missing.append((path, cited))
     assert missing == []

@@ -46,7 +46,9 @@ def test_intervals_and_dict(politique: Policy, cohorte: Cohorte) -> None:
 
 def test_progress_is_reported(politique: Policy, cohorte: Cohorte) -> None:
     seen: list[tuple[int, int]] = []
-    monte_carlo(politique, cohorte, DU, AU, dossiers=500, runs=3, progression=lambda a, b: seen.append((a, b)))
+    monte_carlo(
+        politique, cohorte, DU, AU, dossiers=500, runs=3, progression=lambda a, b: seen.append((a, b))
+    )
     assert seen[-1] == (3, 3)
 
 
@@ -75,7 +77,9 @@ def test_dask_local_cluster(politique: Policy, cohorte: Cohorte) -> None:
     distributed = pytest.importorskip("dask.distributed", reason="extra parcours[dask] absent")
     serial = monte_carlo(politique, cohorte, DU, AU, dossiers=1000, seed=4, runs=4)
     with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster,
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
         distributed.Client(cluster) as client,
     ):
         on_dask = monte_carlo(

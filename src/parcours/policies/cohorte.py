@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 from importlib.abc import Traversable
 from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from parcours.errors import PolicyError, Problem
@@ -318,4 +319,3 @@ def cohorte_pour(policy: BaseModel) -> Cohorte | None:
     if bundled is None:
         return None
     return load_cohorte_text(bundled.read_bytes(), f"policies/cohortes/{policy.nom}.yaml")
-

@@ -49,7 +49,8 @@ def ajouter_mois(jours: Jours, mois: npt.ArrayLike) -> Jours:
     cible = debut_mois + np.asarray(mois, dtype=np.int64).astype("timedelta64[M]")
     premier = cible.astype("datetime64[D]")
     longueur = ((cible + np.timedelta64(1, "M")).astype("datetime64[D]") - premier).astype(np.int64)
-    return premier.astype(np.int64) + np.minimum(quantieme, longueur - 1)
+    out: Jours = premier.astype(np.int64) + np.minimum(quantieme, longueur - 1)
+    return out
 
 
 def ajouter(jours: Jours, mois: npt.ArrayLike, nb_jours: npt.ArrayLike) -> Jours:
@@ -72,18 +73,25 @@ class Calendrier:
         self.lignes = n + 2
         self.mois_max = (n + 2) // 28 + 14
         jours = np.arange(debut, debut + self.lignes, dtype=np.int64)
-        self.table = np.stack([ajouter_mois(jours, np.full(self.lignes, m)) for m in range(self.mois_max + 1)], 1)
+        self.table = np.stack(
+            [ajouter_mois(jours, np.full(self.lignes, m)) for m in range(self.mois_max + 1)], 1
+        )
 
     def ajouter(self, jours: Jours | int, mois: npt.ArrayLike, nb_jours: npt.ArrayLike) -> Jours:
         """``jours`` (an array, or one day for a whole batch) plus months and days."""
         mois_arr = np.asarray(mois, dtype=np.int64)
         if np.ndim(jours) == 0:
             r = int(jours) - self.debut
-            if 0 <= r < self.lignes and (mois_arr.size == 0 or (mois_arr.min() >= 0 and mois_arr.max() <= self.mois_max)):
-                return self.table[r][mois_arr] + np.asarray(nb_jours, dtype=np.int64)
+            if 0 <= r < self.lignes and (
+                mois_arr.size == 0 or (mois_arr.min() >= 0 and mois_arr.max() <= self.mois_max)
+            ):
+                rapide: Jours = self.table[r][mois_arr] + np.asarray(nb_jours, dtype=np.int64)
+                return rapide
             jours = np.full(mois_arr.shape or (1,), int(jours), dtype=np.int64)
         jours_arr = np.asarray(jours, dtype=np.int64)
-        mois_arr = np.broadcast_to(mois_arr, jours_arr.shape) if mois_arr.shape != jours_arr.shape else mois_arr
+        mois_arr = (
+            np.broadcast_to(mois_arr, jours_arr.shape) if mois_arr.shape != jours_arr.shape else mois_arr
+        )
         r_arr = jours_arr - self.debut
         ok = (r_arr >= 0) & (r_arr < self.lignes) & (mois_arr >= 0) & (mois_arr <= self.mois_max)
         if ok.all():
@@ -92,4 +100,5 @@ class Calendrier:
             base = np.empty(jours_arr.shape, dtype=np.int64)
             base[ok] = self.table[r_arr[ok], mois_arr[ok]]
             base[~ok] = ajouter_mois(jours_arr[~ok], mois_arr[~ok])
-        return base + np.asarray(nb_jours, dtype=np.int64)
+        out: Jours = base + np.asarray(nb_jours, dtype=np.int64)
+        return out

@@ -43,7 +43,9 @@ def cohorte_par_defaut(policy: Policy, jour: date) -> Cohorte:
         par_an, raison = _arrivees(dispositif, jour)
         sorties: dict[str, Any] = {
             "en_cours_de_periode": _h(0.3, "part des personnes qui sortent au cours d'une période de CER"),
-            "au_bilan": _h(0.5, "part des personnes qui sortent au bilan quand un renouvellement est possible"),
+            "au_bilan": _h(
+                0.5, "part des personnes qui sortent au bilan quand un renouvellement est possible"
+            ),
             "motifs": {m: _h(1 / len(motifs), "motifs également répartis faute de données") for m in motifs},
         }
         if "reorientation" in dispositif.etapes:

@@ -32,6 +32,7 @@ def vers_frame(trajectoires: Mapping[str, Trajectoires]) -> pd.DataFrame:
         demarre = t.demarrage >= 0
         sorti = demarre & (t.sortie <= t.fin)
         motifs = np.array([*t.regles.motifs, "reorientation"], dtype=object)
+        rien = np.full(t.n, None, dtype=object)
         cols: dict[str, object] = {
             "dossier": identifiants(ident, t.n),
             "dispositif": ident,
@@ -39,11 +40,11 @@ def vers_frame(trajectoires: Mapping[str, Trajectoires]) -> pd.DataFrame:
             "pret": _dates(t.pret, t.pret <= t.fin),
             "demarrage": _dates(t.demarrage, demarre),
             "sortie": _dates(t.sortie, sorti),
-            "issue": np.where(sorti, np.where(t.reoriente, "reorientation", "sortie"), None),
-            "motif": np.where(sorti, motifs[t.motif], None),
+            "issue": np.where(sorti, np.where(t.reoriente, "reorientation", "sortie"), rien),
+            "motif": np.where(sorti, motifs[t.motif], rien),
             "duree_jours": np.where(sorti, t.sortie - t.demarrage, -1),
             "renouvellements": np.where(sorti, t.periodes - t.au_bilan, 0),
-            "fin_forcee": np.where(sorti, _FORCE[t.force], None),
+            "fin_forcee": np.where(sorti, _FORCE[t.force], rien),
             "refuse": t.refuse,
         }
         if t.entretiens is not None:

@@ -59,7 +59,9 @@ class Issues:
 
 def fin_de_periode(regles: Regles, demarrage: I64 | int, off: I64 | int, k: I64) -> I64:
     """The day period ``k`` (0-based) of a dossier started on ``demarrage`` ends (its bilan)."""
-    return regles.calendrier.ajouter(demarrage, regles.cer.mois[off] * (k + 1), regles.cer.jours[off] * (k + 1))
+    return regles.calendrier.ajouter(
+        demarrage, regles.cer.mois[off] * (k + 1), regles.cer.jours[off] * (k + 1)
+    )
 
 
 def periodes_avant(regles: Regles, demarrage: I64, off: I64, jour: I64) -> I64:
@@ -72,7 +74,8 @@ def periodes_avant(regles: Regles, demarrage: I64, off: I64, jour: I64) -> I64:
         if not (trop.any() or manque.any()):
             break
         m = m - trop + manque
-    return m
+    out: I64 = m
+    return out
 
 
 def tirer_issues(regles: Regles, tirages: Tirages, idx: I64, demarrage: I64 | int, horizon: int) -> Issues:
@@ -101,7 +104,9 @@ def tirer_issues(regles: Regles, tirages: Tirages, idx: I64, demarrage: I64 | in
     fin_k = fin_de_periode(regles, demarrage, off, k)
     longueur = fin_k - debut_k
     with np.errstate(divide="ignore", invalid="ignore"):
-        fraction = np.where(q > 0, np.log1p(-tirages.moment[idx] * q) / np.log1p(-np.minimum(q, 1 - 1e-12)), 0.0)
+        fraction = np.where(
+            q > 0, np.log1p(-tirages.moment[idx] * q) / np.log1p(-np.minimum(q, 1 - 1e-12)), 0.0
+        )
     decalage = np.clip(np.floor(fraction * longueur).astype(np.int64), 1, np.maximum(longueur - 1, 1))
     sortie = np.where(milieu, debut_k + decalage, fin_k)
     # A mid-period exit falls strictly inside period k; a bilan exit ends it.

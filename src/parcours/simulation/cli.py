@@ -48,13 +48,18 @@ def simuler(
     ] = None,
     du: Annotated[str | None, typer.Option("--du", help="Premier jour simulé (AAAA-MM-JJ).")] = None,
     au: Annotated[str | None, typer.Option("--au", help="Dernier jour simulé (AAAA-MM-JJ).")] = None,
-    graine: Annotated[int, typer.Option("--graine", min=0, help="Graine aléatoire (même graine, même résultat).")] = 0,
+    graine: Annotated[
+        int, typer.Option("--graine", min=0, help="Graine aléatoire (même graine, même résultat).")
+    ] = 0,
     runs: Annotated[
-        int, typer.Option("--runs", min=1, help="Nombre de simulations (Monte Carlo, avec intervalles à 95 %).")
+        int,
+        typer.Option("--runs", min=1, help="Nombre de simulations (Monte Carlo, avec intervalles à 95 %)."),
     ] = 1,
     cohorte: Annotated[
         str | None,
-        typer.Option("--cohorte", help="Modèle de cohorte (fichier YAML) ; par défaut celui de la politique."),
+        typer.Option(
+            "--cohorte", help="Modèle de cohorte (fichier YAML) ; par défaut celui de la politique."
+        ),
     ] = None,
     format_: Annotated[Format, typer.Option("--format", help="texte, json ou html.")] = Format.texte,
 ) -> None:

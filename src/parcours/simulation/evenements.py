@@ -92,9 +92,9 @@ def _colonnes(t: Trajectoires) -> tuple[I64, I64, I64, I64]:
 
 def evenements(trajectoires: Mapping[str, Trajectoires]) -> Iterator[dict[str, Any]]:
     """Every observed event of every dispositif, sorted by date (then dossier, then order)."""
-    parts = []
+    parts: list[tuple[I64, I64, I64, I64, I64]] = []
     base = 0
-    for ident, t in trajectoires.items():
+    for t in trajectoires.values():
         d, j, k, x = _colonnes(t)
         parts.append((d + base, j, k, x, np.full(d.size, len(parts), dtype=np.int64)))
         base += t.n

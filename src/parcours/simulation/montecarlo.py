@@ -143,12 +143,11 @@ def comparer(
 
     The cohort model (by default policy A's) is the same for both: only the rules differ.
     """
-    pol_a, model, du, au, regles_a = preparer(policy_a, cohort, du, au, dispositif)
+    _, model, du, au, regles_a = preparer(policy_a, cohort, du, au, dispositif)
     _, _, _, _, regles_b = preparer(policy_b, model, du, au, dispositif)
     args = [(regles_a, regles_b, dossiers, g, jour(du), jour(au)) for g in _graines(seed, runs)]
     paires = _lancer(_deux_runs, args, executor, progression)
     a = [p[0] for p in paires]
     b = [p[1] for p in paires]
     diff = [{k: rb[k] - ra[k] for k in ra} for ra, rb in zip(a, b, strict=True)]
-    _ = pol_a
     return Comparaison(Distributions.depuis(a), Distributions.depuis(b), Distributions.depuis(diff))

@@ -89,7 +89,7 @@ def simuler_dispositif(
     """
     fin = regles.debut + regles.n - 1
     arrivee, echelle = _arrivees(regles, aleas.generateur("arrivees"), dossiers)
-    n = arrivee.shape[0]
+    n = int(arrivee.shape[0])
     off_arr = arrivee - regles.debut
     # Profile (drawn on arrival).
     profil: dict[str, npt.NDArray[np.int8]] = {}
@@ -138,7 +138,9 @@ def simuler_dispositif(
         veille = (sortie >= 0) & ~reoriente & regles.motifs_veille[np.maximum(motif, 0)]
         idx = np.flatnonzero(veille)
         off = np.minimum(demarrage[idx] - regles.debut, regles.n - 1)
-        fin_veille[idx] = regles.calendrier.ajouter(sortie[idx], regles.veille.mois[off], regles.veille.jours[off])
+        fin_veille[idx] = regles.calendrier.ajouter(
+            sortie[idx], regles.veille.mois[off], regles.veille.jours[off]
+        )
     suivis = None
     if entretiens:
         suivis = simuler_entretiens(

@@ -21,7 +21,7 @@ from parcours.policies.schema import Dispositif
 from parcours.simulation._calendrier import Calendrier, jour
 from parcours.simulation._series import serie, serie_duree
 
-__all__ = ["DEFAUTS", "AVANT", "Regles", "compiler"]
+__all__ = ["AVANT", "DEFAUTS", "Regles", "compiler"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -172,7 +172,7 @@ def compiler(ident: str, dispositif: Dispositif, cohorte: CohorteDispositif, deb
     delais: dict[str, F64] = {}
     for etape in ("prescription", "diagnostic_partage", "demarrage"):
         d = _duree(getattr(cohorte.delais, etape), debut, n, _DELAI)
-        delais[etape] = d.mois * MOIS + d.jours
+        delais[etape] = (d.mois * MOIS + d.jours).astype(np.float64)
     renouv = serie(dispositif.duree.renouvellements_max, debut, n, -1.0, "renouvellements_max")
     return Regles(
         ident=ident,

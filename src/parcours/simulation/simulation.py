@@ -1,10 +1,10 @@
 """``simulate``: a policy and its cohort model through the vectorised kernel, one seed.
 
-    >>> from parcours.simulation import simulate
-    >>> sim = simulate("moselle", du=date(2017, 1, 1), au=date(2017, 12, 31), seed=1)
-    >>> sim.bilan().to_dict()["accompagnees"]          # doctest: +SKIP
-    >>> sim.to_frame()                                   # one row per dossier (pandas)
-    >>> sim.ecrire_journal("simulation.jsonl")           # the events, for the engine
+>>> from parcours.simulation import simulate
+>>> sim = simulate("moselle", du=date(2017, 1, 1), au=date(2017, 12, 31), seed=1)
+>>> sim.bilan().to_dict()["accompagnees"]          # doctest: +SKIP
+>>> sim.to_frame()                                   # one row per dossier (pandas)
+>>> sim.ecrire_journal("simulation.jsonl")           # the events, for the engine
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from parcours.policies.durations import add_months
 from parcours.policies.loader import load_policy
 from parcours.policies.schema import Policy
 from parcours.simulation._aleas import Aleas
-from parcours.simulation._calendrier import date_de, jour
+from parcours.simulation._calendrier import jour
 from parcours.simulation._defaut import cohorte_par_defaut
 from parcours.simulation.agregats import agreger, indicateurs
 from parcours.simulation.evenements import evenements
@@ -34,7 +34,7 @@ from parcours.simulation.regles import Regles, compiler
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Graine", "Simulation", "preparer", "simulate"]
+__all__ = ["BilanSimule", "Graine", "Simulation", "executer", "preparer", "simulate"]
 
 Graine = int | np.random.SeedSequence | None
 
@@ -75,9 +75,8 @@ class Simulation:
     def _periode(self, du: date | None, au: date | None) -> tuple[int, int]:
         a, b = jour(du or self.du), jour(au or self.au)
         if a < jour(self.du) or b > jour(self.au) or a > b:
-            raise ParcoursError(
-                f"période hors de la simulation : elle couvre du {self.du.isoformat()} au {self.au.isoformat()}"
-            )
+            couverte = f"du {self.du.isoformat()} au {self.au.isoformat()}"
+            raise ParcoursError(f"période hors de la simulation : elle couvre {couverte}")
         return a, b
 
     def events(self) -> Iterator[dict[str, Any]]:
@@ -132,7 +131,9 @@ def _cohorte(policy: Policy, cohort: Cohorte | str | os.PathLike[str] | None, du
 def _periode_defaut(policy: Policy, du: date | None, au: date | None) -> tuple[date, date]:
     if du is None:
         debuts = [
-            d.convention.debut.versions[0].valeur for d in policy.dispositifs.values() if d.convention is not None
+            d.convention.debut.versions[0].valeur
+            for d in policy.dispositifs.values()
+            if d.convention is not None
         ]
         du = min(debuts) if debuts else date(date.today().year, 1, 1)
     if au is None:
@@ -145,10 +146,7 @@ def _periode_defaut(policy: Policy, du: date | None, au: date | None) -> tuple[d
 def _repartir(total: int, poids: Mapping[str, float]) -> dict[str, int]:
     """Split ``total`` dossiers over dispositifs in proportion to their expected arrivals."""
     somme = sum(poids.values())
-    if somme <= 0:
-        parts = {k: 1.0 / len(poids) for k in poids}
-    else:
-        parts = {k: v / somme for k, v in poids.items()}
+    parts = {k: (v / somme if somme > 0 else 1.0 / len(poids)) for k, v in poids.items()}
     base = {k: int(total * p) for k, p in parts.items()}
     reste = total - sum(base.values())
     for k in sorted(parts, key=lambda k: total * parts[k] - base[k], reverse=True)[:reste]:
@@ -226,7 +224,3 @@ def simulate(
     pol, model, du, au, regles = preparer(policy, cohort, du, au, dispositif)
     trajectoires = executer(regles, dossiers, seed, evenements=evenements, entretiens=entretiens)
     return Simulation(pol, model, du, au, trajectoires, evenements)
-
-
-__all__ += ["BilanSimule", "executer"]
-_ = date_de

@@ -16,7 +16,9 @@ runner = CliRunner()
 
 
 def _run(*args: str):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, ["simuler", POL, "--cohorte", COH, "--du", "2017-01-01", "--au", "2017-12-31", *args])
+    return runner.invoke(
+        app, ["simuler", POL, "--cohorte", COH, "--du", "2017-01-01", "--au", "2017-12-31", *args]
+    )
 
 
 def test_text() -> None:
@@ -31,7 +33,9 @@ def test_json_single_run() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["dispositifs"] == "flux"
-    assert data["bilan"]["accompagnees"] == data["bilan"]["sorties"] + data["bilan"]["encore_suivies_au_31_12"]
+    assert (
+        data["bilan"]["accompagnees"] == data["bilan"]["sorties"] + data["bilan"]["encore_suivies_au_31_12"]
+    )
 
 
 def test_json_monte_carlo_is_reproducible() -> None:
@@ -39,7 +43,10 @@ def test_json_monte_carlo_is_reproducible() -> None:
     b = _run("--format", "json", "--runs", "3", "--dossiers", "500")
     assert a.exit_code == 0, a.output
     assert json.loads(a.output) == json.loads(b.output)
-    assert json.loads(a.output)["indicateurs"]["sorties"]["bas"] <= json.loads(a.output)["indicateurs"]["sorties"]["haut"]
+    assert (
+        json.loads(a.output)["indicateurs"]["sorties"]["bas"]
+        <= json.loads(a.output)["indicateurs"]["sorties"]["haut"]
+    )
 
 
 def test_html() -> None:
