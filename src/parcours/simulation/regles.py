@@ -18,6 +18,7 @@ from parcours.errors import PolicyError
 from parcours.policies.cohorte import PROFILS, CohorteDispositif
 from parcours.policies.durations import Duree
 from parcours.policies.schema import Dispositif
+from parcours.policies.versions import iter_params
 from parcours.simulation._calendrier import Calendrier, jour
 from parcours.simulation._series import serie, serie_duree
 
@@ -134,10 +135,36 @@ def _capacite(dispositif: Dispositif, cohorte: CohorteDispositif, debut: int, n:
     return places
 
 
+def premier_jour_juge(dispositif: Dispositif) -> int | None:
+    """The first day every value the dispositif declares is in force (the engine refuses
+    events dated earlier: they cannot be judged); ``None`` when some value has always been."""
+    regles: list[object] = [
+        dispositif.capacite,
+        dispositif.duree,
+        dispositif.rythme_entretiens,
+        dispositif.veille,
+    ]
+    if dispositif.convention is not None:
+        regles.append(dispositif.convention.fin)
+    premiers = [
+        jour(param.versions[0].debut)
+        for node in regles
+        for _, param in iter_params(node)
+        if param.versions and param.versions[0].debut is not None
+    ]
+    return max(premiers) if premiers else None
+
+
 def compiler(ident: str, dispositif: Dispositif, cohorte: CohorteDispositif, debut: int, n: int) -> Regles:
-    """Compile one dispositif's rules and cohort behaviour over ``n`` days from day ``debut``."""
+    """Compile one dispositif's rules and cohort behaviour over ``n`` days from day ``debut``.
+
+    Days before every declared value is in force are closed: no one arrives then.
+    """
     etapes = dispositif.etapes
     ouvert = np.ones(n, dtype=np.bool_)
+    juge = premier_jour_juge(dispositif)
+    if juge is not None:
+        ouvert &= np.arange(debut, debut + n) >= juge
     fin: int | None = None
     if dispositif.convention is not None:
         conv = dispositif.convention

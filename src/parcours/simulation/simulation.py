@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 from collections.abc import Iterator, Mapping
@@ -24,7 +25,7 @@ from parcours.policies.durations import add_months
 from parcours.policies.loader import load_policy
 from parcours.policies.schema import Policy
 from parcours.simulation._aleas import Aleas
-from parcours.simulation._calendrier import jour
+from parcours.simulation._calendrier import date_de, jour
 from parcours.simulation._defaut import cohorte_par_defaut
 from parcours.simulation.agregats import agreger, indicateurs
 from parcours.simulation.evenements import evenements
@@ -98,9 +99,21 @@ class Simulation:
         """The kernel's bilan figures over [du, au] (by default the simulated period)."""
         return agreger(self.trajectoires, *self._periode(du, au))
 
-    def bilan(self, du: date | None = None, au: date | None = None) -> BilanSimule:
-        """The bilan of [du, au], counted as the reports count it."""
-        return BilanSimule(self.agregats(du, au))
+    def bilan(self, du: date | None = None, au: date | None = None) -> Any:
+        """The reports' bilan of [du, au] computed from this run's events.
+
+        It equals :meth:`agregats` (tests/simulation/test_accord_moteur.py); without the
+        reports package (or with ``evenements=False``) the kernel's own figures are returned
+        in a :class:`BilanSimule` with the same ``to_dict()`` keys.
+        """
+        a, b = self._periode(du, au)
+        try:
+            reports = importlib.import_module("parcours.reports")
+        except ImportError:
+            reports = None
+        if reports is None or not self._evenements_gardes:
+            return BilanSimule(agreger(self.trajectoires, a, b))
+        return reports.bilan(list(self.events()), self.policy, du=date_de(a), au=date_de(b))
 
     def indicateurs(self, du: date | None = None, au: date | None = None) -> dict[str, float]:
         """Flat indicators: bilan figures, waiting, occupation, interviews, veille."""
