@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from parcours.engine import cli as engine_cli
 from parcours.policies import cli as policies_cli
 from parcours.simulation import cli as simulation_cli
 
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 
 policies_cli.register(app)
+engine_cli.register(app)
 simulation_cli.register(app)
 
 

@@ -36,6 +36,10 @@ CASES: dict[str, tuple[int, int | None, str]] = {
     "pas_un_dictionnaire.yaml": (1, 1, "une politique doit être un dictionnaire"),
     "heritage_introuvable.yaml": (1, 9, "en chargeant la politique héritée « base/inexistante »"),
     "cycle_a.yaml": (1, 9, "en chargeant la politique héritée « cycle_b.yaml »"),
+    "alerte_evenement_inconnu.yaml": (18, 35, "« entretient » n'est pas une valeur permise"),
+    "alerte_champ_inconnu.yaml": (18, None, "vouliez-vous dire « presence »"),
+    "alerte_dispositif_inconnu.yaml": (17, 27, "dispositif « globale » inconnu"),
+    "alerte_message_inconnu.yaml": (16, 14, "champ {echeanse} inconnu"),
 }
 
 

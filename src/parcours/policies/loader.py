@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from parcours.errors import PolicyError, Problem
 from parcours.policies._normalise import Canonical, PosMap, merge, normalise, suggest
 from parcours.policies._yaml import Located, dotted, read_yaml
+from parcours.policies.alertes import Alerte
 from parcours.policies.bundled import bundled_names, find_bundled
 from parcours.policies.schema import ETAPES, Dispositif, Policy
 
@@ -206,6 +207,12 @@ def _pydantic_problems(exc: ValidationError, canonical: Canonical, fichier: str)
             if " (attendu : " in message and message.endswith(")"):
                 message, attendu = message.split(" (attendu : ", 1)
                 attendu = attendu[:-1]
+            # A model-level check that names one of its keys ("message : ...") points at that key.
+            key = message.split(" : ", 1)[0]
+            if doc is not None and key.isidentifier() and (*raw_path, key) in doc.valeurs:
+                raw_path = (*raw_path, key)
+                position = doc.pos(raw_path)
+                message = message.split(" : ", 1)[1]
         elif kind in _TYPE_MESSAGES:
             template, attendu = _TYPE_MESSAGES[kind]
             message = template.format(input=error.get("input"))
@@ -262,7 +269,32 @@ def _reference_problems(policy: Policy, canonical: Canonical, fichier: str) -> l
                         f"motif de sortie « {motif} » non déclaré",
                         suggest(motif, declared) if declared else "déclarez-le sous motifs_sortie",
                     )
+    for prefix, rules in _alert_rule_sets(policy):
+        for key, rule in rules.items():
+            for i, ident in enumerate(rule.dispositifs or ()):
+                if ident not in policy.dispositifs:
+                    report(
+                        (*prefix, key, "dispositifs", i),
+                        f"dispositif « {ident} » inconnu",
+                        suggest(ident, policy.dispositifs),
+                    )
+            condition = rule.quand.evenements
+            wanted = condition.champs.get("motif") if condition is not None else None
+            if wanted is not None:
+                all_motifs = sorted({m for d in policy.dispositifs.values() for m in d.motifs_sortie})
+                if wanted not in all_motifs:
+                    report(
+                        (*prefix, key, "quand", "evenements", "champs", "motif"),
+                        f"motif de sortie « {wanted} » non déclaré",
+                        suggest(wanted, all_motifs) if all_motifs else "déclarez-le sous motifs_sortie",
+                    )
     return problems
+
+
+def _alert_rule_sets(policy: Policy) -> list[tuple[Path_, dict[str, Alerte]]]:
+    sets: list[tuple[Path_, dict[str, Alerte]]] = [(("alertes",), policy.alertes)]
+    sets.extend((("dispositifs", ident, "alertes"), d.alertes) for ident, d in policy.dispositifs.items())
+    return sets
 
 
 def _not_already_reported(found: list[Problem], earlier: list[Problem]) -> list[Problem]:

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from parcours.policies.alertes import Alerte
 from parcours.policies.values import DureeField, Param, Source, Taux
 
 __all__ = [
@@ -241,6 +242,10 @@ class Dispositif(_Model):
     indicateurs: dict[str, Indicateur] = Field(
         default_factory=dict, description="indicateurs de suivi et d'évaluation attendus"
     )
+    alertes: dict[str, Alerte] = Field(
+        default_factory=dict,
+        description="règles d'alerte propres au dispositif (remplacent celles de même id)",
+    )
 
     @field_validator("etapes")
     @classmethod
@@ -264,6 +269,11 @@ class Dispositif(_Model):
         if unknown:
             raise ValueError("delais_max : étape absente de etapes : " + ", ".join(unknown))
         return self
+
+    def alertes_effectives(self, politique: dict[str, Alerte]) -> dict[str, Alerte]:
+        """The policy's rules that apply here, replaced by this dispositif's of the same id."""
+        merged = {**politique, **self.alertes}
+        return {key: rule for key, rule in merged.items() if rule.actif}
 
     def motifs_positifs(self) -> frozenset[str]:
         return frozenset(k for k, m in self.motifs_sortie.items() if m.positive)
@@ -310,6 +320,9 @@ class Policy(_Model):
     )
     parcours_referents: dict[str, ParcoursReferent] = Field(
         default_factory=dict, description="les parcours vers lesquels le département oriente"
+    )
+    alertes: dict[str, Alerte] = Field(
+        default_factory=dict, description="règles d'alerte de la politique (tous les dispositifs)"
     )
 
     @model_validator(mode="after")

@@ -1,0 +1,154 @@
+"""The engine's verbs: ``rejouer``, ``expliquer``, ``diagramme``."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from parcours._cli_utils import out_console, parse_date, user_errors
+from parcours.engine.engine import Engine
+from parcours.engine.journal import Journal, ouvrir_journal
+from parcours.policies import load_policy
+
+__all__ = ["register"]
+
+_LISTE_MAX = 20
+
+
+class Format(StrEnum):
+    texte = "texte"
+    json = "json"
+
+
+JournalArg = Annotated[Path, typer.Argument(help="journal JSONL (ou base SQLite .sqlite/.db)")]
+PolitiqueOpt = Annotated[
+    str, typer.Option("--politique", "-p", help="fichier YAML ou nom d'une politique fournie")
+]
+
+
+def _ouvrir(chemin: Path) -> Journal:
+    if not chemin.exists():
+        raise FileNotFoundError(2, "journal introuvable", str(chemin))
+    return ouvrir_journal(chemin)
+
+
+def _derniere_date(engine: Engine) -> date | None:
+    return max((d.derniere for d in engine.dossiers.values()), default=None)
+
+
+def _etat(engine: Engine, au: date | None) -> dict[str, Any]:
+    comptes = engine.compter()
+    dispositifs: dict[str, Any] = {}
+    for ident in engine.policy.dispositifs:
+        par_etape: Counter[str] = comptes.get(ident, Counter())
+        entry: dict[str, Any] = {"etapes": dict(sorted(par_etape.items())), "total": sum(par_etape.values())}
+        if au is not None and ident in comptes:
+            attente = engine.attente(ident)
+            entry["attente"] = {"nombre": len(attente), "premiers": attente[:_LISTE_MAX]}
+            entry["charge"] = engine.charge(ident, au).to_dict()
+        dispositifs[ident] = entry
+    echeances = [] if au is None else [e for e in engine.echeances(au) if e.en_retard]
+    par_nature = Counter(e.nature for e in echeances)
+    return {
+        "politique": engine.policy.nom,
+        "au": None if au is None else au.isoformat(),
+        "dossiers": len(engine.dossiers),
+        "dispositifs": dispositifs,
+        "echeances_depassees": {
+            "nombre": len(echeances),
+            "par_nature": dict(sorted(par_nature.items())),
+            "premieres": [e.to_dict() for e in echeances[:_LISTE_MAX]],
+        },
+        "avertissements": [str(w) for w in engine.avertissements],
+    }
+
+
+def _texte(etat: dict[str, Any]) -> str:
+    lines = [f"politique {etat['politique']} — {etat['dossiers']} dossier(s), au {etat['au'] or '—'}"]
+    for ident, entry in etat["dispositifs"].items():
+        etapes = ", ".join(f"{k} {v}" for k, v in entry["etapes"].items()) or "aucun dossier"
+        lines.append(f"{ident} : {entry['total']} dossier(s) — {etapes}")
+        if "attente" in entry:
+            attente = entry["attente"]
+            premiers = ", ".join(attente["premiers"])
+            lines.append(f"  liste d'attente : {attente['nombre']}" + (f" ({premiers})" if premiers else ""))
+            charge = entry["charge"]
+            places = charge["places"] if charge["places"] is not None else "non limitées"
+            text = f"  places occupées : {charge['occupes']} / {places}"
+            if charge["par_etp"] is not None:
+                text += f" ; {charge['par_etp']:.1f} par ETP"
+                if charge["portefeuille_par_etp"] is not None:
+                    text += f" (portefeuille : {charge['portefeuille_par_etp']} par ETP)"
+            lines.append(text)
+    depassees = etat["echeances_depassees"]
+    lines.append(f"échéances dépassées : {depassees['nombre']}")
+    for nature, nombre in depassees["par_nature"].items():
+        lines.append(f"  {nature} : {nombre}")
+    for e in depassees["premieres"]:
+        qui = e["dossier"] or e["dispositif"]
+        lines.append(f"  {e['date']} {e['nature']} {qui}")
+    lines.extend(f"avertissement : {w}" for w in etat["avertissements"])
+    return "\n".join(lines)
+
+
+@user_errors
+def rejouer(
+    journal: JournalArg,
+    politique: PolitiqueOpt,
+    jusqu_au: Annotated[
+        str | None,
+        typer.Option("--jusqu-au", help="ne rejouer que les événements jusqu'à cette date (AAAA-MM-JJ)"),
+    ] = None,
+    format: Annotated[Format, typer.Option("--format", help="texte ou json")] = Format.texte,
+) -> None:
+    """Rejoue un journal : dossiers par étape, échéances dépassées, liste d'attente, charge par ETP."""
+    limite = parse_date(jusqu_au, "--jusqu-au")
+    policy = load_policy(politique)
+    with _ouvrir(journal) as source:
+        engine = source.replay(policy, jusqu_au=limite)
+    etat = _etat(engine, limite or _derniere_date(engine))
+    if format is Format.json:
+        out_console.print(json.dumps(etat, ensure_ascii=False, indent=2), markup=False)
+    else:
+        out_console.print(_texte(etat), markup=False)
+
+
+@user_errors
+def expliquer(
+    journal: JournalArg,
+    dossier: Annotated[str, typer.Argument(help="identifiant du dossier")],
+    politique: PolitiqueOpt,
+) -> None:
+    """Explique un dossier : son historique et le pourquoi de chaque échéance (valeur, fichier:ligne)."""
+    policy = load_policy(politique)
+    with _ouvrir(journal) as source:
+        engine = source.replay(policy, historique=True)
+    out_console.print(str(engine.expliquer(dossier)), markup=False)
+
+
+@user_errors
+def diagramme(
+    politique: Annotated[str, typer.Argument(help="fichier YAML ou nom d'une politique fournie")],
+    dispositif: Annotated[
+        str | None, typer.Option("--dispositif", "-d", help="un seul dispositif (par défaut : tous)")
+    ] = None,
+) -> None:
+    """Affiche la machine à états d'un dispositif en diagramme mermaid."""
+    policy = load_policy(politique)
+    engine = Engine(policy)
+    idents = [dispositif] if dispositif is not None else list(policy.dispositifs)
+    blocs = [engine.diagramme(ident) for ident in idents]
+    out_console.print("\n".join(blocs), markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``rejouer``, ``expliquer`` and ``diagramme`` to the ``parcours`` command."""
+    app.command("rejouer")(rejouer)
+    app.command("expliquer")(expliquer)
+    app.command("diagramme")(diagramme)

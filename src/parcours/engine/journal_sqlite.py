@@ -1,0 +1,92 @@
+"""The SQLite journal: table ``evenements``, WAL mode, one transaction per write.
+
+``evenements(seq INTEGER PRIMARY KEY, dossier TEXT NOT NULL, date TEXT NOT NULL,
+evenement TEXT NOT NULL, ligne TEXT NOT NULL)``: ``ligne`` is the event's JSON object, the
+same text as a JSONL line; ``seq`` is the application order and the "line number" of errors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from parcours.engine.journal import Journal, Ligne
+from parcours.errors import JournalError
+
+__all__ = ["SCHEMA", "SqliteJournal"]
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS evenements("
+    "seq INTEGER PRIMARY KEY, dossier TEXT NOT NULL, date TEXT NOT NULL, "
+    "evenement TEXT NOT NULL, ligne TEXT NOT NULL)"
+)
+
+
+class SqliteJournal(Journal):
+    """A SQLite database in WAL mode (``synchronous=NORMAL``; ``FULL`` when ``durable``)."""
+
+    def __init__(self, chemin: str | os.PathLike[str], *, durable: bool = False) -> None:
+        super().__init__(chemin, durable=durable)
+        self._conn: sqlite3.Connection | None = None
+
+    def _connexion(self) -> sqlite3.Connection:
+        if self._conn is None:
+            try:
+                conn = sqlite3.connect(self.chemin, isolation_level=None)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute(f"PRAGMA synchronous={'FULL' if self.durable else 'NORMAL'}")
+                conn.execute(SCHEMA)
+            except sqlite3.DatabaseError as exc:
+                raise JournalError(f"base SQLite illisible : {exc}", fichier=self.nom) from None
+            self._conn = conn
+        return self._conn
+
+    def ecrire(self, lignes: Sequence[Ligne]) -> None:
+        if not lignes:
+            return
+        conn = self._connexion()
+        conn.execute("BEGIN")
+        try:
+            conn.executemany(
+                "INSERT INTO evenements(dossier, date, evenement, ligne) VALUES (?, ?, ?, ?)", lignes
+            )
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def est_vide(self) -> bool:
+        if not self.chemin.exists():
+            return True
+        row = self._connexion().execute("SELECT 1 FROM evenements LIMIT 1").fetchone()
+        return row is None
+
+    def _lignes(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[int, dict[str, Any]]]:
+        loads = json.loads
+        for seq, texte in self._connexion().execute(sql, params):
+            try:
+                event = loads(texte)
+            except (TypeError, ValueError) as exc:
+                raise JournalError(f"ligne invalide : {exc}", fichier=self.nom, ligne=seq) from None
+            if not isinstance(event, dict):
+                raise JournalError("ligne invalide : un objet JSON est attendu", fichier=self.nom, ligne=seq)
+            yield seq, event
+
+    def lire(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        if not self.chemin.exists():
+            return iter(())
+        return self._lignes("SELECT seq, ligne FROM evenements ORDER BY seq")
+
+    def lignes_dossier(self, dossier: str) -> list[dict[str, Any]]:
+        if not self.chemin.exists():
+            return []
+        sql = "SELECT seq, ligne FROM evenements WHERE dossier = ? ORDER BY seq"
+        return [event for _, event in self._lignes(sql, (dossier,))]
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
