@@ -11,6 +11,7 @@ import typer
 from parcours.engine import cli as engine_cli
 from parcours.policies import cli as policies_cli
 from parcours.reports import cli as reports_cli
+from parcours.simulation import cli as simulation_cli
 
 app = typer.Typer(
     name="parcours",
@@ -24,6 +25,7 @@ app = typer.Typer(
 policies_cli.register(app)
 engine_cli.register(app)
 reports_cli.register(app)
+simulation_cli.register(app)
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ def bundled_root() -> Traversable:
 def _walk(folder: Traversable, prefix: str) -> list[str]:
     names: list[str] = []
     for entry in folder.iterdir():
-        if entry.is_dir():
+        if entry.is_dir() and entry.name != "cohortes":
             names.extend(_walk(entry, f"{prefix}{entry.name}/"))
         elif entry.name.endswith(".yaml"):
             names.append(prefix + entry.name[: -len(".yaml")])

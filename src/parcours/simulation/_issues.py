@@ -1,0 +1,143 @@
+"""How an accompaniment ends, drawn for a batch of dossiers the day they start.
+
+Per CER period a person leaves with probability ``q`` (constant hazard within the period);
+at the period's bilan, with probability ``b``, else the CER is renewed. The number of periods
+fully lived is therefore geometric, drawn from one uniform; a second says whether the exit
+falls within the period or at its bilan, a third when within the period. The policy then
+bounds it: at most ``renouvellements_max`` renewals (the last bilan is an exit), the maximum
+duration, the end of the convention. Periods are counted from the démarrage date itself
+(``démarrage + k × CER``), as the policy language computes deadlines from the date that starts
+them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from parcours.simulation.regles import Regles
+
+__all__ = ["FORCE_BILAN", "FORCE_CONVENTION", "FORCE_MAXIMUM", "Issues", "Tirages", "tirer_issues"]
+
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+
+FORCE_BILAN = 1  # no renewal left: the last bilan ends the accompaniment
+FORCE_MAXIMUM = 2  # maximum duration reached
+FORCE_CONVENTION = 3  # end of the convention
+
+
+@dataclass(frozen=True)
+class Tirages:
+    """The per-dossier uniforms of the exit process, drawn once (common random numbers)."""
+
+    periodes: F64
+    type: F64
+    moment: F64
+    reorientation: F64
+    motif: F64
+
+    @classmethod
+    def tirer(cls, rng: np.random.Generator, n: int) -> Tirages:
+        draws = rng.random((5, n))
+        return cls(1.0 - draws[0], draws[1], draws[2], draws[3], draws[4])
+
+
+@dataclass(frozen=True)
+class Issues:
+    """The end of each dossier of a batch."""
+
+    sortie: I64  # exit day (may lie after the simulated period: then not yet observed)
+    periodes: I64  # period ends (bilans) up to the exit day; renewals = periodes - au_bilan
+    au_bilan: npt.NDArray[np.bool_]  # the exit happens at a period's bilan
+    force: npt.NDArray[np.int8]
+    reoriente: npt.NDArray[np.bool_]
+    motif: npt.NDArray[np.int16]  # index in regles.motifs, -1 for a réorientation
+
+
+def fin_de_periode(regles: Regles, demarrage: I64 | int, off: I64 | int, k: I64) -> I64:
+    """The day period ``k`` (0-based) of a dossier started on ``demarrage`` ends (its bilan)."""
+    return regles.calendrier.ajouter(
+        demarrage, regles.cer.mois[off] * (k + 1), regles.cer.jours[off] * (k + 1)
+    )
+
+
+def periodes_avant(regles: Regles, demarrage: I64, off: I64, jour: I64) -> I64:
+    """How many period ends fall on or before ``jour``."""
+    longueur = np.maximum(regles.cer.mois[off] * 30.4375 + regles.cer.jours[off], 1.0)
+    m = np.maximum(np.floor((jour - demarrage) / longueur).astype(np.int64), 0)
+    for _ in range(64):
+        trop = (m > 0) & (fin_de_periode(regles, demarrage, off, m - 1) > jour)
+        manque = fin_de_periode(regles, demarrage, off, m) <= jour
+        if not (trop.any() or manque.any()):
+            break
+        m = m - trop + manque
+    out: I64 = m
+    return out
+
+
+def tirer_issues(regles: Regles, tirages: Tirages, idx: I64, demarrage: I64 | int, horizon: int) -> Issues:
+    """Draw the end of the accompaniments of dossiers ``idx`` started on ``demarrage``.
+
+    ``demarrage`` is one day per dossier, or a single day for the whole batch (the capacity
+    queue starts a batch per day): then every rule is a scalar and the batch is cheap.
+    """
+    off = demarrage - regles.debut
+    q = regles.en_cours[off]
+    b = regles.au_bilan[off]
+    survie = (1.0 - q) * (1.0 - b)
+    plafond = horizon - regles.debut + 2  # a period lasts at least a day: beyond, unobserved
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # survie == 0: log is -inf and the ratio 0 (exit in the first period), never NaN.
+        ratio = np.log(tirages.periodes[idx]) / np.log(np.minimum(survie, 1.0 - 1e-15))
+    k_brut = np.where(survie < 1.0, np.minimum(np.floor(ratio), plafond), plafond).astype(np.int64)
+    renouv = regles.renouvellements_max[off]
+    dernier = np.where(renouv >= 0, renouv, plafond)
+    force = np.where(k_brut > dernier, FORCE_BILAN, 0).astype(np.int8)
+    k = np.minimum(k_brut, dernier)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_milieu = np.where(survie < 1.0, q / (1.0 - survie), 0.0)
+    milieu = (force == 0) & (tirages.type[idx] < p_milieu)
+    debut_k = regles.calendrier.ajouter(demarrage, regles.cer.mois[off] * k, regles.cer.jours[off] * k)
+    fin_k = fin_de_periode(regles, demarrage, off, k)
+    longueur = fin_k - debut_k
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fraction = np.where(
+            q > 0, np.log1p(-tirages.moment[idx] * q) / np.log1p(-np.minimum(q, 1 - 1e-12)), 0.0
+        )
+    decalage = np.clip(np.floor(fraction * longueur).astype(np.int64), 1, np.maximum(longueur - 1, 1))
+    sortie = np.where(milieu, debut_k + decalage, fin_k)
+    # A mid-period exit falls strictly inside period k; a bilan exit ends it.
+    m = np.where(milieu, k, k + 1)
+    plafonne = np.zeros(idx.shape[0], dtype=np.bool_)
+    if regles.maximum.defini.any():
+        limite = regles.calendrier.ajouter(demarrage, regles.maximum.mois[off], regles.maximum.jours[off])
+        depasse = regles.maximum.defini[off] & (sortie > limite)
+        sortie = np.where(depasse, limite, sortie)
+        force = np.where(depasse, FORCE_MAXIMUM, force).astype(np.int8)
+        plafonne |= depasse
+    if regles.fin_convention is not None:
+        depasse = sortie > regles.fin_convention
+        sortie = np.where(depasse, np.maximum(regles.fin_convention, demarrage), sortie)
+        force = np.where(depasse, FORCE_CONVENTION, force).astype(np.int8)
+        plafonne |= depasse
+    au_bilan = ~milieu
+    if plafonne.any():
+        c = np.flatnonzero(plafonne)
+        d_c = np.broadcast_to(demarrage, idx.shape)[c]
+        off_c = d_c - regles.debut
+        m[c] = periodes_avant(regles, d_c, off_c, sortie[c])
+        au_bilan[c] = (m[c] >= 1) & (fin_de_periode(regles, d_c, off_c, np.maximum(m[c] - 1, 0)) == sortie[c])
+    reoriente = tirages.reorientation[idx] < regles.reorientation[off]
+    cumul = regles.parts_motifs[off]
+    motif = np.minimum((tirages.motif[idx][:, None] >= cumul).sum(axis=1), cumul.shape[-1] - 1)
+    return Issues(
+        sortie=sortie,
+        periodes=m,
+        au_bilan=au_bilan,
+        force=force,
+        reoriente=reoriente,
+        motif=np.where(reoriente, -1, motif).astype(np.int16),
+    )

@@ -1,0 +1,117 @@
+"""The ``simuler`` verb: simulate a policy's cohorts once, or many times (Monte Carlo)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from parcours._cli_utils import err_console, out_console, parse_date, user_errors
+
+__all__ = ["register"]
+
+
+class Format(StrEnum):
+    texte = "texte"
+    json = "json"
+    html = "html"
+
+
+def _progression(runs: int) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(
+        TextColumn("simulations"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=runs < 5,
+    )
+
+
+@user_errors
+def simuler(
+    politique: Annotated[str, typer.Argument(help="Nom d'une politique fournie ou chemin d'un fichier.")],
+    dispositif: Annotated[
+        str | None, typer.Option("--dispositif", help="Ne simuler que ce dispositif.")
+    ] = None,
+    dossiers: Annotated[
+        int | None,
+        typer.Option(
+            "--dossiers",
+            min=1,
+            help="Nombre de dossiers arrivant sur la période (la capacité suit la même échelle).",
+        ),
+    ] = None,
+    du: Annotated[str | None, typer.Option("--du", help="Premier jour simulé (AAAA-MM-JJ).")] = None,
+    au: Annotated[str | None, typer.Option("--au", help="Dernier jour simulé (AAAA-MM-JJ).")] = None,
+    graine: Annotated[
+        int, typer.Option("--graine", min=0, help="Graine aléatoire (même graine, même résultat).")
+    ] = 0,
+    runs: Annotated[
+        int,
+        typer.Option("--runs", min=1, help="Nombre de simulations (Monte Carlo, avec intervalles à 95 %)."),
+    ] = 1,
+    cohorte: Annotated[
+        str | None,
+        typer.Option(
+            "--cohorte", help="Modèle de cohorte (fichier YAML) ; par défaut celui de la politique."
+        ),
+    ] = None,
+    format_: Annotated[Format, typer.Option("--format", help="texte, json ou html.")] = Format.texte,
+) -> None:
+    """Simuler les parcours d'une politique : bilan et indicateurs, ou leurs distributions."""
+    from parcours.simulation._rendu import en_html, en_json, en_texte
+    from parcours.simulation.montecarlo import monte_carlo
+    from parcours.simulation.simulation import preparer, simulate
+
+    jour_du, jour_au = parse_date(du, "--du"), parse_date(au, "--au")
+    if jour_du and jour_au and jour_au < jour_du:
+        raise typer.BadParameter("--au précède --du", param_hint="--au")
+    policy, model, d1, d2, regles = preparer(politique, cohorte, jour_du, jour_au, dispositif)
+    entete: dict[str, Any] = {
+        "politique": policy.nom,
+        "du": d1.isoformat(),
+        "au": d2.isoformat(),
+        "dispositifs": ", ".join(regles),
+        "graine": graine,
+        "runs": runs,
+    }
+    resultat: dict[str, Any]
+    if runs == 1:
+        with err_console.status("simulation…", spinner="dots") if (dossiers or 0) > 200_000 else _nul():
+            sim = simulate(policy, model, d1, d2, dossiers, graine, dispositif=dispositif, evenements=False)
+        resultat = {"bilan": sim.agregats(), "indicateurs": sim.indicateurs()}
+    else:
+        with _progression(runs) as barre:
+            tache = barre.add_task("runs", total=runs)
+            distributions = monte_carlo(
+                policy,
+                model,
+                d1,
+                d2,
+                dossiers,
+                graine,
+                runs,
+                dispositif=dispositif,
+                progression=lambda fait, _total: barre.update(tache, completed=fait),
+            )
+        resultat = distributions.to_dict()
+    rendu = {Format.texte: en_texte, Format.json: en_json, Format.html: en_html}[format_]
+    out_console.print(rendu(entete, resultat), markup=False, highlight=False)
+
+
+class _nul:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *args: object) -> None:
+        return None
+
+
+def register(app: typer.Typer) -> None:
+    """Add the simulation verb to the ``parcours`` command."""
+    app.command("simuler")(simuler)

@@ -1,0 +1,89 @@
+"""Monte Carlo: same numbers whatever the executor; Dask through its Executor; scenarios."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+import numpy as np
+import pytest
+
+from parcours.errors import ParcoursError
+from parcours.policies import Policy
+from parcours.policies.cohorte import Cohorte
+from parcours.simulation import comparer, monte_carlo, simulate, variante
+
+DU = date(2017, 1, 1)
+AU = date(2017, 12, 31)
+
+
+def test_runs_are_independent_of_the_executor(politique: Policy, cohorte: Cohorte) -> None:
+    serial = monte_carlo(politique, cohorte, DU, AU, dossiers=2000, seed=9, runs=6)
+    with ThreadPoolExecutor(2) as pool:
+        threaded = monte_carlo(politique, cohorte, DU, AU, dossiers=2000, seed=9, runs=6, executor=pool)
+    for name, dist in serial.indicateurs.items():
+        assert np.array_equal(dist.valeurs, threaded[name].valeurs), name
+    assert serial["sorties"].ecart_type > 0
+
+
+def test_run_i_is_child_i_of_the_seed(politique: Policy, cohorte: Cohorte) -> None:
+    res = monte_carlo(politique, cohorte, DU, AU, seed=3, runs=3)
+    third = np.random.SeedSequence(3).spawn(3)[2]
+    alone = simulate(politique, cohorte, DU, AU, seed=third, evenements=False)
+    assert res["sorties"].valeurs[2] == alone.indicateurs()["sorties"]
+
+
+def test_intervals_and_dict(politique: Policy, cohorte: Cohorte) -> None:
+    res = monte_carlo(politique, cohorte, DU, AU, dossiers=1000, runs=8, seed=1)
+    lo, hi = res["duree_moyenne_mois"].intervalle()
+    assert lo <= res["duree_moyenne_mois"].moyenne <= hi
+    payload = res.to_dict()
+    assert payload["runs"] == 8 and "accompagnees" in payload["indicateurs"]
+    assert len(res.to_frame()) == len(res.indicateurs)
+    with pytest.raises(ParcoursError):
+        monte_carlo(politique, cohorte, DU, AU, runs=0)
+
+
+def test_progress_is_reported(politique: Policy, cohorte: Cohorte) -> None:
+    seen: list[tuple[int, int]] = []
+    monte_carlo(
+        politique, cohorte, DU, AU, dossiers=500, runs=3, progression=lambda a, b: seen.append((a, b))
+    )
+    assert seen[-1] == (3, 3)
+
+
+def test_scenario_differences_on_common_numbers(politique: Policy, cohorte: Cohorte) -> None:
+    """Fewer places: a longer waiting list; the difference is far tighter than either run."""
+    fewer = variante(politique, {"dispositifs.flux.capacite.places": 15})
+    res = comparer(politique, fewer, cohorte, DU, AU, runs=12, seed=2, dispositif="flux")
+    diff = res.difference["en_attente_a_la_fin"]
+    assert diff.moyenne > 0
+    same = res.difference["entretiens_par_personne"]
+    exits = res.difference["accompagnees"]
+    assert exits.moyenne < 0
+    assert res.a["accompagnees"].ecart_type > 0
+    assert same.valeurs.shape == (12,)
+    assert set(res.to_dict()) == {"a", "b", "difference"}
+
+
+def test_rhythm_scenario_changes_interviews_only(politique: Policy, cohorte: Cohorte) -> None:
+    faster = variante(politique, {"dispositifs.global.rythme_entretiens.intervalle_max": "15 jours"})
+    res = comparer(politique, faster, cohorte, DU, AU, dossiers=3000, runs=4, seed=1, dispositif="global")
+    assert (res.difference["sorties"].valeurs == 0).all()
+    assert res.difference["entretiens_par_personne"].moyenne > 2
+
+
+def test_dask_local_cluster(politique: Policy, cohorte: Cohorte) -> None:
+    distributed = pytest.importorskip("dask.distributed", reason="extra parcours[dask] absent")
+    serial = monte_carlo(politique, cohorte, DU, AU, dossiers=1000, seed=4, runs=4)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        on_dask = monte_carlo(
+            politique, cohorte, DU, AU, dossiers=1000, seed=4, runs=4, executor=client.get_executor()
+        )
+    for name, dist in serial.indicateurs.items():
+        assert np.array_equal(dist.valeurs, on_dask[name].valeurs), name
