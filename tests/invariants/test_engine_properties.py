@@ -1,0 +1,252 @@
+"""Properties 3, 4 and 5 of docs/invariants.md, on generated and bundled policies.
+
+3. The engine as a rule-based state machine: a dossier is always in a step of its machine;
+   sortie and réorientation are absorbing; a refused event leaves the dossier unchanged and
+   the journal untouched; renewals never exceed the maximum; the next interview due is the
+   last interview plus the rhythm in force; deadlines are never before the event that set them.
+4. Idempotency and order: an event applied twice with the same id equals applying it once;
+   replaying the journal gives the live state; the batch size does not change the result.
+5. Capacity: occupancy never exceeds the places; the waiting list is served in order.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import deque
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from parcours import load_policy
+from parcours.engine import EVENEMENTS, Engine, JsonlJournal
+from parcours.engine.machine import topologie
+from parcours.errors import TransitionError
+from parcours.policies.schema import Dispositif, Policy
+from parcours.testing import CasPolitique, politiques_valides
+from parcours.testing.evenements import debut_possible, flux_perturbe, flux_plausible
+
+BUNDLED = ("moselle", "meurthe_et_moselle", "seine_saint_denis")
+_FINALS = ("sortie", "reorientation")
+_OUVERTS = ("demarrage", "bilan")
+
+
+def _policies() -> st.SearchStrategy[Policy]:
+    bundled = st.sampled_from(BUNDLED).map(load_policy)
+    generated = politiques_valides().map(CasPolitique.charger)
+    return st.one_of(bundled, generated)
+
+
+def _states(dispositif: Dispositif) -> set[str]:
+    places = dispositif.capacite.places is not None
+    return set(
+        topologie(dispositif.etapes, attente=places and dispositif.capacite.si_complet == "attente").etats
+    )
+
+
+def _max_places(dispositif: Dispositif) -> int | None:
+    places = dispositif.capacite.places
+    return None if places is None else max(v.valeur for v in places.versions)
+
+
+def _rhythm_due(dispositif: Dispositif, debut: date, last: date) -> date | None:
+    """The next interview due after one on ``last``, from the policy's own values."""
+    rythme = dispositif.rythme_entretiens
+    if rythme is None:
+        return None
+    start = rythme.au_demarrage
+    if start is not None and last < start.pendant.au(last).ajouter(debut):
+        return start.intervalle_max.au(last).ajouter(last)
+    return rythme.intervalle_max.au(last).ajouter(last)
+
+
+class EngineMachine(RuleBasedStateMachine):
+    """Random events, some refused, against one engine and its JSONL journal."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder = Path(tempfile.mkdtemp(prefix="parcours-inv-"))
+        self.policy: Policy | None = None
+        self.engine: Engine | None = None
+        self.clock = date(2018, 1, 1)
+        self.finals: dict[str, str] = {}
+        self.queues: dict[str, deque[str]] = {}
+        self.counter = 0
+
+    @initialize(policy=_policies(), offset=st.integers(0, 700))
+    def start(self, policy: Policy, offset: int) -> None:
+        self.policy = policy
+        self.engine = Engine(policy, JsonlJournal(self.folder / "journal.jsonl"))
+        start = max(debut_possible(d) for d in policy.dispositifs.values())
+        self.clock = start + timedelta(days=offset)
+        self.queues = {ident: deque() for ident in policy.dispositifs}
+
+    def _journal_size(self) -> int:
+        path = self.folder / "journal.jsonl"
+        return path.stat().st_size if path.exists() else 0
+
+    @precondition(lambda self: self.engine is not None)
+    @rule(
+        dossier=st.sampled_from([f"P{i}" for i in range(8)]),
+        evenement=st.sampled_from([*EVENEMENTS, "demarrage", "entretien", "entretien"]),
+        step=st.integers(-20, 40),
+        presence=st.sampled_from(("present", "absent")),
+        data=st.data(),
+    )
+    def appliquer(self, dossier: str, evenement: str, step: int, presence: str, data: st.DataObject) -> None:
+        assert self.engine is not None and self.policy is not None
+        self.clock += timedelta(days=max(step, 0))
+        jour = self.clock + timedelta(days=min(step, 0))  # negative steps try the past
+        dispositif = data.draw(st.sampled_from(sorted(self.policy.dispositifs)))
+        motifs = sorted(self.policy.dispositifs[dispositif].motifs_sortie) or ["autre"]
+        self.counter += 1
+        event: dict[str, Any] = {
+            "dossier": dossier,
+            "date": jour.isoformat(),
+            "evenement": evenement,
+            "dispositif": dispositif,
+            "id": f"e{self.counter}",
+            "presence": presence,
+            "motif": data.draw(st.sampled_from([*motifs, "motif_inconnu"])),
+        }
+        before = self.engine.dossiers[dossier].champs() if dossier in self.engine.dossiers else None
+        size = self._journal_size()
+        try:
+            result = self.engine.apply(event)
+        except TransitionError:
+            after = self.engine.dossiers[dossier].champs() if dossier in self.engine.dossiers else None
+            assert after == before
+            assert self._journal_size() == size
+            return
+        assert self._journal_size() > size
+        if result.evenement == "attente":
+            self.queues[self.engine.dossiers[dossier].dispositif].append(dossier)
+        for generated in result.generes:
+            if generated.get("evenement") == "demarrage":
+                queue = self.queues[self.engine.dossiers[generated["dossier"]].dispositif]
+                while queue and self.engine.dossiers[queue[0]].etape in _FINALS:
+                    queue.popleft()  # left the list by an exit
+                assert queue and queue.popleft() == generated["dossier"], (
+                    "liste d'attente servie dans l'ordre"
+                )
+
+    @invariant()
+    def dossiers_are_coherent(self) -> None:
+        if self.engine is None or self.policy is None:
+            return
+        open_by_dispositif: dict[str, int] = {}
+        for ident, dossier in self.engine.dossiers.items():
+            disp = self.policy.dispositifs[dossier.dispositif]
+            assert dossier.state in _states(disp)
+            if ident in self.finals:
+                assert dossier.state == self.finals[ident], "sortie et réorientation sont absorbantes"
+            if dossier.state in _FINALS:
+                self.finals[ident] = dossier.state
+                assert dossier.fin is not None and dossier.fin >= dossier.entree
+            if dossier.state in _OUVERTS:
+                open_by_dispositif[dossier.dispositif] = open_by_dispositif.get(dossier.dispositif, 0) + 1
+            rmax = disp.duree.renouvellements_max
+            if rmax is not None:
+                assert dossier.renouvellements <= max(v.valeur for v in rmax.versions)
+            if dossier.debut is not None:
+                assert dossier.debut >= dossier.entree
+                for deadline in (dossier.fin_cer, dossier.fin_max):
+                    assert deadline is None or deadline >= dossier.debut
+                last = dossier.dernier_entretien
+                if last is not None:
+                    assert dossier.entretien_du == _rhythm_due(disp, dossier.debut, last)
+                    assert dossier.entretien_du is None or dossier.entretien_du > last
+            if dossier.fin_veille is not None:
+                assert dossier.fin is not None and dossier.fin_veille >= dossier.fin
+        for ident, disp in self.policy.dispositifs.items():
+            occupied = self.engine.suivi(ident).occupes
+            assert occupied == open_by_dispositif.get(ident, 0)
+            limit = _max_places(disp)
+            assert limit is None or occupied <= limit
+
+    def teardown(self) -> None:
+        if self.engine is not None:
+            self.engine.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+EngineMachine.TestCase.settings = settings(stateful_step_count=40)
+test_engine_state_machine = EngineMachine.TestCase
+
+
+def _states_of(engine: Engine) -> dict[str, dict[str, Any]]:
+    return {ident: d.champs() for ident, d in engine.dossiers.items()}
+
+
+@given(_policies().flatmap(lambda p: st.tuples(st.just(p), flux_plausible(p))))
+def test_plausible_stream_applies_without_refusal_and_replays(
+    case: tuple[Policy, list[dict[str, Any]]],
+) -> None:
+    policy, events = case
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "j.jsonl"
+        live = Engine(policy, JsonlJournal(path))
+        for event in events:
+            live.apply(event)  # no TransitionError on a plausible stream
+        live.close()
+        replayed = JsonlJournal(path).replay(policy)
+        assert _states_of(replayed) == _states_of(live)
+
+
+@given(_policies().flatmap(lambda p: st.tuples(st.just(p), flux_plausible(p))))
+def test_applying_twice_with_the_same_ids_equals_once(case: tuple[Policy, list[dict[str, Any]]]) -> None:
+    policy, events = case
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "j.jsonl"
+        engine = Engine(policy, JsonlJournal(path))
+        engine.apply_many(events)
+        once, text = _states_of(engine), path.read_text(encoding="utf-8") if path.exists() else ""
+        engine.apply_many(events)
+        assert _states_of(engine) == once
+        assert (path.read_text(encoding="utf-8") if path.exists() else "") == text
+        engine.close()
+
+
+@given(
+    _policies().flatmap(lambda p: st.tuples(st.just(p), flux_plausible(p))),
+    st.sampled_from((1, 3, 17, 10_000)),
+)
+def test_batch_size_does_not_change_the_result(case: tuple[Policy, list[dict[str, Any]]], lot: int) -> None:
+    policy, events = case
+    with tempfile.TemporaryDirectory() as folder:
+        one = Engine(policy, JsonlJournal(Path(folder) / "a.jsonl"))
+        for event in events:
+            one.apply(event)
+        many = Engine(policy, JsonlJournal(Path(folder) / "b.jsonl"), lot=lot)
+        many.apply_many(events)
+        one.close()
+        many.close()
+        assert _states_of(many) == _states_of(one)
+        a, b = (Path(folder) / name for name in ("a.jsonl", "b.jsonl"))
+        assert (a.read_bytes() if a.exists() else b"") == (b.read_bytes() if b.exists() else b"")
+
+
+@given(_policies().flatmap(lambda p: st.tuples(st.just(p), flux_perturbe(p))))
+def test_perturbed_stream_is_refused_or_acknowledged_never_corrupting(case: tuple[Policy, Any]) -> None:
+    policy, perturbation = case
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "j.jsonl"
+        engine = Engine(policy, JsonlJournal(path))
+        refused = 0
+        for event in perturbation.evenements:
+            try:
+                engine.apply(event)
+            except TransitionError:
+                refused += 1
+        engine.close()
+        if perturbation.nature in ("inconnu", "desordre"):
+            assert refused >= 1
+        if perturbation.nature == "double":
+            assert refused == 0  # the duplicate is acknowledged, not applied twice
+        assert "INCONNU" not in engine.dossiers
+        replayed = JsonlJournal(path).replay(policy)
+        assert _states_of(replayed) == _states_of(engine)
