@@ -53,7 +53,7 @@ def _peak_mib() -> float:
 
 def _time(regles, dossiers: int) -> float:  # type: ignore[no-untyped-def]
     start = time.perf_counter()
-    executer(regles, dossiers, 0, evenements=False)
+    executer(regles, dossiers, 0, evenements=False, capacite_proportionnelle=True)
     return time.perf_counter() - start
 
 
@@ -80,7 +80,18 @@ def main() -> None:
 
     start = time.perf_counter()
     with ProcessPoolExecutor(args.workers) as pool:
-        monte_carlo(POLICY, None, DU, au, args.mc_dossiers, 0, args.runs, pool, dispositif=DISPOSITIF)
+        monte_carlo(
+            POLICY,
+            None,
+            DU,
+            au,
+            args.mc_dossiers,
+            0,
+            args.runs,
+            pool,
+            dispositif=DISPOSITIF,
+            capacite_proportionnelle=True,
+        )
     mc_seconds = time.perf_counter() - start
 
     print(

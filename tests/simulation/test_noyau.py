@@ -139,12 +139,29 @@ def test_common_random_numbers_across_variants(politique: Policy, cohorte: Cohor
     assert b.entretiens.nombre.sum() < a.entretiens.nombre.sum()
 
 
-def test_dossiers_fixes_the_count_and_scales_capacity(politique: Policy, cohorte: Cohorte) -> None:
+def test_dossiers_fixes_the_count_and_keeps_the_policy_capacity(politique: Policy, cohorte: Cohorte) -> None:
     sim = simulate(politique, cohorte, du=DU, au=AU, dossiers=20_000, seed=2, evenements=False)
     assert sum(t.n for t in sim.trajectoires.values()) == 20_000
     t = sim.trajectoires["flux"]
+    assert t.echelle == 1
+    assert _occupation(t).max() <= 30
+
+
+def test_proportional_capacity_scales_with_the_dossiers(politique: Policy, cohorte: Cohorte) -> None:
+    sim = simulate(
+        politique,
+        cohorte,
+        du=DU,
+        au=AU,
+        dossiers=20_000,
+        seed=2,
+        evenements=False,
+        capacite_proportionnelle=True,
+    )
+    assert sum(t.n for t in sim.trajectoires.values()) == 20_000
+    t = sim.trajectoires["flux"]
     assert t.echelle > 1
-    assert _occupation(t).max() <= round(30 * t.echelle)
+    assert 30 < _occupation(t).max() <= round(30 * t.echelle)
 
 
 def test_empty_period_is_an_error(politique: Policy, cohorte: Cohorte) -> None:

@@ -43,9 +43,16 @@ def simuler(
         typer.Option(
             "--dossiers",
             min=1,
-            help="Nombre de dossiers arrivant sur la période (la capacité suit la même échelle).",
+            help="Nombre de dossiers arrivant sur la période.",
         ),
     ] = None,
+    capacite_proportionnelle: Annotated[
+        bool,
+        typer.Option(
+            "--capacite-proportionnelle",
+            help="Mettre les places à l'échelle de --dossiers (simulations nationales).",
+        ),
+    ] = False,
     du: Annotated[str | None, typer.Option("--du", help="Premier jour simulé (AAAA-MM-JJ).")] = None,
     au: Annotated[str | None, typer.Option("--au", help="Dernier jour simulé (AAAA-MM-JJ).")] = None,
     graine: Annotated[
@@ -83,7 +90,17 @@ def simuler(
     resultat: dict[str, Any]
     if runs == 1:
         with err_console.status("simulation…", spinner="dots") if (dossiers or 0) > 200_000 else _nul():
-            sim = simulate(policy, model, d1, d2, dossiers, graine, dispositif=dispositif, evenements=False)
+            sim = simulate(
+                policy,
+                model,
+                d1,
+                d2,
+                dossiers,
+                graine,
+                dispositif=dispositif,
+                evenements=False,
+                capacite_proportionnelle=capacite_proportionnelle,
+            )
         resultat = {"bilan": sim.agregats(), "indicateurs": sim.indicateurs()}
     else:
         with _progression(runs) as barre:
@@ -98,6 +115,7 @@ def simuler(
                 runs,
                 dispositif=dispositif,
                 progression=lambda fait, _total: barre.update(tache, completed=fait),
+                capacite_proportionnelle=capacite_proportionnelle,
             )
         resultat = distributions.to_dict()
     rendu = {Format.texte: en_texte, Format.json: en_json, Format.html: en_html}[format_]

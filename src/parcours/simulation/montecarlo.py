@@ -42,9 +42,16 @@ Progression = Callable[[int, int], None]
 
 
 def _un_run(
-    regles: Mapping[str, Regles], dossiers: int | None, graine: np.random.SeedSequence, du: int, au: int
+    regles: Mapping[str, Regles],
+    dossiers: int | None,
+    graine: np.random.SeedSequence,
+    du: int,
+    au: int,
+    proportionnelle: bool = False,
 ) -> dict[str, float]:
-    trajectoires = executer(regles, dossiers, graine, evenements=False)
+    trajectoires = executer(
+        regles, dossiers, graine, evenements=False, capacite_proportionnelle=proportionnelle
+    )
     return indicateurs(trajectoires, du, au)
 
 
@@ -55,8 +62,12 @@ def _deux_runs(
     graine: np.random.SeedSequence,
     du: int,
     au: int,
+    proportionnelle: bool = False,
 ) -> tuple[dict[str, float], dict[str, float]]:
-    return _un_run(a, dossiers, graine, du, au), _un_run(b, dossiers, graine, du, au)
+    return (
+        _un_run(a, dossiers, graine, du, au, proportionnelle),
+        _un_run(b, dossiers, graine, du, au, proportionnelle),
+    )
 
 
 def _lancer(
@@ -102,10 +113,11 @@ def monte_carlo(
     *,
     dispositif: str | None = None,
     progression: Progression | None = None,
+    capacite_proportionnelle: bool = False,
 ) -> Distributions:
     """``runs`` independent simulations; each indicator's distribution with intervals."""
     _, _, du, au, regles = preparer(policy, cohort, du, au, dispositif)
-    args = [(regles, dossiers, g, jour(du), jour(au)) for g in _graines(seed, runs)]
+    args = [(regles, dossiers, g, jour(du), jour(au), capacite_proportionnelle) for g in _graines(seed, runs)]
     return Distributions.depuis(_lancer(_un_run, args, executor, progression))
 
 
@@ -138,6 +150,7 @@ def comparer(
     *,
     dispositif: str | None = None,
     progression: Progression | None = None,
+    capacite_proportionnelle: bool = False,
 ) -> Comparaison:
     """Run variant A and variant B on the same seeds; report B − A per indicator.
 
@@ -145,7 +158,10 @@ def comparer(
     """
     _, model, du, au, regles_a = preparer(policy_a, cohort, du, au, dispositif)
     _, _, _, _, regles_b = preparer(policy_b, model, du, au, dispositif)
-    args = [(regles_a, regles_b, dossiers, g, jour(du), jour(au)) for g in _graines(seed, runs)]
+    args = [
+        (regles_a, regles_b, dossiers, g, jour(du), jour(au), capacite_proportionnelle)
+        for g in _graines(seed, runs)
+    ]
     paires = _lancer(_deux_runs, args, executor, progression)
     a = [p[0] for p in paires]
     b = [p[1] for p in paires]

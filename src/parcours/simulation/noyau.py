@@ -55,7 +55,9 @@ class Trajectoires:
         return int(self.arrivee.shape[0])
 
 
-def _arrivees(regles: Regles, rng: np.random.Generator, dossiers: int | None) -> tuple[I64, float]:
+def _arrivees(
+    regles: Regles, rng: np.random.Generator, dossiers: int | None, proportionnelle: bool
+) -> tuple[I64, float]:
     taux = regles.arrivees_par_jour
     attendu = float(taux.sum())
     if dossiers is None:
@@ -68,7 +70,7 @@ def _arrivees(regles: Regles, rng: np.random.Generator, dossiers: int | None) ->
                 comptes = rng.multinomial(dossiers, np.full(regles.n, 1.0 / regles.n))
         else:
             comptes = rng.multinomial(dossiers, taux / attendu)
-        echelle = dossiers / attendu if attendu > 0 else 1.0
+        echelle = dossiers / attendu if attendu > 0 and proportionnelle else 1.0
     jours = np.repeat(np.arange(regles.debut, regles.debut + regles.n, dtype=np.int64), comptes)
     return jours, echelle
 
@@ -80,15 +82,17 @@ def simuler_dispositif(
     *,
     entretiens: bool = True,
     garder_entretiens: bool = False,
+    capacite_proportionnelle: bool = False,
 ) -> Trajectoires:
     """Simulate the dispositif's parcours from ``regles.debut`` for ``regles.n`` days.
 
-    ``dossiers`` fixes the number of arrivals (their dates follow the cohort's rates) and
-    scales the capacity by the same factor; ``None`` draws a Poisson number of arrivals at the
-    cohort's rates with the policy's capacity.
+    ``dossiers`` fixes the number of arrivals (their dates follow the cohort's rates);
+    ``None`` draws a Poisson number of arrivals at the cohort's rates. The capacity is the
+    policy's, unless ``capacite_proportionnelle`` scales it by dossiers / expected arrivals
+    (national-scale "what if" runs; such events no longer replay under the policy itself).
     """
     fin = regles.debut + regles.n - 1
-    arrivee, echelle = _arrivees(regles, aleas.generateur("arrivees"), dossiers)
+    arrivee, echelle = _arrivees(regles, aleas.generateur("arrivees"), dossiers, capacite_proportionnelle)
     n = int(arrivee.shape[0])
     off_arr = arrivee - regles.debut
     # Profile (drawn on arrival).

@@ -196,6 +196,7 @@ def executer(
     *,
     evenements: bool,
     entretiens: bool = True,
+    capacite_proportionnelle: bool = False,
 ) -> dict[str, Trajectoires]:
     """Run the kernel on compiled rules (the part a Monte Carlo worker does)."""
     graine = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
@@ -207,7 +208,12 @@ def executer(
         nombres = _repartir(dossiers, {k: float(r.arrivees_par_jour.sum()) for k, r in regles.items()})
     return {
         ident: simuler_dispositif(
-            r, aleas.sous(ident), nombres[ident], entretiens=entretiens, garder_entretiens=evenements
+            r,
+            aleas.sous(ident),
+            nombres[ident],
+            entretiens=entretiens,
+            garder_entretiens=evenements,
+            capacite_proportionnelle=capacite_proportionnelle,
         )
         for ident, r in regles.items()
     }
@@ -224,16 +230,25 @@ def simulate(
     dispositif: str | None = None,
     evenements: bool = True,
     entretiens: bool = True,
+    capacite_proportionnelle: bool = False,
 ) -> Simulation:
     """Simulate the policy's dispositifs from ``du`` to ``au`` (both included).
 
     ``cohort``: a cohort model, a file, or ``None`` for the one beside the policy (bundled
     ``policies/cohortes/<politique>.yaml``) or else a generic one. ``dossiers`` fixes the
-    number of arrivals, split over the dispositifs as their expected arrivals, and scales the
-    capacity by the same factor; ``None`` keeps the cohort's rates and the policy's capacity.
+    number of arrivals, split over the dispositifs as their expected arrivals; ``None`` keeps
+    the cohort's rates. The capacity is the policy's (so the events replay through the
+    Engine), unless ``capacite_proportionnelle=True`` scales it with the arrivals.
     The simulation starts empty on ``du``. ``evenements=False`` keeps only what aggregates
     need (faster, less memory); ``entretiens=False`` skips interviews.
     """
     pol, model, du, au, regles = preparer(policy, cohort, du, au, dispositif)
-    trajectoires = executer(regles, dossiers, seed, evenements=evenements, entretiens=entretiens)
+    trajectoires = executer(
+        regles,
+        dossiers,
+        seed,
+        evenements=evenements,
+        entretiens=entretiens,
+        capacite_proportionnelle=capacite_proportionnelle,
+    )
     return Simulation(pol, model, du, au, trajectoires, evenements)
