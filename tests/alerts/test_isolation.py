@@ -35,7 +35,8 @@ def test_durable_is_imported_only_when_alert_rules_run() -> None:
         "'dispositif': 'accompagnement_social'}); "
         "print('durable' in sys.modules, end=' '); "
         f"e = Engine(load_policy({str(POLITIQUE)!r})); "
-        "e.apply({'dossier': 'a', 'date': '2017-01-02', 'evenement': 'prescription', 'dispositif': 'global'}); "
+        "e.apply({'dossier': 'a', 'date': '2017-01-02', 'evenement': 'prescription', "
+        "'dispositif': 'global'}); "
         "print('durable' in sys.modules, 'durable.lang' in sys.modules)"
     )
     # Moselle's accompagnement social has no alert rule: no rules engine for it.
@@ -52,21 +53,35 @@ def test_no_thread_is_started(policy: Policy) -> None:
     engine.close()
 
 
-def test_rules_engine_errors_never_surface_and_never_undo_the_event(policy: Policy) -> None:
-    import durable.engine
-
+@pytest.mark.parametrize("panne", ["c", "action"])
+def test_rules_engine_errors_never_surface_and_never_undo_the_event(policy: Policy, panne: str) -> None:
     engine = Engine(policy)
     engine.apply(ev("a", "2017-01-02", "prescription", dispositif="global"))
     engine.apply(ev("a", "2017-01-02", "demarrage"))
+    engine.apply(ev("a", "2017-01-03", "entretien", presence="absent"))
     hote = engine._surveillance._hote
     assert hote is not None
+    if panne == "c":  # what the C engine raises past 1024 states
+        reel = hote._c
 
-    def casse(ruleset: str, fait: object) -> None:
-        raise durable.engine.MessageObservedException(fait)
+        class Casse:
+            def __getattr__(self, nom: str) -> object:
+                return getattr(reel, nom)
 
-    hote._host.assert_fact = casse
+            def assert_fact(self, handle: int, texte: str) -> object:
+                raise MemoryError
+
+        hote._c = Casse()
+    else:  # an action that fails inside durable_rules
+
+        def action_cassee(c: object) -> None:
+            raise RuntimeError("action en panne")
+
+        for objet in hote._rulesets.values():
+            for promesse in objet._actions.values():
+                promesse._func = hote._garder(action_cassee)
     resultat = engine.apply(ev("a", "2017-01-10", "entretien", presence="absent"))
-    assert resultat.applique and engine.dossier("a").absences == 1
+    assert resultat.applique and engine.dossier("a").absences == 2
     assert engine.avertissements and isinstance(engine.avertissements[0], ParcoursError)
     assert "moteur de règles" in str(engine.avertissements[0])
 

@@ -53,7 +53,9 @@ def _cles(engine: Engine) -> list[dict[str, Any]]:
 
 @settings(max_examples=25)
 @given(graine=st.integers(0, 10_000), lot=st.integers(1, 40), avancer=st.booleans())
-def test_the_alert_set_does_not_depend_on_batching(policy: Policy, graine: int, lot: int, avancer: bool) -> None:
+def test_the_alert_set_does_not_depend_on_batching(
+    policy: Policy, graine: int, lot: int, avancer: bool
+) -> None:
     events = flux(graine)
     fin = date.fromisoformat(events[-1]["date"]) + timedelta(days=400)
     un_par_un = Engine(policy)
