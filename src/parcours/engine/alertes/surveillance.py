@@ -168,8 +168,12 @@ class Surveillance:
         """Replay of an ``alerte`` line: move the clock to its date; False if not raised again."""
         if self.actif:
             self.attendre(self.avancer(ligne.date))
-        if self._a_confirmer[ligne.cle] > 0:
-            self._a_confirmer[ligne.cle] -= 1
+        reste = self._a_confirmer.get(ligne.cle, 0)
+        if reste > 0:
+            if reste == 1:
+                del self._a_confirmer[ligne.cle]
+            else:
+                self._a_confirmer[ligne.cle] = reste - 1
             return True
         self.levees.append(ligne)
         return False
