@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from alertes_aides import ev
 from hypothesis import given
 from hypothesis import strategies as st
 
 from parcours.engine import Engine
 from parcours.policies import Policy
 from parcours.policies.durations import add_months
-
-from .conftest import ev
 
 JOURS = st.dates(min_value=date(2017, 1, 1), max_value=date(2024, 12, 31))
 UN_JOUR = timedelta(days=1)

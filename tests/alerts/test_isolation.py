@@ -9,13 +9,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from alertes_aides import POLITIQUE, ev
+from test_replay_batching import flux
 
 from parcours.engine import Engine
 from parcours.errors import ParcoursError
 from parcours.policies import Policy
-
-from .conftest import POLITIQUE, ev
-from .test_replay_batching import flux
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 

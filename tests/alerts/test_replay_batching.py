@@ -7,13 +7,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from alertes_aides import ev
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parcours.engine import Engine, JsonlJournal
 from parcours.policies import Policy
-
-from .conftest import ev
 
 
 def flux(graine: int, dossiers: int = 12) -> list[dict[str, Any]]:

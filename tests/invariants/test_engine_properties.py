@@ -250,3 +250,29 @@ def test_perturbed_stream_is_refused_or_acknowledged_never_corrupting(case: tupl
         assert "INCONNU" not in engine.dossiers
         replayed = JsonlJournal(path).replay(policy)
         assert _states_of(replayed) == _states_of(engine)
+
+
+def test_regression_refused_event_moves_no_clock_and_journals_no_alert(tmp_path: Path) -> None:
+    """Found by the state machine: a refused event dated later used to move the alert clock,
+    journaling overdue-interview alerts although the event itself was refused."""
+    policy = load_policy("meurthe_et_moselle")
+    path = tmp_path / "j.jsonl"
+    engine = Engine(policy, JsonlJournal(path))
+    base = {"dossier": "P0", "dispositif": "accompagnement_cec"}
+    engine.apply({**base, "date": "2018-01-01", "evenement": "demarrage"})
+    size = path.stat().st_size
+    clock = engine.horloge
+    try:
+        engine.apply({**base, "date": "2018-03-15", "evenement": "reperage"})
+    except TransitionError:
+        pass
+    else:  # pragma: no cover - the point of the test
+        raise AssertionError("reperage after démarrage must be refused")
+    assert path.stat().st_size == size
+    assert engine.horloge == clock
+    # The alerts come when time really passes, and replay gives the same ones.
+    engine.alertes(au=date(2018, 3, 15))
+    engine.close()
+    assert path.stat().st_size > size
+    replayed = JsonlJournal(path).replay(policy)
+    assert [a.to_event() for a in replayed.alertes()] == [a.to_event() for a in engine.alertes()]

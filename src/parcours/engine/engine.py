@@ -410,8 +410,6 @@ class Engine:
         nom: str = ev["evenement"]
         jour = self._jour(ev["date"], ev)
         surveillance = self._surveillance
-        if surveillance.actif and (surveillance.horloge is None or jour > surveillance.horloge):
-            self._surveiller(surveillance.avancer, (jour,), moteur)
         dossier = self.dossiers.get(ident)
         nouveau = dossier is None
         cle = ev.get("id")
@@ -469,20 +467,16 @@ class Engine:
             if present and dossier.debut is not None:
                 prochain = regles.prochain_entretien(jour, dossier.debut)
         elif nom == "demarrage":
-            if not moteur and regles.places is not None:
-                self._servir(suivi, regles.places, jour)
-                if suivi.occupes >= regles.places:
-                    if regles.si_complet == "refus":
-                        raise self._refus(
-                            dossier,
-                            nom,
-                            f"toutes les places sont prises ({suivi.occupes}/{regles.places}) et "
-                            "la politique refuse les démarrages (si_complet : refus)",
-                            permis,
-                        )
-                    nom = "attente"
-                    journal_ev = dict(ev)
-                    journal_ev["evenement"] = "attente"
+            # With ``refus`` there is no waiting list to serve: occupancy is already final.
+            full = regles.places is not None and suivi.occupes >= regles.places
+            if not moteur and full and regles.si_complet == "refus":
+                raise self._refus(
+                    dossier,
+                    nom,
+                    f"toutes les places sont prises ({suivi.occupes}/{regles.places}) et "
+                    "la politique refuse les démarrages (si_complet : refus)",
+                    permis,
+                )
         elif nom == "renouvellement":
             rmax = regles.renouvellements_max
             if rmax is not None and dossier.renouvellements >= rmax:
@@ -508,6 +502,17 @@ class Engine:
                 raise self._refus(
                     dossier, nom, f"motif de sortie « {motif} » inconnu (motifs_sortie : {connus})", permis
                 )
+        # --- the event is accepted: time passes (alerts), places are served ----------------
+        # Nothing before this point journals anything, so a refused event leaves the journal
+        # and the clock untouched.
+        if surveillance.actif and (surveillance.horloge is None or jour > surveillance.horloge):
+            self._surveiller(surveillance.avancer, (jour,), moteur)
+        if nom == "demarrage" and not moteur and regles.places is not None:
+            self._servir(suivi, regles.places, jour)
+            if suivi.occupes >= regles.places:
+                nom = "attente"
+                journal_ev = dict(ev)
+                journal_ev["evenement"] = "attente"
         # --- move the machine, then the fields ------------------------------------------------
         if moteur:
             dest = regles.suivant[nom][etat]

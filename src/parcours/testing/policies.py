@@ -133,6 +133,36 @@ def _dispositif(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
+def _alerte(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
+    """One alert rule of a kind the language has, with the placeholders its message may use."""
+    kind = draw(st.sampled_from(("absences", "retard", "fin_cer", "occupation", "duree")))
+    niveau = draw(st.sampled_from(("info", "attention", "urgent")))
+    if kind == "absences":
+        quand: dict[str, Any] = {
+            "evenements": {
+                "evenement": "entretien",
+                "champs": {"presence": "absent"},
+                "nombre": draw(_valeur(st.integers(1, 4))),
+                "dans": draw(_valeur(durees(120))),
+            }
+        }
+        message = "{nombre} absences en {dans} ({dossier})"
+    elif kind == "retard":
+        quand = {"echeance": {"nom": "entretien", "depassee_de": draw(_valeur(durees(30)))}}
+        message = "entretien dû le {echeance}, {retard} jours de retard"
+    elif kind == "fin_cer":
+        quand = {"echeance": {"nom": "fin_cer", "dans": draw(_valeur(durees(60))), "sauf_evenement": "bilan"}}
+        message = "CER jusqu'au {echeance}"
+    elif kind == "occupation":
+        quand = {"occupation": {"seuil": draw(_valeur(st.integers(50, 100).map(lambda n: f"{n} %")))}}
+        message = "{occupation} des places ({occupees}/{places})"
+    else:
+        quand = {"duree_parcours": {"depasse": draw(_valeur(durees(400)))}}
+        message = "parcours de {duree} au-delà de {limite}"
+    return kind, {"niveau": niveau, "message": message, "quand": quand}
+
+
+@st.composite
 def donnees_politique(draw: st.DrawFn) -> dict[str, Any]:
     """The data of a valid policy (a dict ready for ``yaml.safe_dump``)."""
     dispositifs = draw(st.dictionaries(_IDS, _dispositif(), min_size=1, max_size=3))
@@ -141,6 +171,9 @@ def donnees_politique(draw: st.DrawFn) -> dict[str, Any]:
         "libelle": "Politique générée",
         "dispositifs": dispositifs,
     }
+    rules = draw(st.lists(_alerte(), max_size=4, unique_by=lambda rule: rule[0]))
+    if rules:
+        data["alertes"] = dict(rules)
     if draw(st.booleans()):
         data["defauts"] = {"rythme_entretiens": {"intervalle_max": draw(durees(60))}}
     return data

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from alertes_aides import POLITIQUE, ev
 from typer.testing import CliRunner
 
 from parcours.cli import app
 from parcours.engine import Engine
 from parcours.policies import Policy
-
-from .conftest import POLITIQUE, ev
 
 runner = CliRunner()
 
