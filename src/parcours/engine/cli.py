@@ -1,4 +1,4 @@
-"""The engine's verbs: ``rejouer``, ``expliquer``, ``diagramme``."""
+"""The engine's verbs: ``rejouer``, ``expliquer``, ``diagramme``, ``alertes``."""
 
 from __future__ import annotations
 
@@ -147,8 +147,52 @@ def diagramme(
     out_console.print("\n".join(blocs), markup=False)
 
 
+@user_errors
+def alertes(
+    journal: JournalArg,
+    politique: PolitiqueOpt,
+    au: Annotated[
+        str | None,
+        typer.Option("--au", help="avancer l'horloge des alertes jusqu'à cette date (AAAA-MM-JJ)"),
+    ] = None,
+    niveau: Annotated[
+        str | None, typer.Option("--niveau", help="seulement ce niveau : info, attention ou urgent")
+    ] = None,
+    dispositif: Annotated[str | None, typer.Option("--dispositif", "-d", help="un seul dispositif")] = None,
+    format: Annotated[Format, typer.Option("--format", help="texte ou json")] = Format.texte,
+) -> None:
+    """Liste les alertes d'un journal : celles qu'il contient et celles dues au --au (non écrites)."""
+    jour = parse_date(au, "--au")
+    if niveau is not None and niveau not in ("info", "attention", "urgent"):
+        raise typer.BadParameter(f"« {niveau} » : attendu info, attention ou urgent", param_hint="--niveau")
+    policy = load_policy(politique)
+    with _ouvrir(journal) as source:
+        engine = source.replay(policy, jusqu_au=jour)
+    if dispositif is not None:
+        policy.dispositif(dispositif)  # an unknown dispositif is a user error
+    jour = jour or engine.horloge or _derniere_date(engine)
+    trouvees = engine.alertes(jour, niveau=niveau, dispositif=dispositif)
+    avertissements = [str(w) for w in engine.avertissements]
+    if format is Format.json:
+        sortie = {
+            "politique": policy.nom,
+            "au": None if jour is None else jour.isoformat(),
+            "nombre": len(trouvees),
+            "par_niveau": dict(sorted(Counter(a.niveau for a in trouvees).items())),
+            "alertes": [a.to_event() for a in trouvees],
+            "avertissements": avertissements,
+        }
+        out_console.print(json.dumps(sortie, ensure_ascii=False, indent=2), markup=False)
+        return
+    entete = f"politique {policy.nom} — {len(trouvees)} alerte(s) au {jour.isoformat() if jour else '—'}"
+    lignes = [entete, *(str(a) for a in trouvees)]
+    lignes.extend(f"avertissement : {w}" for w in avertissements)
+    out_console.print("\n".join(lignes), markup=False)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``rejouer``, ``expliquer`` and ``diagramme`` to the ``parcours`` command."""
+    """Add ``rejouer``, ``expliquer``, ``diagramme`` and ``alertes`` to the ``parcours`` command."""
     app.command("rejouer")(rejouer)
     app.command("expliquer")(expliquer)
     app.command("diagramme")(diagramme)
+    app.command("alertes")(alertes)

@@ -12,6 +12,12 @@ and ``bilan``). A démarrage when they are all taken goes to the waiting list (j
 waiting dossier starts, by a journaled ``demarrage`` marked ``genere``, dated that day; when
 places grow with a new version, waiting dossiers are served at the dispositif's next
 démarrage or exit. The stream is taken to be in date order across dossiers for capacity.
+
+Alerts: the policy's ``alertes`` rules run on each applied event and as the alert clock moves
+(see alertes/surveillance.py for the clock contract). An alert is journaled as an ``alerte``
+line after the event that raised it (or, for a time-based one, before the event whose date
+moved the clock); it never blocks nor undoes an event. An error of the rules engine is kept
+in ``avertissements`` and the event stays applied.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from typing import Any
 
 from parcours.engine._regles import Regles
 from parcours.engine._suivi import Suivi
+from parcours.engine.alertes import AlerteLevee, Surveillance
 from parcours.engine.dossier import Dossier
 from parcours.engine.events import Event, normaliser
 from parcours.engine.journal import Journal, Ligne, ouvrir_journal
@@ -46,7 +53,8 @@ class Resultat:
     """What one ``apply`` changed. ``applique`` is False for an already-applied ``id``.
 
     ``evenement`` is the event as journaled (a démarrage put on the waiting list reads
-    ``attente``); ``generes`` are the events the engine generated (served waiting dossiers).
+    ``attente``); ``generes`` are the events the engine generated (served waiting dossiers);
+    ``alertes`` the alerts raised while applying it (the clock's, then the event's).
     """
 
     dossier: str
@@ -55,15 +63,17 @@ class Resultat:
     apres: str
     applique: bool = True
     generes: tuple[dict[str, Any], ...] = ()
+    alertes: tuple[AlerteLevee, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Lot:
-    """What one ``apply_many`` did: events applied, duplicates acknowledged, events generated."""
+    """What one ``apply_many`` did: events applied, duplicates acknowledged, events generated, alerts."""
 
     appliques: int
     doublons: int
     generes: int
+    alertes: int = 0
 
 
 def _pas_json(value: object) -> object:
@@ -114,7 +124,7 @@ class Engine:
     ) -> None:
         self.policy = policy
         self.dossiers: dict[str, Dossier] = {}
-        self.avertissements: list[JournalError] = []
+        self.avertissements: list[ParcoursError] = []
         self.lot = lot
         self.journal: Journal | None = None
         self._suivis: dict[str, Suivi] = {}
@@ -124,6 +134,8 @@ class Engine:
         self._generes: list[dict[str, Any]] = []
         self._historique: dict[str, list[dict[str, Any]]] | None = {} if historique else None
         self._panne: BaseException | None = None
+        self._surveillance = Surveillance(policy)
+        self._levees: list[AlerteLevee] = []
         if journal is not None:
             attache = journal if isinstance(journal, Journal) else ouvrir_journal(journal)
             if not attache.est_vide():
@@ -141,21 +153,25 @@ class Engine:
         self._verifier_service()
         data = event.to_dict() if isinstance(event, Event) else event
         self._generes.clear()
+        self._levees.clear()
         try:
             dossier, avant = self._appliquer(data, False)
         finally:
             self._vider()
         ident = str(data.get("dossier"))
+        levees = tuple(self._levees)
         if dossier is None:
             etape = self.dossiers[ident].state
-            return Resultat(ident, str(data.get("evenement")), etape, etape, applique=False)
+            return Resultat(ident, str(data.get("evenement")), etape, etape, applique=False, alertes=levees)
         journalise = self._dernier_evenement
-        return Resultat(ident, journalise, avant, dossier.state, True, tuple(self._generes))
+        return Resultat(ident, journalise, avant, dossier.state, True, tuple(self._generes), levees)
 
     def apply_many(self, events: Iterable[Mapping[str, Any] | Event]) -> Lot:
         """Apply events in order, journaling them by batches of ``lot`` (see journal.py)."""
         self._verifier_service()
-        appliques = doublons = generes = 0
+        self._levees.clear()
+        appliques = doublons = generes = alertes = 0
+        levees = self._levees
         appliquer = self._appliquer
         lot = self.lot
         tampon = self._tampon
@@ -170,11 +186,14 @@ class Engine:
                     appliques += 1
                     if self._generes:
                         generes += len(self._generes)
+                if levees:
+                    alertes += len(levees)
+                    levees.clear()
                 if len(tampon) >= lot:
                     self._vider()
         finally:
             self._vider()
-        return Lot(appliques, doublons, generes)
+        return Lot(appliques, doublons, generes, alertes)
 
     def dossier(self, ident: str) -> Dossier:
         try:
@@ -241,8 +260,53 @@ class Engine:
             return self.journal.lignes_dossier(ident)
         return []
 
+    def avancer(self, au: date) -> list[AlerteLevee]:
+        """Move the alert clock to ``au``: the time-based alerts due by then are raised and journaled.
+
+        The clock never goes back; each applied event moves it to its date first (see
+        alertes/surveillance.py). Returns the alerts raised by this move.
+        """
+        self._verifier_service()
+        self._levees.clear()
+        try:
+            if self._surveillance.actif:
+                self._surveiller(self._surveillance.avancer, (au,), False)
+        finally:
+            self._vider()
+        return list(self._levees)
+
+    def alertes(
+        self,
+        au: date | None = None,
+        *,
+        niveau: str | None = None,
+        dispositif: str | None = None,
+        dossier: str | None = None,
+    ) -> list[AlerteLevee]:
+        """The alerts raised on or before ``au`` (all when None), in the order they were raised.
+
+        With ``au`` after the clock, the clock moves to ``au`` first (see :meth:`avancer`):
+        the alerts this raises are journaled like the others.
+        """
+        if au is not None:
+            self.avancer(au)
+        return [
+            a
+            for a in self._surveillance.levees
+            if (au is None or a.date <= au)
+            and (niveau is None or a.niveau == niveau)
+            and (dispositif is None or a.dispositif == dispositif)
+            and (dossier is None or a.dossier == dossier)
+        ]
+
+    @property
+    def horloge(self) -> date | None:
+        """The alert clock: the date up to which time-based alerts have been raised."""
+        return self._surveillance.horloge
+
     def close(self) -> None:
         self._vider()
+        self._surveillance.fermer()
         if self.journal is not None:
             self.journal.close()
 
@@ -279,8 +343,40 @@ class Engine:
         dossier moves by the compiled machine's transition table (``Regles.suivant``, read
         from ``machine.events``) rather than by ``trigger``: with no callbacks, that is all
         a trigger does, and replay is bound by it. Nothing is journaled.
+
+        The alert rules run as live; an ``alerte`` line moves the clock to its date and
+        confirms the alert raised again. A line the policy no longer raises is kept, with a
+        warning in ``avertissements``.
         """
+        if event.get("evenement") == "alerte":
+            ligne = AlerteLevee.from_event(event)
+            if not self._surveillance.confirmer(ligne):
+                self.avertissements.append(
+                    JournalError(
+                        f"alerte « {ligne.alerte} » du {ligne.date.isoformat()} (dossier {ligne.dossier}) "
+                        "absente des alertes que la politique lève : gardée telle que journalisée"
+                    )
+                )
+            return
         self._appliquer(event, True)
+
+    def _surveiller(
+        self, appel: Callable[..., list[AlerteLevee]], args: tuple[Any, ...], moteur: bool
+    ) -> None:
+        """Run the alert rules; journal what they raise (live) or expect it in the journal (replay)."""
+        try:
+            levees = appel(*args)
+        except ParcoursError as exc:
+            self.avertissements.append(exc)
+            return
+        if not levees:
+            return
+        if moteur:
+            self._surveillance.attendre(levees)
+            return
+        self._levees.extend(levees)
+        for levee in levees:
+            self._tampon.append((levee.dossier, levee.date.isoformat(), "alerte", _encode(levee.to_event())))
 
     def _jour(self, texte: str, ev: Mapping[str, Any]) -> date:
         jour = self._jours.get(texte)
@@ -313,6 +409,9 @@ class Engine:
         ident: str = ev["dossier"]
         nom: str = ev["evenement"]
         jour = self._jour(ev["date"], ev)
+        surveillance = self._surveillance
+        if surveillance.actif and (surveillance.horloge is None or jour > surveillance.horloge):
+            self._surveiller(surveillance.avancer, (jour,), moteur)
         dossier = self.dossiers.get(ident)
         nouveau = dossier is None
         cle = ev.get("id")
@@ -462,8 +561,12 @@ class Engine:
         if moteur:
             if self._historique is not None:
                 self._historique.setdefault(ident, []).append(dict(ev))
+            if surveillance.actif:
+                self._surveiller(surveillance.apres, (dossier, nom, ev, jour), True)
             return dossier, etat
         self._journaliser(journal_ev, nom)
+        if surveillance.actif:
+            self._surveiller(surveillance.apres, (dossier, nom, ev, jour), False)
         if nom in _FINALS and etat in _OUVERTS and regles.places is not None:
             self._servir(suivi, regles.places, jour)  # journaled after the exit that frees the place
         return dossier, etat
@@ -511,6 +614,8 @@ class Engine:
             }
             self._journaliser(genere, "demarrage")
             self._generes.append(genere)
+            if self._surveillance.actif:
+                self._surveiller(self._surveillance.apres, (dossier, "demarrage", genere, le), False)
 
     @staticmethod
     def _retirer_attente(suivi: Suivi, ident: str) -> None:

@@ -97,6 +97,7 @@ class Journal(ABC):
 
         engine = Engine(policy, historique=historique)
         limite = None if jusqu_au is None else jusqu_au.isoformat()
+        invalide: JournalError | None = None
         try:
             for numero, event in self.lire():
                 if limite is not None and str(event.get("date", ""))[:10] > limite:
@@ -108,17 +109,18 @@ class Journal(ABC):
         except JournalError as exc:
             if not tolerant:
                 raise
+            invalide = exc
             engine.avertissements.append(exc)
         if continuer:
             if jusqu_au is not None:
                 raise JournalError(
                     "on ne peut pas continuer un journal rejoué jusqu'à une date", fichier=self.nom
                 )
-            if engine.avertissements and not self.reparer():
+            if invalide is not None and not self.reparer():
                 raise JournalError(
                     "le journal a une ligne invalide avant sa fin : corrigez-la avant d'y écrire",
                     fichier=self.nom,
-                    ligne=engine.avertissements[0].ligne,
+                    ligne=invalide.ligne,
                 )
             engine._attacher(self)
         return engine

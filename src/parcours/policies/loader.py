@@ -78,6 +78,13 @@ class _Loaded:
 
 def _load_chain(source: str | os.PathLike[str], relative_to: Path | None, seen: tuple[str, ...]) -> _Loaded:
     raw, fichier, identity, folder = _read_source(source, relative_to)
+    return _load_bytes(raw, fichier, identity, folder, seen)
+
+
+def _load_bytes(
+    raw: bytes, fichier: str, identity: str, folder: Path | None, seen: tuple[str, ...]
+) -> _Loaded:
+    """Read one policy document and, recursively, the policies it ``herite``s from."""
     if identity in seen:
         chain = " → ".join(Path(p.removeprefix("bundled:")).name for p in (*seen, identity))
         raise PolicyError(Problem(f"héritage circulaire : {chain}", fichier=fichier, ligne=1))
@@ -360,21 +367,8 @@ def load_policy(source: str | os.PathLike[str]) -> Policy:
 def load_policy_text(text: str | bytes, fichier: str = "<texte>") -> Policy:
     """Load a policy from YAML text (``herite`` resolves bundled names and absolute paths)."""
     raw = text.encode("utf-8") if isinstance(text, str) else text
-    doc = read_yaml(raw, fichier)
-    if not isinstance(doc.data, dict):
-        raise PolicyError(
-            Problem("une politique doit être un dictionnaire de clés", fichier=fichier, ligne=1, colonne=1)
-        )
-    canonical = normalise(doc, Policy, _OVERRIDES)
-    parent_name = doc.data.get("herite")
-    if isinstance(parent_name, str):
-        parent = _load_chain(parent_name, None, (fichier,))
-        canonical = Canonical(
-            {**merge(parent.canonical.data, canonical.data), "herite": parent_name},
-            {**parent.canonical.pos, **canonical.pos},
-            parent.canonical.problems + canonical.problems,
-        )
-    return _finish(_Loaded(canonical, fichier), Path(fichier).stem)
+    loaded = _load_bytes(raw, fichier, f"texte:{fichier}", None, ())
+    return _finish(loaded, Path(fichier).stem)
 
 
 def load_document(raw: bytes, fichier: str, model: type[M]) -> M:

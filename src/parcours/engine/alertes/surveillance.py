@@ -1,0 +1,459 @@
+"""The alert runtime of an engine: the clock, the agenda, the facts each dossier holds.
+
+The clock contract
+------------------
+The engine has one alert clock, a date. It moves forward only, and only in two ways:
+
+* applying an event dated ``d`` after the clock first moves the clock to ``d`` (for every
+  dossier), then applies the event;
+* :meth:`Engine.avancer` (or :meth:`Engine.alertes` with ``au``) moves it to a given date.
+
+Moving the clock to ``d`` raises, in date order, every time-based alert whose day is on or
+before ``d``, each dated the day its condition became true, and retracts the event facts that
+left their window. So the alerts depend only on the events and their dates, not on when the
+clock was moved nor on how events were batched, provided the stream is in date order across
+dossiers (as the engine already assumes for capacity). An event dated before the clock is
+applied; alerts already raised stay raised.
+
+When a condition becomes true (the day of an alert):
+
+``evenements``      the day of the ``nombre``-th event within ``dans``: events dated ``j1``
+                    ≤ … ≤ ``jn`` count together when ``jn < j1 + dans`` (the window opens on
+                    the first event's day); an alert consumes its events
+``echeance``        ``depassee_de: X`` (absent: 0): the first day after ``date + X`` (a
+                    deadline is missed the day after it); ``dans: X``: ``date - X``, or the
+                    day the deadline is set if that is later; once per deadline value
+``duree_parcours``  the first day after ``démarrage + depasse`` (absent: ``duree.maximum``)
+``occupation``      the day an event brings occupancy from under ``seuil`` to ``seuil`` or
+                    more (dated that event, for its dossier); again only after it fell back
+
+Deadlines are those of deadlines.py: ``entretien`` (next interview), ``fin_cer`` and
+``bilan`` (end of the CER period, while no bilan is recorded), ``duree_maximum``,
+``fin_convention`` (per open dossier), ``fin_veille`` (after an exit that opens one).
+``sauf_evenement`` cancels the alert when that event is recorded after the deadline took its
+current value. Values that change with the date are read on the day the event or deadline is
+set (``nombre`` on each event's date: events under two versions do not count together).
+
+Memory: a dossier holds facts while its accompaniment is open; at its exit they are
+retracted, except the deadline of its veille, retracted when that alert fires. The facts of
+dossiers that have left are gone; the number of facts follows the open dossiers.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import string
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from parcours.engine.alertes.compilation import Programme, RegleCompilee, compiler_dispositif, version_index
+from parcours.engine.alertes.levee import AlerteLevee, format_date
+from parcours.policies.schema import Policy
+from parcours.policies.values import format_taux
+
+if TYPE_CHECKING:
+    from parcours.engine.alertes._hote import Hote
+    from parcours.engine.dossier import Dossier
+
+__all__ = ["Surveillance"]
+
+_UN_JOUR = timedelta(days=1)
+_OUVERTS = frozenset(("demarrage", "bilan"))
+_FINALS = frozenset(("sortie", "reorientation"))
+_CHAMPS = ("presence", "motif", "vers", "acteur")
+_format = string.Formatter().vformat
+
+
+@dataclass(slots=True)
+class _Echeance:
+    """A dossier's current deadline for one rule; ``fait`` is None once the alert fired."""
+
+    jour: date
+    fait: dict[str, Any] | None
+    sauf: dict[str, Any] | None = None
+
+
+class _Suivi:
+    """The alert state of one dossier."""
+
+    __slots__ = ("dossier", "ech", "ev", "programme", "ruleset")
+
+    def __init__(self, dossier: Dossier, programme: Programme, ruleset: str) -> None:
+        self.dossier = dossier
+        self.programme = programme
+        self.ruleset = ruleset
+        self.ev: dict[int, dict[str, Any]] = {}
+        self.ech: dict[str, _Echeance] = {}
+
+    def vivant(self) -> bool:
+        return bool(self.ev) or any(e.fait is not None for e in self.ech.values())
+
+
+def _mois_entre(debut: date, fin: date) -> int:
+    mois = (fin.year - debut.year) * 12 + fin.month - debut.month
+    return mois - 1 if fin.day < debut.day else mois
+
+
+class Surveillance:
+    """Runs a policy's alert rules for one engine (see the module docstring)."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.actif = bool(policy.alertes) or any(d.alertes for d in policy.dispositifs.values())
+        self.horloge: date | None = None
+        self.levees: list[AlerteLevee] = []
+        self._a_confirmer: Counter[tuple[str, str, str]] = Counter()
+        self._hote: Hote | None = None
+        self._programmes: dict[str, tuple[Programme, str] | None] = {}
+        self._dossiers: dict[str, _Suivi] = {}
+        self._agenda: list[tuple[int, int, str, str, str, int]] = []
+        self._seq = itertools.count()
+        self._ids = itertools.count(1)
+        self._declenches: list[tuple[str, str, Any]] = []
+        self._occupes: dict[str, int] = {}
+        self._hautes: dict[tuple[str, str], dict[str, Any]] = {}
+        self._garde = False
+
+    # --- what the engine calls ------------------------------------------------------------
+
+    def avancer(self, au: date) -> list[AlerteLevee]:
+        """Move the clock to ``au`` (never back); the alerts raised, in date order."""
+        if self.horloge is not None and au <= self.horloge:
+            return []
+        self.horloge = au
+        nouvelles: list[AlerteLevee] = []
+        self._echoir(au, nouvelles)
+        return nouvelles
+
+    def apres(self, dossier: Dossier, nom: str, event: Mapping[str, Any], jour: date) -> list[AlerteLevee]:
+        """Update the dossier's facts after an applied event; the alerts it raised."""
+        compile_ = self._programme(dossier.dispositif)
+        if compile_ is None:
+            return []
+        programme, ruleset = compile_
+        nouvelles: list[AlerteLevee] = []
+        suivi = self._dossiers.get(dossier.id)
+        if suivi is None:
+            suivi = self._dossiers[dossier.id] = _Suivi(dossier, programme, ruleset)
+        for regle in programme.par_evenement.get(nom, ()):
+            self._compter(suivi, regle, event, jour, nouvelles)
+        for regle in programme.sauf.get(nom, ()):
+            ech = suivi.ech.get(regle.ident)
+            if ech is not None and ech.fait is not None and ech.sauf is None:
+                ech.sauf = {"id": next(self._ids), "t": "sauf", "regle": regle.ident, "dossier": dossier.id}
+                self._affirmer(ruleset, ech.sauf)
+        if programme.echeances:
+            self._echeances(suivi, jour)
+        if programme.occupation:
+            self._occupation(suivi, jour, nouvelles)
+        if dossier.state in _FINALS:
+            for fait in suivi.ev.values():
+                self._retirer(ruleset, fait)
+            suivi.ev.clear()
+        if self.horloge is not None and jour <= self.horloge:
+            self._echoir(self.horloge, nouvelles)
+        if dossier.state in _FINALS and not suivi.vivant():
+            del self._dossiers[dossier.id]
+        return nouvelles
+
+    def attendre(self, alertes: list[AlerteLevee]) -> None:
+        """Replay: these alerts were raised again; the journal's lines should confirm them."""
+        self._a_confirmer.update(a.cle for a in alertes)
+
+    def confirmer(self, ligne: AlerteLevee) -> bool:
+        """Replay of an ``alerte`` line: move the clock to its date; False if not raised again."""
+        if self.actif:
+            self.attendre(self.avancer(ligne.date))
+        reste = self._a_confirmer.get(ligne.cle, 0)
+        if reste > 0:
+            if reste == 1:
+                del self._a_confirmer[ligne.cle]
+            else:
+                self._a_confirmer[ligne.cle] = reste - 1
+            return True
+        self.levees.append(ligne)
+        return False
+
+    def faits(self) -> int:
+        """How many facts the rules engine holds (for measurements)."""
+        hote = self._hote
+        if hote is None:
+            return 0
+        return sum(len(hote.faits(p[1])) for p in self._programmes.values() if p is not None)
+
+    def fermer(self) -> None:
+        if self._hote is not None:
+            self._hote.fermer()
+
+    # --- compilation ------------------------------------------------------------------------
+
+    def _programme(self, dispositif: str) -> tuple[Programme, str] | None:
+        if dispositif in self._programmes:
+            return self._programmes[dispositif]
+        programme = compiler_dispositif(self.policy, dispositif)
+        found: tuple[Programme, str] | None = None
+        if not programme.vide:
+            if self._hote is None:
+                from parcours.engine.alertes._hote import Hote
+
+                self._hote = Hote()
+            regles = {
+                nom: {**definition, "run": self._action(nom, programme, definition)}
+                for nom, definition in programme.definitions.items()
+            }
+            found = (programme, self._hote.ajouter(dispositif, regles))
+        self._programmes[dispositif] = found
+        return found
+
+    def _action(self, nom: str, programme: Programme, definition: dict[str, Any]) -> Callable[[Any], None]:
+        ident, kind = programme.actions[nom]
+        declenches = self._declenches
+        if kind == "ev":
+            alias = [next(iter(motif)) for motif in definition["all"]]
+
+            def consommer(c: Any) -> None:
+                faits = [getattr(c, a)._d for a in alias]
+                for fait in faits:
+                    c.retract_fact(fait)
+                declenches.append((ident, kind, faits))
+
+            return consommer
+        if kind == "ech":
+            return lambda c: declenches.append((ident, kind, c.e._d))
+        if kind == "occ":
+            return lambda c: declenches.append((ident, kind, c.o._d))
+        return lambda c: declenches.append((ident, kind, None))
+
+    # --- facts ------------------------------------------------------------------------------
+
+    def _affirmer(self, ruleset: str, fait: dict[str, Any]) -> list[tuple[str, str, Any]]:
+        assert self._hote is not None
+        self._declenches.clear()
+        self._garde = self._hote.affirmer(ruleset, fait)
+        found = list(self._declenches)
+        self._declenches.clear()
+        return found
+
+    def _retirer(self, ruleset: str, fait: dict[str, Any]) -> None:
+        assert self._hote is not None
+        self._hote.retirer(ruleset, fait)
+
+    def _planifier(self, jour: date, kind: str, dossier: str, regle: str, cle: int) -> None:
+        heapq.heappush(self._agenda, (jour.toordinal(), next(self._seq), kind, dossier, regle, cle))
+
+    def _compter(
+        self,
+        suivi: _Suivi,
+        regle: RegleCompilee,
+        event: Mapping[str, Any],
+        jour: date,
+        out: list[AlerteLevee],
+    ) -> None:
+        cond = regle.alerte.quand.evenements
+        assert cond is not None
+        version = version_index(cond.nombre, jour)
+        dans = cond.dans.version_au(jour)
+        if version is None or dans is None:
+            return
+        ident = next(self._ids)
+        fait: dict[str, Any] = {
+            "id": ident,
+            "t": "ev",
+            "regle": f"{regle.ident}#{version}",
+            "dossier": suivi.dossier.id,
+            "e": str(event.get("evenement")),
+        }
+        for champ in _CHAMPS:
+            valeur = event.get(champ)
+            if isinstance(valeur, str):
+                fait[champ] = valeur
+        suivi.ev[ident] = fait
+        declenches = self._affirmer(suivi.ruleset, fait)
+        if not self._garde:
+            del suivi.ev[ident]  # its fields do not match the rule: durable_rules did not keep it
+        for _, _, faits in declenches:
+            for consomme in faits:
+                suivi.ev.pop(consomme["id"], None)
+            nombre = cond.nombre.versions[version].valeur
+            valeurs = {"nombre": nombre, "dans": str(dans.valeur), "evenement": cond.evenement}
+            out.append(self._lever(regle, suivi, jour, valeurs))
+        if ident in suivi.ev:
+            self._planifier(dans.valeur.ajouter(jour), "exp", suivi.dossier.id, regle.ident, ident)
+
+    def _echeances(self, suivi: _Suivi, jour: date) -> None:
+        for regle in suivi.programme.echeances:
+            found = self._echeance(regle, suivi.dossier, jour)
+            actuelle = suivi.ech.get(regle.ident)
+            if actuelle is not None and found is not None and actuelle.jour == found[0]:
+                continue
+            if actuelle is not None:
+                self._oublier(suivi, actuelle)
+                del suivi.ech[regle.ident]
+            if found is None:
+                continue
+            echeance, seuil = found
+            cle = next(self._ids)
+            fait = {"id": cle, "t": "ech", "regle": regle.ident, "dossier": suivi.dossier.id, "cle": cle}
+            suivi.ech[regle.ident] = _Echeance(echeance, fait)
+            self._affirmer(suivi.ruleset, fait)
+            self._planifier(max(seuil, jour), "tic", suivi.dossier.id, regle.ident, cle)
+
+    def _oublier(self, suivi: _Suivi, ech: _Echeance) -> None:
+        if ech.fait is not None:
+            self._retirer(suivi.ruleset, ech.fait)
+            ech.fait = None
+        if ech.sauf is not None:
+            self._retirer(suivi.ruleset, ech.sauf)
+            ech.sauf = None
+
+    @staticmethod
+    def _echeance(regle: RegleCompilee, dossier: Dossier, jour: date) -> tuple[date, date] | None:
+        """(deadline, day the rule fires) for ``dossier`` now, or None."""
+        quand = regle.alerte.quand
+        etat = dossier.state
+        ouvert = etat in _OUVERTS
+        cond = quand.echeance
+        if cond is None:
+            duree = quand.duree_parcours
+            if duree is None or not ouvert or dossier.debut is None:
+                return None
+            if duree.depasse is not None:
+                limite: date | None = duree.depasse.au(dossier.debut, "depasse").ajouter(dossier.debut)
+            else:
+                limite = dossier.fin_max
+            return None if limite is None else (limite, limite + _UN_JOUR)
+        nom = cond.nom
+        echeance: date | None = None
+        if nom == "entretien":
+            echeance = dossier.entretien_du if ouvert else None
+        elif nom in ("fin_cer", "bilan"):
+            echeance = dossier.fin_cer if etat == "demarrage" else None
+        elif nom == "duree_maximum":
+            echeance = dossier.fin_max if ouvert else None
+        elif nom == "fin_convention":
+            echeance = dossier._suivi.regles(jour).convention_fin if ouvert else None
+        elif nom == "fin_veille":
+            echeance = dossier.fin_veille if etat == "sortie" else None
+        if echeance is None:
+            return None
+        if cond.dans is not None:
+            version = cond.dans.version_au(jour)
+            return None if version is None else (echeance, version.valeur.retirer(echeance))
+        if cond.depassee_de is None:
+            return echeance, echeance + _UN_JOUR
+        version = cond.depassee_de.version_au(jour)
+        return None if version is None else (echeance, version.valeur.ajouter(echeance) + _UN_JOUR)
+
+    def _occupation(self, suivi: _Suivi, jour: date, out: list[AlerteLevee]) -> None:
+        disp = suivi.dossier._suivi
+        occupes = disp.occupes
+        if self._occupes.get(disp.ident) == occupes:
+            return
+        self._occupes[disp.ident] = occupes
+        places = disp.regles(jour).places
+        if not places:
+            return
+        taux = occupes / places
+        for regle in suivi.programme.occupation:
+            cond = regle.alerte.quand.occupation
+            assert cond is not None
+            version = version_index(cond.seuil, jour)
+            if version is None:
+                continue
+            signal = {"id": next(self._ids), "t": "occ", "regle": regle.ident, "v": version, "taux": taux}
+            declenches = self._affirmer(suivi.ruleset, signal)
+            self._retirer(suivi.ruleset, signal)
+            cle = (disp.ident, regle.ident)
+            for _, kind, _ in declenches:
+                if kind == "occ":
+                    haute = {"id": next(self._ids), "t": "occ_haute", "regle": regle.ident}
+                    self._hautes[cle] = haute
+                    self._affirmer(suivi.ruleset, haute)
+                    valeurs = {
+                        "occupation": format_taux(taux),
+                        "occupees": occupes,
+                        "places": places,
+                        "seuil": format_taux(cond.seuil.versions[version].valeur),
+                    }
+                    out.append(self._lever(regle, suivi, jour, valeurs))
+                elif cle in self._hautes:
+                    self._retirer(suivi.ruleset, self._hautes.pop(cle))
+
+    # --- time -------------------------------------------------------------------------------
+
+    def _echoir(self, au: date, out: list[AlerteLevee]) -> None:
+        limite = au.toordinal()
+        agenda = self._agenda
+        while agenda and agenda[0][0] <= limite:
+            jour_ord, _, kind, ident, regle, cle = heapq.heappop(agenda)
+            suivi = self._dossiers.get(ident)
+            if suivi is None:
+                continue
+            if kind == "exp":
+                fait = suivi.ev.pop(cle, None)
+                if fait is not None:
+                    self._retirer(suivi.ruleset, fait)
+            else:
+                self._sonner(suivi, regle, cle, date.fromordinal(jour_ord), out)
+            if suivi.dossier.state in _FINALS and not suivi.vivant():
+                del self._dossiers[ident]
+
+    def _sonner(self, suivi: _Suivi, ident: str, cle: int, jour: date, out: list[AlerteLevee]) -> None:
+        ech = suivi.ech.get(ident)
+        if ech is None or ech.fait is None or ech.fait["cle"] != cle:
+            return
+        tic = {"id": next(self._ids), "t": "tic", "regle": ident, "dossier": suivi.dossier.id, "cle": cle}
+        declenches = self._affirmer(suivi.ruleset, tic)
+        self._retirer(suivi.ruleset, tic)
+        if not declenches:
+            return  # cancelled by sauf_evenement
+        regle = suivi.programme.regles[ident]
+        self._oublier(suivi, ech)
+        dossier = suivi.dossier
+        valeurs: dict[str, Any]
+        cond = regle.alerte.quand.duree_parcours
+        if cond is not None:
+            debut = dossier.debut or jour
+            if cond.depasse is not None:
+                limite = str(cond.depasse.au(debut))
+            else:
+                maximum = dossier._suivi.dispositif.duree.maximum
+                limite = "la durée maximale" + (f" ({maximum.au(debut)})" if maximum is not None else "")
+            valeurs = {"duree": _mois_entre(debut, jour), "limite": limite, "depuis": format_date(debut)}
+        else:
+            echeance = regle.alerte.quand.echeance
+            assert echeance is not None
+            valeurs = {
+                "echeance": format_date(ech.jour),
+                "retard": max(0, (jour - ech.jour).days),
+                "reste": max(0, (ech.jour - jour).days),
+                "nom": echeance.nom,
+            }
+        out.append(self._lever(regle, suivi, jour, valeurs))
+
+    # --- alerts -----------------------------------------------------------------------------
+
+    def _lever(self, regle: RegleCompilee, suivi: _Suivi, jour: date, valeurs: dict[str, Any]) -> AlerteLevee:
+        dossier = suivi.dossier
+        champs = {
+            "dossier": dossier.id,
+            "dispositif": dossier.dispositif,
+            "date": format_date(jour),
+            "alerte": regle.alerte.libelle or regle.ident,
+            **valeurs,
+        }
+        levee = AlerteLevee(
+            dossier=dossier.id,
+            date=jour,
+            alerte=regle.ident,
+            niveau=regle.alerte.niveau,
+            message=_format(regle.alerte.message, (), champs),
+            regle=regle.origine,
+            dispositif=dossier.dispositif,
+        )
+        self.levees.append(levee)
+        return levee
