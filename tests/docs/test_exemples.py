@@ -1,0 +1,19 @@
+"""The README's and the documentation pages' Python examples run as doctests, in a temp folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from doctest_blocs import RACINE, blocs, executer
+
+PAGES = ["README.md", "docs/demarrer.md", "docs/rapports.md", "docs/simulation.md"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_python_examples_run(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    chemin = RACINE / page
+    assert blocs(chemin), f"{page} n'a aucun exemple >>>"
+    monkeypatch.chdir(tmp_path)  # the examples write their journals in the current folder
+    resultat = executer(chemin)
+    assert resultat.failed == 0, f"{resultat.failed} exemple(s) de {page} en échec (voir la sortie)"
