@@ -6,13 +6,13 @@ dossier in the step the kernel ended it in; the same seed gives the same events.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parcours import load_policy
+from parcours import load_policy, load_policy_text
 from parcours.engine import Engine
 from parcours.policies.schema import Policy
 from parcours.simulation import simulate
@@ -62,3 +62,26 @@ def test_kernel_events_replay_through_the_engine(policy: Policy, seed: int, offs
     # Same seed, same events.
     again = simulate(policy, du=du, au=au, dossiers=150, seed=seed)
     assert list(again.events()) == events
+
+
+def test_regression_renewals_are_judged_on_the_day_of_each_renewal() -> None:
+    """Found by the property above: with ``renouvellements_max`` lowered by a later version, the
+    kernel granted the renewals in force at démarrage, which the engine (judging each event by
+    the values in force on its date) refused."""
+    text = """\
+departement: Généré
+libelle: Renouvellements datés
+dispositifs:
+  a:
+    libelle: A
+    etapes: [demarrage, sortie]
+    motifs_sortie: {a: {libelle: a, categorie: cat_a, positive: false}}
+    duree:
+      renouvellements_max: {2010-01-01: 1, 2010-01-03: 0}
+"""
+    policy = load_policy_text(text, "renouvellements.yaml")
+    sim = simulate(policy, du=date(2010, 1, 1), au=date(2011, 1, 1), dossiers=150, seed=0)
+    events = list(sim.events())
+    renewals = [e for e in events if e["evenement"] == "renouvellement"]
+    assert all(e["date"] < "2010-01-03" for e in renewals)  # none once the maximum is 0
+    Engine(policy).apply_many(events)

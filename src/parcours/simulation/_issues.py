@@ -78,6 +78,27 @@ def periodes_avant(regles: Regles, demarrage: I64, off: I64, jour: I64) -> I64:
     return out
 
 
+def _renouvellements_permis(
+    regles: Regles, demarrage: I64 | int, off: I64 | int, plafond: int, n: int
+) -> I64:
+    """How many renewals each dossier may have, judged as the engine does: renewal ``j + 1``
+    falls on the bilan ending period ``j`` and needs ``j`` < renouvellements_max in force on
+    that day (-1: unlimited)."""
+    serie = regles.renouvellements_max
+    if serie.min() == serie.max():  # one value over the whole run: no need to date each renewal
+        seul = int(serie[0])
+        return np.full(n, seul if seul >= 0 else plafond, dtype=np.int64)
+    dernier = np.full(n, plafond, dtype=np.int64)
+    libre = np.ones(n, dtype=np.bool_)
+    for j in range(int(serie.max()) + 1):
+        jour = fin_de_periode(regles, demarrage, off, np.full(n, j, dtype=np.int64))
+        r = serie[np.clip(jour - regles.debut, 0, serie.shape[0] - 1)]
+        bloque = libre & (r >= 0) & (j >= r)
+        dernier[bloque] = j
+        libre &= ~bloque
+    return dernier
+
+
 def tirer_issues(regles: Regles, tirages: Tirages, idx: I64, demarrage: I64 | int, horizon: int) -> Issues:
     """Draw the end of the accompaniments of dossiers ``idx`` started on ``demarrage``.
 
@@ -93,8 +114,7 @@ def tirer_issues(regles: Regles, tirages: Tirages, idx: I64, demarrage: I64 | in
         # survie == 0: log is -inf and the ratio 0 (exit in the first period), never NaN.
         ratio = np.log(tirages.periodes[idx]) / np.log(np.minimum(survie, 1.0 - 1e-15))
     k_brut = np.where(survie < 1.0, np.minimum(np.floor(ratio), plafond), plafond).astype(np.int64)
-    renouv = regles.renouvellements_max[off]
-    dernier = np.where(renouv >= 0, renouv, plafond)
+    dernier = _renouvellements_permis(regles, demarrage, off, plafond, idx.shape[0])
     force = np.where(k_brut > dernier, FORCE_BILAN, 0).astype(np.int8)
     k = np.minimum(k_brut, dernier)
     with np.errstate(divide="ignore", invalid="ignore"):
