@@ -55,3 +55,30 @@ def test_live_alerts_equal_replayed_alerts_and_do_not_depend_on_batching(
         assert _alerts(replayed) == _alerts(live)
         assert _alerts(batched) == _alerts(live)
         assert not replayed.avertissements
+
+
+def test_regression_dated_threshold_not_yet_in_force_is_no_error() -> None:
+    """Found by the property above: a ``duree_parcours`` threshold dated after a parcours began
+    made the alert layer fail (a warning) instead of leaving that parcours out of the rule."""
+    from parcours import load_policy_text
+
+    text = """\
+departement: Généré
+libelle: Seuil daté
+alertes:
+  long:
+    niveau: info
+    message: "parcours de {duree} au-delà de {limite}"
+    quand:
+      duree_parcours:
+        depasse: {2024-01-02: 1 semaines, 2024-01-03: 1 jours}
+dispositifs:
+  a: {libelle: A, etapes: [demarrage, sortie], motifs_sortie: {a: {libelle: a, categorie: c, positive: false}}}
+"""
+    policy = load_policy_text(text, "seuil.yaml")
+    engine = Engine(policy)
+    engine.apply({"dossier": "x", "date": "2018-01-01", "evenement": "demarrage", "dispositif": "a"})
+    assert engine.alertes(au=date(2019, 1, 1)) == []
+    assert not engine.avertissements
+    engine.apply({"dossier": "y", "date": "2024-01-05", "evenement": "demarrage", "dispositif": "a"})
+    assert [a.alerte for a in engine.alertes(au=date(2024, 2, 1))] == ["long"]

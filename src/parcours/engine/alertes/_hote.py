@@ -17,7 +17,8 @@ What durable_rules 2.0.28 does that must not reach the library (measured here):
   ``dossier`` and an explicit ``id`` (without one, facts of equal content collide), and rules
   join on ``dossier`` equality. Cross-fact ``$gt``/``$lt`` references crash a ruleset that is
   not the first of the process (jruizgit/rules#381): rules use equality joins only.
-* The C rulesets are freed (``delete_ruleset``) when the host is closed or collected.
+* The C rulesets are freed (``delete_ruleset``) when the host is closed; a collected host's
+  are freed at the next safe point (a host built or closed), never from inside a C call.
 * ``Host.assert_fact`` re-creates a JSON encoder for every fact (``json.dumps`` with
   ``ensure_ascii=False``) and looks the ruleset up by name: the hot path calls the C
   extension with an encoder built once, then ``Ruleset.do_actions`` exactly as
@@ -62,20 +63,39 @@ def _encodeur() -> Callable[[Any], str]:
 _encode = _encodeur()
 
 
-def _liberer(handles: list[int]) -> None:
+#: Handles of collected hosts, freed at the next safe point (see ``_differer``).
+_a_liberer: list[int] = []
+
+
+def _differer(handles: list[int]) -> None:
+    """Finalizer of a host: only queue its rulesets.
+
+    A garbage collection can run inside another host's C call (an action runs Python code in
+    the middle of ``assert_fact``); freeing a ruleset then, while the C engine is busy, crashed
+    the process once in the test suite. Rulesets are freed where no C call is under way: when
+    a host is built or closed.
+    """
+    _a_liberer.extend(handles)
+    handles.clear()
+
+
+def _liberer_en_attente() -> None:
+    if not _a_liberer:
+        return
     try:
         c_engine = importlib.import_module("durable_rules_engine")
     except ImportError:  # pragma: no cover - interpreter shutting down
         return
-    while handles:
+    while _a_liberer:
         with contextlib.suppress(Exception):
-            c_engine.delete_ruleset(handles.pop())
+            c_engine.delete_ruleset(_a_liberer.pop())
 
 
 class Hote:
     """A durable_rules host of our own: ``ajouter`` rulesets, ``affirmer``/``retirer`` facts."""
 
     def __init__(self) -> None:
+        _liberer_en_attente()
         engine = importlib.import_module("durable.engine")
 
         class _SansMinuteurs(engine.Host):  # type: ignore[misc, name-defined]
@@ -89,7 +109,7 @@ class Hote:
         self._handles: list[int] = []
         #: facts asserted or retracted so far (for measurements)
         self.operations = 0
-        self._fin = weakref.finalize(self, _liberer, self._handles)
+        self._fin = weakref.finalize(self, _differer, self._handles)
 
     def ajouter(self, prefixe: str, regles: Mapping[str, Mapping[str, Any]]) -> str:
         """Register one ruleset (rule name → JSON definition with its ``run`` callable); its name."""
@@ -118,6 +138,7 @@ class Hote:
 
     def fermer(self) -> None:
         self._fin()
+        _liberer_en_attente()
 
     def _garder(self, action: Callable[[Any], None]) -> Callable[[Any], None]:
         """``action``, keeping its exception (durable_rules would swallow it)."""

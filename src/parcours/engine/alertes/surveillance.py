@@ -322,7 +322,11 @@ class Surveillance:
             if duree is None or not ouvert or dossier.debut is None:
                 return None
             if duree.depasse is not None:
-                limite: date | None = duree.depasse.au(dossier.debut, "depasse").ajouter(dossier.debut)
+                # A dated threshold applies to the parcours begun once it is in force.
+                seuil = duree.depasse.version_au(dossier.debut)
+                if seuil is None:
+                    return None
+                limite: date | None = seuil.valeur.ajouter(dossier.debut)
             else:
                 limite = dossier.fin_max
             return None if limite is None else (limite, limite + _UN_JOUR)
