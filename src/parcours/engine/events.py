@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from parcours.errors import JournalError
+from parcours.vocabulaire import EVENEMENTS
 
 __all__ = [
     "CLES",
@@ -27,20 +28,8 @@ __all__ = [
     "normaliser",
 ]
 
-#: The vocabulary of events a caller may send.
-EVENEMENTS: tuple[str, ...] = (
-    "reperage",
-    "prescription",
-    "diagnostic",
-    "demarrage",
-    "entretien",
-    "cer_signe",
-    "bilan",
-    "renouvellement",
-    "sortie",
-    "reorientation",
-)
-#: Events only the engine writes (a démarrage put on the waiting list is journaled as ``attente``).
+#: Events only the engine applies from a journal (a démarrage put on the waiting list is
+#: journaled as ``attente``; ``alerte`` lines are confirmed by the alert layer, not applied).
 EVENEMENTS_MOTEUR: tuple[str, ...] = ("attente",)
 
 #: Every key an event may carry, in the order of the format.

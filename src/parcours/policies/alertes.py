@@ -40,6 +40,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from parcours.policies.values import DureeField, Param, Source, Taux
+from parcours.vocabulaire import EVENEMENTS, Evenement
 
 __all__ = [
     "ECHEANCES",
@@ -52,19 +53,6 @@ __all__ = [
     "ConditionOccupation",
 ]
 
-#: The event vocabulary of the journal (DESIGN.md).
-EVENEMENTS = (
-    "reperage",
-    "prescription",
-    "diagnostic",
-    "demarrage",
-    "entretien",
-    "cer_signe",
-    "bilan",
-    "renouvellement",
-    "sortie",
-    "reorientation",
-)
 #: Fields of an event a rule may filter on, with their allowed values when they are closed.
 CHAMPS: dict[str, tuple[str, ...] | None] = {
     "presence": ("present", "absent"),
@@ -93,18 +81,7 @@ class _Model(BaseModel):
 class ConditionEvenements(_Model):
     """``nombre`` events of a kind (with some field values) within ``dans``."""
 
-    evenement: Literal[
-        "reperage",
-        "prescription",
-        "diagnostic",
-        "demarrage",
-        "entretien",
-        "cer_signe",
-        "bilan",
-        "renouvellement",
-        "sortie",
-        "reorientation",
-    ]
+    evenement: Evenement
     champs: dict[Literal["presence", "motif", "vers", "acteur"], str] = Field(
         default_factory=dict, description="valeurs que l'événement doit porter"
     )

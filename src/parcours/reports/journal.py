@@ -27,26 +27,14 @@ from parcours.errors import JournalError
 from parcours.policies.schema import Policy
 from parcours.reports import sources
 from parcours.reports._sql import chaine, liste
+from parcours.vocabulaire import EVENEMENTS_JOURNAL
 
 __all__ = ["EVENEMENTS", "JournalLu", "Probleme", "lire_journal"]
 
-#: Event types a report knows. ``alerte`` is read and ignored by every count.
-EVENEMENTS = (
-    "reperage",
-    "prescription",
-    "diagnostic",
-    "diagnostic_partage",
-    "attente",
-    "demarrage",
-    "entretien",
-    "cer_signe",
-    "bilan",
-    "renouvellement",
-    "sortie",
-    "reorientation",
-    "veille",
-    "alerte",
-)
+#: Event types a report knows: the journal's, plus ``diagnostic_partage`` (the step's name,
+#: found in CSV exports) and ``veille`` (the point made after an exit). ``alerte`` is read and
+#: ignored by every count.
+EVENEMENTS = (*EVENEMENTS_JOURNAL, "diagnostic_partage", "veille")
 #: Key under which a réorientation without a motif is counted among the exits.
 MOTIF_REORIENTATION = "reorientation"
 
