@@ -73,7 +73,10 @@ alertes:
       duree_parcours:
         depasse: {2024-01-02: 1 semaines, 2024-01-03: 1 jours}
 dispositifs:
-  a: {libelle: A, etapes: [demarrage, sortie], motifs_sortie: {a: {libelle: a, categorie: c, positive: false}}}
+  a:
+    libelle: A
+    etapes: [demarrage, sortie]
+    motifs_sortie: {a: {libelle: a, categorie: c, positive: false}}
 """
     policy = load_policy_text(text, "seuil.yaml")
     engine = Engine(policy)
