@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -89,7 +90,11 @@ def simuler(
     }
     resultat: dict[str, Any]
     if runs == 1:
-        with err_console.status("simulation…", spinner="dots") if (dossiers or 0) > 200_000 else _nul():
+        with (
+            err_console.status("simulation…", spinner="dots")
+            if (dossiers or 0) > 200_000
+            else contextlib.nullcontext()
+        ):
             sim = simulate(
                 policy,
                 model,
@@ -120,14 +125,6 @@ def simuler(
         resultat = distributions.to_dict()
     rendu = {Format.texte: en_texte, Format.json: en_json, Format.html: en_html}[format_]
     out_console.print(rendu(entete, resultat), markup=False, highlight=False)
-
-
-class _nul:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *args: object) -> None:
-        return None
 
 
 def register(app: typer.Typer) -> None:
