@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from parcours import load_policy
+from parcours import load_policy, load_policy_text
 from parcours.engine import EVENEMENTS, Engine, JsonlJournal
 from parcours.engine.machine import topologie
 from parcours.errors import TransitionError
@@ -276,3 +276,30 @@ def test_regression_refused_event_moves_no_clock_and_journals_no_alert(tmp_path:
     assert path.stat().st_size > size
     replayed = JsonlJournal(path).replay(policy)
     assert [a.to_event() for a in replayed.alertes()] == [a.to_event() for a in engine.alertes()]
+
+
+_RENEWALS_DROP = """
+departement: Régression
+libelle: renouvellements_max qui baisse
+dispositifs:
+  a:
+    libelle: Accompagnement
+    etapes: [demarrage, bilan, sortie]
+    motifs_sortie:
+      emploi: {libelle: Emploi, categorie: emploi, positive: true, emploi: true}
+    duree:
+      renouvellements_max:
+        2018-01-01: 1
+        2018-01-20: 0
+"""
+
+
+@given(flux_plausible(load_policy_text(_RENEWALS_DROP, "regression.yaml"), max_dossiers=5))
+def test_regression_plausible_renewal_is_judged_on_its_own_day(events: list[dict[str, Any]]) -> None:
+    """Found by property 6: the plausible stream read ``renouvellements_max`` before the days
+    drawn for the bilan and the renewal, so it wrote a renewal the engine refuses on its day."""
+    policy = load_policy_text(_RENEWALS_DROP, "regression.yaml")
+    with tempfile.TemporaryDirectory() as folder:
+        engine = Engine(policy, JsonlJournal(Path(folder) / "j.jsonl"))
+        engine.apply_many(events)  # no TransitionError on a plausible stream
+        engine.close()

@@ -75,11 +75,12 @@ def _parcours(
             add("entretien", presence=draw(st.sampled_from(("present", "present", "absent"))))
         if draw(st.booleans()):
             add("cer_signe")
-        rmax = None if duree.renouvellements_max is None else duree.renouvellements_max.au(jour)
         jour += timedelta(days=draw(st.integers(0, 30)))
         if has_bilan:
             add("bilan")
         renewal_day = jour + timedelta(days=draw(st.integers(0, 10)))
+        # The engine judges a renewal by the maximum in force on the renewal's own day.
+        rmax = None if duree.renouvellements_max is None else duree.renouvellements_max.au(renewal_day)
         can_renew = (rmax is None or renouvellements < rmax) and (fin_max is None or renewal_day < fin_max)
         if not can_renew or not draw(st.booleans()):
             break
