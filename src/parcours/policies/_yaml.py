@@ -77,16 +77,16 @@ class Located:
             probe = probe[:-1]
 
 
-class _Loader(yaml.SafeLoader):
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.alias_count = 0
+class _AliasLimit(yaml.composer.Composer):
+    """Counts aliases while composing and refuses more than MAX_ALIASES (billion laughs)."""
+
+    alias_count = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
+        if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
             self.alias_count += 1
             if self.alias_count > MAX_ALIASES:
-                event = self.peek_event()  # type: ignore[no-untyped-call]
+                event = self.peek_event()  # type: ignore[attr-defined]
                 raise yaml.composer.ComposerError(
                     None,
                     None,
@@ -94,6 +94,43 @@ class _Loader(yaml.SafeLoader):
                     event.start_mark,
                 )
         return super().compose_node(parent, index)
+
+
+class _Loader(_AliasLimit, yaml.SafeLoader):
+    """The pure-Python reader: the reference, and the source of every syntax message."""
+
+
+_CParser: Any
+try:  # libyaml's scanner and parser, shipped in PyYAML's wheels
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None
+
+if _CParser is not None:
+
+    class _FastLoader(
+        _AliasLimit,
+        _CParser,  # type: ignore[misc]
+        yaml.constructor.SafeConstructor,
+        yaml.resolver.Resolver,
+    ):
+        """libyaml scans and parses (ten times faster); composing stays in Python, so aliases
+        are counted and nodes are built exactly as by ``_Loader``."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            yaml.composer.Composer.__init__(self)
+
+
+def _compose(text: str, fast: bool) -> tuple[Any, Any]:
+    """The root node of ``text`` and the loader that composed it (its constructors are used)."""
+    loader = _FastLoader(text) if fast and _CParser is not None else _Loader(text)
+    try:
+        return loader.get_single_node(), loader
+    finally:
+        loader.dispose()
 
 
 def _translate(problem: str | None) -> str:
@@ -137,7 +174,7 @@ def _decode(raw: bytes, fichier: str) -> str:
 
 
 class _Builder:
-    def __init__(self, loader: _Loader, fichier: str) -> None:
+    def __init__(self, loader: Any, fichier: str) -> None:
         self.loader = loader
         self.fichier = fichier
         self.valeurs: dict[Path, Pos] = {}
@@ -248,8 +285,12 @@ def dotted(path: Path) -> str:
     return out
 
 
-def read_yaml(raw: bytes, fichier: str) -> Located:
-    """Parse ``raw`` safely; raise a PolicyError listing every problem found."""
+def read_yaml(raw: bytes, fichier: str, *, fast: bool = True) -> Located:
+    """Parse ``raw`` safely; raise a PolicyError listing every problem found.
+
+    ``fast`` lets libyaml scan and parse when PyYAML was built with it; ``fast=False`` uses the
+    pure-Python reader only. Both give the same values, positions and messages.
+    """
     text = _decode(raw, fichier)
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
@@ -257,9 +298,14 @@ def read_yaml(raw: bytes, fichier: str) -> Located:
         raise PolicyError(
             Problem("fichier vide", fichier=fichier, ligne=1, colonne=1, attendu="une politique YAML")
         )
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
+        try:
+            node, loader = _compose(text, fast)
+        except yaml.YAMLError:
+            if not fast:
+                raise
+            # libyaml words its errors differently: the pure-Python reader says what is wrong.
+            node, loader = _compose(text, False)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise PolicyError(
@@ -272,8 +318,6 @@ def read_yaml(raw: bytes, fichier: str) -> Located:
         ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - reader errors are mostly marked
         raise PolicyError(Problem(f"syntaxe YAML : {exc}", fichier=fichier)) from None
-    finally:
-        loader.dispose()
     if node is None:
         raise PolicyError(Problem("fichier vide", fichier=fichier, ligne=1, colonne=1))
     builder = _Builder(loader, fichier)
