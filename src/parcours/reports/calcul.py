@@ -13,7 +13,7 @@ from parcours.reports import sources
 from parcours.reports.activity import activite
 from parcours.reports.counts import Comptes, compter
 from parcours.reports.journal import MOTIF_REORIENTATION, JournalLu, Probleme, lire_journal
-from parcours.reports.model import Activite, Indicateurs, Occupation, Rythme, Veille
+from parcours.reports.model import Activite, CapacitePartagee, Indicateurs, Occupation, Rythme, Veille
 from parcours.reports.occupancy import occupation
 from parcours.reports.periode import Periode
 from parcours.reports.results import categories, objectifs, positives
@@ -44,6 +44,7 @@ class Bilan:
     lignes_ignorees: int
     problemes: tuple[Probleme, ...] = field(default_factory=tuple)
     motifs: dict[str, str] = field(default_factory=dict)  # motif id → label
+    capacites_communes: dict[str, CapacitePartagee] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from parcours.reports.export import bilan_dict
@@ -84,7 +85,7 @@ def bilan(
     comptes = compter(journal, periode, idents)
     acts = activite(journal, periode, idents)
     rythmes = rythme(journal, periode, idents)
-    occs = occupation(journal, policy, periode, idents)
+    occs, communes = occupation(journal, policy, periode, idents)
     par_dispositif = {
         ident: _indicateurs(
             policy,
@@ -113,6 +114,7 @@ def bilan(
             MOTIF_REORIENTATION: "Réorientation",
             **{m: d.libelle for i in idents for m, d in policy.dispositifs[i].motifs_sortie.items()},
         },
+        capacites_communes=communes,
     )
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from parcours.reports.model import Indicateurs
+from parcours.reports.model import Indicateurs, Occupation
 
 if TYPE_CHECKING:
     from parcours.reports.calcul import Bilan
@@ -21,12 +21,27 @@ __all__ = [
     "bilan_dict",
     "bilan_frame",
     "indicateurs_dict",
+    "occupation_dict",
     "scalaires",
     "sorties_frame",
 ]
 
 #: Row label of the whole in DataFrames.
 ENSEMBLE = "ensemble"
+
+
+def occupation_dict(occ: Occupation) -> dict[str, Any]:
+    return {
+        "jours": occ.jours,
+        "jours_accompagnement": occ.jours_accompagnement,
+        "occupation_moyenne": occ.occupation_moyenne,
+        "places": occ.places,
+        "taux_occupation": occ.taux_occupation,
+        "etp": occ.etp,
+        "charge_par_etp": occ.charge_par_etp,
+        "portefeuille_par_etp": occ.portefeuille_par_etp,
+        "par_mois": dict(occ.par_mois),
+    }
 
 
 def indicateurs_dict(ind: Indicateurs) -> dict[str, Any]:
@@ -72,17 +87,7 @@ def indicateurs_dict(ind: Indicateurs) -> dict[str, Any]:
             "echeances_depassees": ryt.echeances_depassees,
             "taux_respect": ryt.taux_respect,
         },
-        "occupation": {
-            "jours": occ.jours,
-            "jours_accompagnement": occ.jours_accompagnement,
-            "occupation_moyenne": occ.occupation_moyenne,
-            "places": occ.places,
-            "taux_occupation": occ.taux_occupation,
-            "etp": occ.etp,
-            "charge_par_etp": occ.charge_par_etp,
-            "portefeuille_par_etp": occ.portefeuille_par_etp,
-            "par_mois": dict(occ.par_mois),
-        },
+        "occupation": occupation_dict(occ),
         "veille": {
             "sorties_observees": vei.sorties_observees,
             "en_emploi": vei.en_emploi,
@@ -108,6 +113,14 @@ def bilan_dict(b: Bilan) -> dict[str, Any]:
         "par_dispositif": {
             ident: {"libelle": b.libelles.get(ident, ident), **indicateurs_dict(ind)}
             for ident, ind in b.par_dispositif.items()
+        },
+        "capacites_communes": {
+            ident: {
+                "libelle": c.libelle,
+                "dispositifs": list(c.dispositifs),
+                "occupation": occupation_dict(c.occupation),
+            }
+            for ident, c in b.capacites_communes.items()
         },
     }
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "Activite",
+    "CapacitePartagee",
     "Indicateurs",
     "Occupation",
     "Resultat",
@@ -109,6 +110,15 @@ class Occupation:
         if moyenne is None or not self.etp:
             return None
         return moyenne / self.etp
+
+
+@dataclass(frozen=True)
+class CapacitePartagee:
+    """A capacity that several dispositifs share (the policy's ``capacites_communes``)."""
+
+    libelle: str
+    dispositifs: tuple[str, ...]
+    occupation: Occupation  # the accompaniments of all these dispositifs against the shared places
 
 
 @dataclass(frozen=True)

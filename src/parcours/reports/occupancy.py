@@ -15,12 +15,15 @@ import numpy as np
 import numpy.typing as npt
 
 from parcours.policies.schema import Dispositif, Policy
+from parcours.policies.values import Param
 from parcours.reports._sql import jour, liste
 from parcours.reports.journal import JournalLu
-from parcours.reports.model import Occupation
+from parcours.reports.model import CapacitePartagee, Occupation
 from parcours.reports.periode import Periode
 
 __all__ = ["occupation"]
+
+Serie = npt.NDArray[np.int64]
 
 
 def _serie(rows: list[tuple[date, int]], periode: Periode, decalage: int = 0) -> npt.NDArray[np.int64]:
@@ -37,8 +40,7 @@ def _serie(rows: list[tuple[date, int]], periode: Periode, decalage: int = 0) ->
     return result
 
 
-def _places(disp: Dispositif, periode: Periode) -> float | None:
-    param = disp.capacite.places
+def _places(param: Param[int] | None, periode: Periode) -> float | None:
     if param is None:
         return None
     bornes = sorted({periode.du, *(d for d in param.dates if periode.du < d <= periode.au)})
@@ -68,9 +70,8 @@ def _par_mois(serie: npt.NDArray[np.int64], periode: Periode) -> dict[str, float
     return {k: s / n for k, (s, n) in mois.items()}
 
 
-def occupation(
-    journal: JournalLu, policy: Policy, periode: Periode, dispositifs: tuple[str, ...]
-) -> dict[str | None, Occupation]:
+def _series(journal: JournalLu, periode: Periode, dispositifs: tuple[str, ...]) -> dict[str, Serie]:
+    """For each dispositif, the number of accompaniments open on each day of the period."""
     au = jour(periode.au)
     debuts: dict[str, list[tuple[date, int]]] = defaultdict(list)
     fins: dict[str, list[tuple[date, int]]] = defaultdict(list)
@@ -84,16 +85,31 @@ def occupation(
             WHERE debut IS NOT NULL AND fin <= {au} AND dispositif IN {liste(dispositifs)} GROUP BY ALL"""
     ):
         fins[disp].append((quand, int(n)))
+    # open on day d: started on or before d, not exited before d (exit day included)
+    return {
+        ident: _serie(debuts[ident], periode) - _serie(fins[ident], periode, decalage=1)
+        for ident in dispositifs
+    }
+
+
+def occupation(
+    journal: JournalLu, policy: Policy, periode: Periode, dispositifs: tuple[str, ...]
+) -> tuple[dict[str | None, Occupation], dict[str, CapacitePartagee]]:
+    """Occupancy per dispositif (``None``: all of them) and per shared capacity of the policy.
+
+    A shared capacity (``capacites_communes``) is reported only when all its dispositifs are in
+    ``dispositifs``: the occupancy of a part of them against the whole quota would mislead.
+    """
+    series = _series(journal, periode, dispositifs)
     result: dict[str | None, Occupation] = {}
     total = np.zeros(periode.jours, dtype=np.int64)
     places_total: float | None = 0.0
     etp_total: float | None = 0.0
     for ident in dispositifs:
         disp = policy.dispositifs[ident]
-        # open on day d: started on or before d, not exited before d (exit day included)
-        serie = _serie(debuts[ident], periode) - _serie(fins[ident], periode, decalage=1)
+        serie = series[ident]
         total += serie
-        places = _places(disp, periode)
+        places = _places(disp.capacite.places, periode)
         etp, porte = _au(disp, periode)
         places_total = None if places is None or places_total is None else places_total + places
         etp_total = None if etp is None or etp_total is None else etp_total + etp
@@ -113,4 +129,19 @@ def occupation(
         portefeuille_par_etp=result[dispositifs[0]].portefeuille_par_etp if len(dispositifs) == 1 else None,
         par_mois=_par_mois(total, periode),
     )
-    return result
+    communes: dict[str, CapacitePartagee] = {}
+    for ident, commune in policy.capacites_communes.items():
+        if not commune.dispositifs or not set(commune.dispositifs) <= set(dispositifs):
+            continue
+        serie = sum((series[d] for d in commune.dispositifs), np.zeros(periode.jours, dtype=np.int64))
+        communes[ident] = CapacitePartagee(
+            libelle=commune.libelle,
+            dispositifs=tuple(commune.dispositifs),
+            occupation=Occupation(
+                jours=periode.jours,
+                jours_accompagnement=int(serie.sum()),
+                places=_places(commune.places, periode),
+                par_mois=_par_mois(serie, periode),
+            ),
+        )
+    return result, communes

@@ -11,7 +11,7 @@ from parcours.reports.model import Indicateurs
 if TYPE_CHECKING:
     from parcours.reports.calcul import Bilan
 
-__all__ = ["Table", "indicateurs", "profils", "sorties", "tableau_annuel"]
+__all__ = ["Table", "capacites_communes", "indicateurs", "profils", "sorties", "tableau_annuel"]
 
 Table = tuple[list[str], list[list[str]]]  # header, rows
 
@@ -116,3 +116,20 @@ def profils(ind: Indicateurs) -> list[tuple[str, Table]]:
             (_PROFILS.get(cle, cle.replace("_", " ").capitalize()), (["", "Personnes", "Part"], rows))
         )
     return result
+
+
+def capacites_communes(b: Bilan) -> Table | None:
+    """The policy's shared capacities: occupancy of all their dispositifs against the quota."""
+    if not b.capacites_communes:
+        return None
+    rows = [
+        [
+            c.libelle,
+            ", ".join(b.libelles.get(d, d) for d in c.dispositifs),
+            format_nombre(c.occupation.occupation_moyenne, 1),
+            format_nombre(c.occupation.places, 1),
+            format_taux(c.occupation.taux_occupation),
+        ]
+        for c in b.capacites_communes.values()
+    ]
+    return ["Capacité partagée", "Dispositifs", "Occupation moyenne", "Places", "Taux d'occupation"], rows

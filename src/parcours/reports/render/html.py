@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 
 from parcours.reports._format import format_date, format_nombre, format_part
 from parcours.reports.model import Indicateurs
-from parcours.reports.render._tables import Table, indicateurs, profils, sorties, tableau_annuel
+from parcours.reports.render._tables import (
+    Table,
+    capacites_communes,
+    indicateurs,
+    profils,
+    sorties,
+    tableau_annuel,
+)
 from parcours.reports.render.svg import barres, barres_empilees, courbe
 
 if TYPE_CHECKING:
@@ -155,6 +162,10 @@ def en_html(b: Bilan, precedents: Sequence[Bilan] = ()) -> str:
     if plusieurs:
         parts.append(_section(b, None, "Ensemble des dispositifs", precedents, "ensemble"))
         parts.append("<section><h2>Respect du rythme des entretiens</h2>" + _graphe_rythme(b) + "</section>")
+    partagees = capacites_communes(b)
+    if partagees is not None:
+        titre_partage = "<h2>Capacités partagées entre dispositifs</h2>"
+        parts.append(f"<section>{titre_partage}{_table(partagees)}</section>")
     for ident in b.par_dispositif:
         parts.append(
             _section(b, ident, b.libelles.get(ident, ident), precedents, "dispositif" if plusieurs else "")

@@ -6,7 +6,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from parcours.reports._format import format_date, format_nombre
-from parcours.reports.render._tables import Table, indicateurs, profils, sorties, tableau_annuel
+from parcours.reports.render._tables import (
+    Table,
+    capacites_communes,
+    indicateurs,
+    profils,
+    sorties,
+    tableau_annuel,
+)
 
 if TYPE_CHECKING:
     from parcours.reports.calcul import Bilan
@@ -45,6 +52,10 @@ def en_markdown(b: Bilan, precedents: Sequence[Bilan] = ()) -> str:
         for titre_profil, table in profils(ind):
             out += [f"### {titre_profil}", ""]
             out += _table(table)
+    partagees = capacites_communes(b)
+    if partagees is not None:
+        out += ["## Capacités partagées entre dispositifs", ""]
+        out += _table(partagees)
     if b.problemes:
         out += ["## Lignes ignorées", ""]
         out += [f"- {p}" for p in b.problemes]

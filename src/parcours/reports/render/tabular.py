@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from parcours.reports.export import ENSEMBLE, indicateurs_dict
+from parcours.reports.export import ENSEMBLE, indicateurs_dict, occupation_dict
 
 if TYPE_CHECKING:
     from parcours.reports.calcul import Bilan
@@ -35,16 +35,26 @@ def _aplatir(prefix: str, value: Any, out: list[tuple[str, str, Any]]) -> None:
 
 
 def en_csv(b: Bilan) -> str:
-    """Columns: periode_du, periode_au, dispositif, indicateur, modalite, valeur."""
+    """Columns: periode_du, periode_au, dispositif, indicateur, modalite, valeur.
+
+    Shared capacities follow the dispositifs, their key in the ``dispositif`` column and their
+    figures under ``capacite_commune.occupation``.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["periode_du", "periode_au", "dispositif", "indicateur", "modalite", "valeur"])
     groups = [*b.par_dispositif.items()]
     if len(groups) > 1:
         groups.append((ENSEMBLE, b.total))
-    for ident, ind in groups:
+    figures = [(ident, indicateurs_dict(ind)) for ident, ind in groups]
+    # A shared capacity is a row group of its own, named by its key in capacites_communes.
+    figures += [
+        (ident, {"capacite_commune": {"occupation": occupation_dict(c.occupation)}})
+        for ident, c in b.capacites_communes.items()
+    ]
+    for ident, data in figures:
         rows: list[tuple[str, str, Any]] = []
-        _aplatir("", indicateurs_dict(ind), rows)
+        _aplatir("", data, rows)
         for indicateur, modalite, valeur in rows:
             shown = "" if valeur is None else valeur
             writer.writerow(
