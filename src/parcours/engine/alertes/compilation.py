@@ -3,8 +3,10 @@
 Facts the engine asserts (all in the default sid, each with a unique ``id``, see _hote.py):
 
 ``{"t": "ev", "regle": "R#v", "dossier": d, "e": <event>, <champs>...}``
-    an event of the kind rule R counts, tagged with the version ``v`` of ``nombre`` in force
-    on its date; retracted when it leaves the window (``dans``) or when an alert consumes it.
+    an event of the kind rule R looks at, tagged with the version ``v`` of ``nombre`` in
+    force on its date (asserted, retracted): the rule's fields say whether it counts.
+``{"t": "cpt", "regle": "R#v", "dossier": d, "n": n}``
+    ``n`` counted events of the dossier are in the window of ``R#v`` (asserted, retracted).
 ``{"t": "ech", "regle": R, "dossier": d, "cle": k}``
     the dossier's current deadline for rule R (``k`` changes with each new deadline value).
 ``{"t": "tic", "regle": R, "dossier": d, "cle": k}``
@@ -18,8 +20,9 @@ Facts the engine asserts (all in the default sid, each with a unique ``id``, see
 Rules, by kind of condition (``nombre`` and ``seuil`` may change with the date: one durable
 rule per version, ``R#v``):
 
-``evenements``      ``nombre`` patterns on ``ev`` facts of ``R#v`` with the kind and
-                    ``champs``, joined on ``dossier``; the action retracts them (consumed)
+``evenements``      ``R#v:compte``: an ``ev`` fact of ``R#v`` with the kind and ``champs``
+                    (the event counts); ``R#v``: a ``cpt`` fact of ``R#v`` with
+                    ``n == nombre`` (the alert fires; the engine empties the window)
 ``echeance``,       ``ech`` joined with ``tic`` on ``dossier`` and ``cle``, and no ``sauf``
 ``duree_parcours``  of that dossier when the rule has ``sauf_evenement``
 ``occupation``      an ``occ`` fact with ``taux >= seuil`` and no ``occ_haute`` (rises); an
@@ -27,7 +30,12 @@ rule per version, ``R#v``):
 
 Only equality joins between facts: durable_rules 2.0.28 crashes on ``$gt`` references between
 facts in any ruleset but the first of a process. Time is never in a rule's condition: the
-engine asserts ``tic`` facts and retracts expired ``ev`` facts as its clock moves.
+engine asserts ``tic`` facts and drops expired events from the window as its clock moves.
+
+Counting is not a join of ``nombre`` patterns: such a join builds every ordering of the
+events (``nombre: 8`` did not finish in two minutes), and its action had to retract facts
+from inside the C engine's dispatch, which crashed the process once in the intensive
+invariant run. The window is kept by the engine; durable_rules decides with one pattern.
 """
 
 from __future__ import annotations
@@ -99,12 +107,10 @@ def _evenements(regle: RegleCompilee, programme: Programme) -> None:
     champs.extend({k: v} for k, v in sorted(cond.champs.items()))
     for index, version in enumerate(cond.nombre.versions):
         nom = f"{regle.ident}#{index}"
-        motifs = [{"p0": _et({"t": "ev"}, {"regle": nom}, *champs)}]
-        motifs.extend(
-            {f"p{i}": _et({"t": "ev"}, {"regle": nom}, *champs, {"dossier": {"p0": "dossier"}})}
-            for i in range(1, max(1, version.valeur))
-        )
-        programme.definitions[nom] = {"all": motifs}
+        programme.definitions[f"{nom}:compte"] = {"all": [{"e": _et({"t": "ev"}, {"regle": nom}, *champs)}]}
+        programme.actions[f"{nom}:compte"] = (regle.ident, "ev_compte")
+        seuil = max(1, version.valeur)
+        programme.definitions[nom] = {"all": [{"c": _et({"t": "cpt"}, {"regle": nom}, {"n": seuil})}]}
         programme.actions[nom] = (regle.ident, "ev")
     programme.par_evenement.setdefault(cond.evenement, []).append(regle)
 

@@ -151,8 +151,6 @@ class Surveillance:
         if programme.occupation:
             self._occupation(suivi, jour, nouvelles)
         if dossier.state in _FINALS:
-            for fait in suivi.ev.values():
-                self._retirer(ruleset, fait)
             suivi.ev.clear()
         if self.horloge is not None and jour <= self.horloge:
             self._echoir(self.horloge, nouvelles)
@@ -212,16 +210,6 @@ class Surveillance:
     def _action(self, nom: str, programme: Programme, definition: dict[str, Any]) -> Callable[[Any], None]:
         ident, kind = programme.actions[nom]
         declenches = self._declenches
-        if kind == "ev":
-            alias = [next(iter(motif)) for motif in definition["all"]]
-
-            def consommer(c: Any) -> None:
-                faits = [getattr(c, a)._d for a in alias]
-                for fait in faits:
-                    c.retract_fact(fait)
-                declenches.append((ident, kind, faits))
-
-            return consommer
         if kind == "ech":
             return lambda c: declenches.append((ident, kind, c.e._d))
         if kind == "occ":
@@ -236,6 +224,13 @@ class Surveillance:
         self._garde = self._hote.affirmer(ruleset, fait)
         found = list(self._declenches)
         self._declenches.clear()
+        return found
+
+    def _signaler(self, ruleset: str, fait: dict[str, Any]) -> list[tuple[str, str, Any]]:
+        """Assert ``fait``, retract it once its actions have run; the rules it fired."""
+        found = self._affirmer(ruleset, fait)
+        if self._garde:
+            self._retirer(ruleset, fait)
         return found
 
     def _retirer(self, ruleset: str, fait: dict[str, Any]) -> None:
@@ -271,13 +266,16 @@ class Surveillance:
             valeur = event.get(champ)
             if isinstance(valeur, str):
                 fait[champ] = valeur
+        compte = self._signaler(suivi.ruleset, fait)
+        if not compte:
+            return  # its fields do not match the rule
         suivi.ev[ident] = fait
-        declenches = self._affirmer(suivi.ruleset, fait)
-        if not self._garde:
-            del suivi.ev[ident]  # its fields do not match the rule: durable_rules did not keep it
-        for _, _, faits in declenches:
-            for consomme in faits:
-                suivi.ev.pop(consomme["id"], None)
+        fenetre = [cle for cle, autre in suivi.ev.items() if autre["regle"] == fait["regle"]]
+        signal = {"id": next(self._ids), "t": "cpt", "regle": fait["regle"], "dossier": suivi.dossier.id}
+        declenches = self._signaler(suivi.ruleset, {**signal, "n": len(fenetre)})
+        if declenches:
+            for cle in fenetre:  # the counted events are consumed by the alert
+                del suivi.ev[cle]
             nombre = cond.nombre.versions[version].valeur
             valeurs = {"nombre": nombre, "dans": str(dans.valeur), "evenement": cond.evenement}
             out.append(self._lever(regle, suivi, jour, valeurs))
@@ -398,9 +396,7 @@ class Surveillance:
             if suivi is None:
                 continue
             if kind == "exp":
-                fait = suivi.ev.pop(cle, None)
-                if fait is not None:
-                    self._retirer(suivi.ruleset, fait)
+                suivi.ev.pop(cle, None)  # the event leaves the window of its rule
             else:
                 self._sonner(suivi, regle, cle, date.fromordinal(jour_ord), out)
             if suivi.dossier.state in _FINALS and not suivi.vivant():
