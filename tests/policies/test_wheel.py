@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import venv
@@ -56,8 +57,10 @@ def test_wheel_installs_and_loads_every_bundled_policy(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
+    # Only the wheel: a PYTHONPATH pointing at a source tree would hide what the wheel ships.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     done = subprocess.run(
-        [str(python), "-c", SCRIPT], check=True, capture_output=True, text=True, cwd=tmp_path
+        [str(python), "-c", SCRIPT], check=True, capture_output=True, text=True, cwd=tmp_path, env=env
     )
     import json
 
