@@ -74,3 +74,15 @@ def test_presences_do_not_count() -> None:
     assert engine.alertes() == []
     engine.apply({"dossier": "x", "date": "2018-01-04", "evenement": "entretien", "presence": "absent"})
     assert [a.date for a in engine.alertes()] == [date(2018, 1, 4)]
+
+
+def test_no_action_retracts_a_fact_while_it_is_dispatched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The crash came from retracting inside an action: no action may do it any more."""
+    import durable.engine
+
+    calls: list[object] = []
+    monkeypatch.setattr(durable.engine.Closure, "retract_fact", lambda self, *args: calls.append(args))
+    engine = Engine(load_policy_text(_policy(2), "t.yaml"))
+    _absences(engine, 6)
+    assert len(engine.alertes()) == 3
+    assert calls == []
