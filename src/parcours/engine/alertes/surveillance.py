@@ -200,14 +200,14 @@ class Surveillance:
 
                 self._hote = Hote()
             regles = {
-                nom: {**definition, "run": self._action(nom, programme, definition)}
+                nom: {**definition, "run": self._action(nom, programme)}
                 for nom, definition in programme.definitions.items()
             }
             found = (programme, self._hote.ajouter(dispositif, regles))
         self._programmes[dispositif] = found
         return found
 
-    def _action(self, nom: str, programme: Programme, definition: dict[str, Any]) -> Callable[[Any], None]:
+    def _action(self, nom: str, programme: Programme) -> Callable[[Any], None]:
         ident, kind = programme.actions[nom]
         declenches = self._declenches
         if kind == "ech":
@@ -367,8 +367,7 @@ class Surveillance:
             if version is None:
                 continue
             signal = {"id": next(self._ids), "t": "occ", "regle": regle.ident, "v": version, "taux": taux}
-            declenches = self._affirmer(suivi.ruleset, signal)
-            self._retirer(suivi.ruleset, signal)
+            declenches = self._signaler(suivi.ruleset, signal)
             cle = (disp.ident, regle.ident)
             for _, kind, _ in declenches:
                 if kind == "occ":
@@ -407,8 +406,7 @@ class Surveillance:
         if ech is None or ech.fait is None or ech.fait["cle"] != cle:
             return
         tic = {"id": next(self._ids), "t": "tic", "regle": ident, "dossier": suivi.dossier.id, "cle": cle}
-        declenches = self._affirmer(suivi.ruleset, tic)
-        self._retirer(suivi.ruleset, tic)
+        declenches = self._signaler(suivi.ruleset, tic)
         if not declenches:
             return  # cancelled by sauf_evenement
         regle = suivi.programme.regles[ident]
