@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
-from parcours.engine import Engine, Event, Journal, ouvrir_journal
+from parcours.engine import Engine, Event, Journal, open_journal
 from parcours.errors import JournalError, ParcoursError, PolicyError, TransitionError
 from parcours.policies import Duree, Policy, bundled_names, load_policy, load_policy_text
 
@@ -24,7 +24,7 @@ __all__ = [
     "bundled_names",
     "load_policy",
     "load_policy_text",
-    "ouvrir_journal",
+    "open_journal",
 ]
 
 __version__ = "0.1.0"

@@ -13,7 +13,8 @@ import typer
 
 from parcours._cli_utils import out_console, parse_date, user_errors
 from parcours.engine.engine import Engine
-from parcours.engine.journal import Journal, ouvrir_journal
+from parcours.engine.journal import Journal
+from parcours.engine.journals import open_journal
 from parcours.policies import load_policy
 
 __all__ = ["register"]
@@ -35,7 +36,7 @@ PolitiqueOpt = Annotated[
 def _ouvrir(chemin: Path) -> Journal:
     if not chemin.exists():
         raise FileNotFoundError(2, "journal introuvable", str(chemin))
-    return ouvrir_journal(chemin)
+    return open_journal(chemin)
 
 
 def _derniere_date(engine: Engine) -> date | None:
@@ -43,7 +44,7 @@ def _derniere_date(engine: Engine) -> date | None:
 
 
 def _etat(engine: Engine, au: date | None) -> dict[str, Any]:
-    comptes = engine.compter()
+    comptes = engine.count()
     dispositifs: dict[str, Any] = {}
     for ident in engine.policy.dispositifs:
         par_etape: Counter[str] = comptes.get(ident, Counter())
@@ -111,7 +112,7 @@ def rejouer(
     limite = parse_date(jusqu_au, "--jusqu-au")
     policy = load_policy(politique)
     with _ouvrir(journal) as source:
-        engine = source.replay(policy, jusqu_au=limite)
+        engine = Engine.replay(policy, source, jusqu_au=limite)
     etat = _etat(engine, limite or _derniere_date(engine))
     if format is Format.json:
         out_console.print(json.dumps(etat, ensure_ascii=False, indent=2), markup=False)
@@ -128,8 +129,8 @@ def expliquer(
     """Explique un dossier : son historique et le pourquoi de chaque échéance (valeur, fichier:ligne)."""
     policy = load_policy(politique)
     with _ouvrir(journal) as source:
-        engine = source.replay(policy, historique=True)
-    out_console.print(str(engine.expliquer(dossier)), markup=False)
+        engine = Engine.replay(policy, source, historique=True)
+    out_console.print(str(engine.explain(dossier)), markup=False)
 
 
 @user_errors
@@ -167,10 +168,10 @@ def alertes(
         raise typer.BadParameter(f"« {niveau} » : attendu info, attention ou urgent", param_hint="--niveau")
     policy = load_policy(politique)
     with _ouvrir(journal) as source:
-        engine = source.replay(policy, jusqu_au=jour)
+        engine = Engine.replay(policy, source, jusqu_au=jour)
     if dispositif is not None:
         policy.dispositif(dispositif)  # an unknown dispositif is a user error
-    jour = jour or engine.horloge or _derniere_date(engine)
+    jour = jour or engine.clock or _derniere_date(engine)
     trouvees = engine.alertes(jour, niveau=niveau, dispositif=dispositif)
     avertissements = [str(w) for w in engine.avertissements]
     if format is Format.json:

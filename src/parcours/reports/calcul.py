@@ -12,12 +12,13 @@ from parcours.policies.schema import Policy
 from parcours.reports import sources
 from parcours.reports.activity import activite
 from parcours.reports.counts import Comptes, compter
-from parcours.reports.journal import MOTIF_REORIENTATION, JournalLu, Probleme, lire_journal
+from parcours.reports.journal import JournalLu, Probleme, lire_journal
 from parcours.reports.model import Activite, CapacitePartagee, Indicateurs, Occupation, Rythme, Veille
 from parcours.reports.occupancy import occupation
 from parcours.reports.periode import Periode
 from parcours.reports.results import categories, objectifs, positives
 from parcours.reports.rhythm import rythme
+from parcours.vocabulaire import MOTIF_REORIENTATION
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -27,16 +27,9 @@ from parcours.errors import JournalError
 from parcours.policies.schema import Policy
 from parcours.reports import sources
 from parcours.reports._sql import chaine, liste
-from parcours.vocabulaire import EVENEMENTS_JOURNAL
+from parcours.vocabulaire import EVENEMENTS_JOURNAL, MOTIF_REORIENTATION
 
-__all__ = ["EVENEMENTS", "JournalLu", "Probleme", "lire_journal"]
-
-#: Event types a report knows: the journal's, plus ``diagnostic_partage`` (the step's name,
-#: found in CSV exports) and ``veille`` (the point made after an exit). ``alerte`` is read and
-#: ignored by every count.
-EVENEMENTS = (*EVENEMENTS_JOURNAL, "diagnostic_partage", "veille")
-#: Key under which a réorientation without a motif is counted among the exits.
-MOTIF_REORIENTATION = "reorientation"
+__all__ = ["JournalLu", "Probleme", "lire_journal"]
 
 
 @dataclass(frozen=True)
@@ -68,7 +61,7 @@ SELECT numero, dossier, jour, evenement, dispositif, motif, presence, vers, gene
     WHEN date_brute IS NULL THEN 'clé « date » manquante'
     WHEN jour IS NULL THEN 'date « ' || date_brute || ' » invalide (attendu : AAAA-MM-JJ)'
     WHEN evenement IS NULL THEN 'clé « evenement » manquante'
-    WHEN evenement NOT IN {liste(EVENEMENTS)} THEN 'événement « ' || evenement || ' » inconnu'
+    WHEN evenement NOT IN {liste(EVENEMENTS_JOURNAL)} THEN 'événement « ' || evenement || ' » inconnu'
     WHEN evenement = 'sortie' AND motif IS NULL THEN 'sortie sans motif'
     WHEN dispositif IS NOT NULL AND dispositif NOT IN {liste(policy.dispositifs)}
       THEN 'dispositif « ' || dispositif || ' » inconnu de la politique {policy.nom.replace("'", "''")}'

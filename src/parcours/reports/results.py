@@ -6,8 +6,8 @@ from collections import Counter
 from datetime import date
 
 from parcours.policies.schema import Dispositif
-from parcours.reports.journal import MOTIF_REORIENTATION
 from parcours.reports.model import Resultat
+from parcours.vocabulaire import MOTIF_REORIENTATION
 
 __all__ = ["categories", "objectifs", "positives"]
 

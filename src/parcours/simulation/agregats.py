@@ -16,10 +16,9 @@ import numpy as np
 from parcours.simulation._calendrier import date_de
 from parcours.simulation.noyau import Trajectoires
 from parcours.simulation.regles import MOIS
+from parcours.vocabulaire import MOTIF_REORIENTATION
 
 __all__ = ["agreger", "indicateurs"]
-
-REORIENTATION = "reorientation"
 
 
 def _un(t: Trajectoires, du: int, au: int) -> dict[str, Any]:
@@ -38,7 +37,7 @@ def _un(t: Trajectoires, du: int, au: int) -> dict[str, Any]:
             motifs[nom] = count
     reo = int((codes < 0).sum())
     if reo:
-        motifs[REORIENTATION] = reo
+        motifs[MOTIF_REORIENTATION] = reo
     n_sorties = int(sorties.sum())
     positives = int(t.regles.positifs[codes[codes >= 0]].sum()) if n_sorties else 0
     duree = (e - s)[sorties]

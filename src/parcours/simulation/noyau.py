@@ -22,6 +22,7 @@ from parcours.simulation._entretiens import Entretiens, simuler_entretiens
 from parcours.simulation._file_attente import demarrer
 from parcours.simulation._issues import Tirages, tirer_issues
 from parcours.simulation.regles import Regles
+from parcours.vocabulaire import EVENEMENT_ETAPE
 
 __all__ = ["Trajectoires", "simuler_dispositif"]
 
@@ -106,10 +107,9 @@ def simuler_dispositif(
     expo = aleas.generateur("delais").standard_exponential((4, n))
     etapes = np.empty((len(regles.avant), n), dtype=np.int64)
     jour = arrivee
-    noms = {"reperage": "reperage", "prescription": "prescription", "diagnostic": "diagnostic_partage"}
     for i, evt in enumerate(regles.avant):
         if i > 0:
-            moyenne = regles.delais[noms[evt]][np.minimum(jour - regles.debut, regles.n - 1)]
+            moyenne = regles.delais[EVENEMENT_ETAPE[evt]][np.minimum(jour - regles.debut, regles.n - 1)]
             jour = jour + np.rint(expo[i] * moyenne).astype(np.int64)
         etapes[i] = jour
     if regles.avant:

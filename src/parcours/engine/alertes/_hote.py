@@ -32,35 +32,16 @@ from __future__ import annotations
 import contextlib
 import importlib
 import itertools
-import json
-import json.encoder
 import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from parcours._encoding import encode
 from parcours.errors import ParcoursError
 
 __all__ = ["Hote"]
 
 _noms = itertools.count(1)
-
-
-def _encodeur() -> Callable[[Any], str]:
-    """Compact UTF-8 JSON, the C encoder built once (what durable_rules sends, cheaper)."""
-    c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
-    if c_make_encoder is None:  # pragma: no cover - other Python implementations
-        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-    def refuser(value: object) -> object:
-        raise TypeError(f"valeur non JSON : {value!r}")
-
-    c_encoder = c_make_encoder(
-        {}, refuser, json.encoder.encode_basestring, None, ":", ",", False, False, True
-    )
-    return lambda obj: "".join(c_encoder(obj, 0))
-
-
-_encode = _encodeur()
 
 
 #: Handles of collected hosts, freed at the next safe point (see ``_differer``).
@@ -158,7 +139,7 @@ class Hote:
         objet = self._rulesets[ruleset]
         erreur: list[BaseException] = []
         try:
-            resultat = fonction(objet._handle, _encode(fait))
+            resultat = fonction(objet._handle, encode(fait))
             code = resultat[0]
             if code == 1:  # MessageNotHandledException: no rule looks at this fact
                 return False
