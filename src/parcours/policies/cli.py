@@ -17,6 +17,7 @@ from parcours.policies.bundled import bundled_names
 from parcours.policies.display import Row, diff_rows, flatten, format_value
 from parcours.policies.jsonschema import policy_json_schema
 from parcours.policies.loader import load_policy
+from parcours.policies.rules import regles_datees
 from parcours.policies.schema import Policy
 
 __all__ = ["register"]
@@ -34,7 +35,21 @@ def _row_key(row: Row, dated: bool) -> str:
 
 
 def _snapshot(policy: Policy, jour: date | None) -> list[Row]:
-    return flatten(policy.at(jour) if jour is not None else policy)
+    """Every value, or the values in force on ``jour`` (a dispositif not open then shows as such)."""
+    if jour is None:
+        return flatten(policy)
+    fermes = {
+        ident: regles.fermeture(jour)
+        for ident in policy.dispositifs
+        if not (regles := regles_datees(policy, ident)).ouvert(jour)
+    }
+    rows = [
+        r
+        for r in flatten(policy.at(jour))
+        if not any(r.chemin.startswith(f"dispositifs.{i}.") for i in fermes)
+    ]
+    rows.extend(Row(f"dispositifs.{ident}", f"(pas ouvert : {raison})") for ident, raison in fermes.items())
+    return rows
 
 
 def valider(
@@ -154,6 +169,9 @@ def diff(
     keyed_left = [Row(_row_key(r, dated), r.valeur, r.debut, r.origine) for r in left]
     keyed_right = [Row(_row_key(r, dated), r.valeur, r.debut, r.origine) for r in right]
     changes = diff_rows(keyed_left, keyed_right)
+    # a dispositif open on one side only shows as one line, not as each of its values
+    fermes = [k for k, a, b in changes if (a is None or b is None) and k.count(".") == 1]
+    changes = [c for c in changes if not any(c[0].startswith(f"{f}.") for f in fermes)]
     if not changes:
         out_console.print(f"aucune différence entre {labels[0]} et {labels[1]}", markup=False)
         return

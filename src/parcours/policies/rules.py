@@ -107,6 +107,7 @@ class Regles:
     convention_debut: date | None
     convention_fin: date | None
     delais: dict[Etape, Duree]
+    objectifs: dict[str, float]  # expected rate of each ``resultats_attendus``
     motifs: frozenset[str]
     versions: dict[str, Version[Any]] = field(repr=False)
 
@@ -166,6 +167,12 @@ def _compiler(ident: str, dispositif: Dispositif, debut: date | None, fin: date 
         if version is not None:
             delais[etape] = version.valeur
             versions[f"delais_max.{etape}"] = version
+    objectifs: dict[str, float] = {}
+    for cle, objectif in dispositif.resultats_attendus.items():
+        version = objectif.taux.version_au(jour)
+        if version is not None:
+            objectifs[cle] = version.valeur
+            versions[f"resultats_attendus.{cle}.taux"] = version
     veille = dispositif.veille
     if veille is None:
         veille_motifs: frozenset[str] = frozenset()
@@ -180,6 +187,7 @@ def _compiler(ident: str, dispositif: Dispositif, debut: date | None, fin: date 
         si_complet=dispositif.capacite.si_complet,
         veille_motifs=veille_motifs,
         delais=delais,
+        objectifs=objectifs,
         motifs=frozenset(dispositif.motifs_sortie),
         versions=versions,
         **valeurs,

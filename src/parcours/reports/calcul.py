@@ -147,7 +147,7 @@ def _indicateurs(
         sorties_emploi=emp,
         duree_totale_jours=c.duree_totale_jours,
         duree_mediane_jours=c.duree_mediane_jours,
-        objectifs=objectifs(disp, c.sorties_par_motif, c.sorties, c.accompagnees, periode.au),
+        objectifs=objectifs(ident, disp, c.sorties_par_motif, c.sorties, c.accompagnees, periode.au),
         repartition=c.repartition,
         activite=act,
         rythme=ryt,

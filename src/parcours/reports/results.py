@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+from parcours.policies.rules import ReglesDatees
 from parcours.policies.schema import Dispositif
 from parcours.reports.model import Resultat
 from parcours.vocabulaire import MOTIF_REORIENTATION
@@ -29,9 +30,15 @@ def positives(disp: Dispositif, par_motif: dict[str, int]) -> tuple[int, int]:
 
 
 def objectifs(
-    disp: Dispositif, par_motif: dict[str, int], sorties: int, accompagnees: int, au: date
+    ident_dispositif: str,
+    disp: Dispositif,
+    par_motif: dict[str, int],
+    sorties: int,
+    accompagnees: int,
+    au: date,
 ) -> dict[str, Resultat]:
     """Each expected result of the dispositif against the period (taux in force on ``au``)."""
+    regles = ReglesDatees(ident_dispositif, disp).au(au)
     result: dict[str, Resultat] = {}
     for ident, obj in disp.resultats_attendus.items():
         if obj.motifs is not None:
@@ -40,10 +47,9 @@ def objectifs(
             retenus = {m for m, d in disp.motifs_sortie.items() if d.positive}
         else:
             retenus = {m for m, d in disp.motifs_sortie.items() if d.emploi}
-        version = obj.taux.version_au(au)
         result[ident] = Resultat(
             libelle=obj.libelle,
-            taux_attendu=None if version is None else float(version.valeur),
+            taux_attendu=None if regles is None else regles.objectifs.get(ident),
             numerateur=sum(n for m, n in par_motif.items() if m in retenus),
             denominateur=sorties if obj.base == "sorties" else accompagnees,
             base=obj.base,
