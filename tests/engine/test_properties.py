@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parcours.engine import Engine, JsonlJournal
-from parcours.vocabulaire import EVENEMENTS
 from parcours.errors import TransitionError
 from parcours.policies import Policy
+from parcours.vocabulaire import EVENEMENTS
 
 _EVENT = st.tuples(
     st.sampled_from(["a", "b", "c", "d", "e", "f"]),

@@ -167,6 +167,7 @@ def test_an_event_is_judged_by_the_values_in_force_on_its_date(policy: Policy, e
 
 
 def test_an_event_before_the_dispositif_opens_is_refused(engine: Engine, ev: Ev) -> None:
-    with pytest.raises(TransitionError, match=r"événement du 2016-12-31 refusé : le dispositif « global » ouvre le 2017-01-01"):
+    refus = r"événement du 2016-12-31 refusé : le dispositif « global » ouvre le 2017-01-01"
+    with pytest.raises(TransitionError, match=refus):
         engine.apply(ev("a", "2016-12-31", "demarrage", dispositif="global"))
     assert engine.dossiers == {}

@@ -24,12 +24,12 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from parcours import load_policy, load_policy_text
 from parcours.engine import Engine, JsonlJournal
-from parcours.vocabulaire import EVENEMENTS
 from parcours.engine.machine import topologie
 from parcours.errors import TransitionError
 from parcours.policies.schema import Dispositif, Policy
 from parcours.testing import CasPolitique, politiques_valides
 from parcours.testing.evenements import debut_possible, flux_perturbe, flux_plausible
+from parcours.vocabulaire import EVENEMENTS
 
 BUNDLED = ("moselle", "meurthe_et_moselle", "seine_saint_denis")
 _FINALS = ("sortie", "reorientation")
