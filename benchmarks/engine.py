@@ -44,8 +44,8 @@ from parcours.engine import Engine, JsonlJournal
 from parcours.engine.machine import construire_machine, topologie
 from parcours.errors import PolicyError
 from parcours.policies import Policy, bundled_names, load_policy, load_policy_text
-from parcours.policies.schema import Dispositif
 from parcours.policies.rules import ReglesDatees, ouverture
+from parcours.policies.schema import Dispositif
 
 _BUNDLED = ("moselle", "meurthe_et_moselle", "seine_saint_denis")
 _BENCH_POLICY = """

@@ -34,7 +34,7 @@ def test_the_diagram_lists_exactly_the_machine(engine: Engine, dispositif: str) 
         for source, trs in event.transitions.items()
         if trs
     }
-    states, edges = _parse(engine.diagramme(dispositif))
+    states, edges = _parse(engine.diagram(dispositif))
     assert states == set(machine.states)
     assert edges == expected_edges
 
@@ -49,6 +49,6 @@ def test_steps_left_out_are_skipped() -> None:
 
 
 def test_guards_show_as_conditions(engine: Engine) -> None:
-    text = engine.diagramme("global")
+    text = engine.diagram("global")
     assert "bilan --> demarrage: renouvellement [renouvellement_possible]" in text
     assert "diagnostic_partage --> attente: attente [complet_et_attente]" in text

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from parcours.engine import Engine, JsonlJournal
 from parcours.errors import TransitionError
 from parcours.policies import Policy
-from parcours.vocabulaire import EVENEMENTS
+from parcours.vocabulary import EVENEMENTS
 
 _EVENT = st.tuples(
     st.sampled_from(["a", "b", "c", "d", "e", "f"]),

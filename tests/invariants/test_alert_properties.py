@@ -17,7 +17,7 @@ from parcours import load_policy
 from parcours.engine import Engine, JsonlJournal
 from parcours.policies.schema import Policy
 from parcours.testing import CasPolitique, politiques_valides
-from parcours.testing.evenements import flux_plausible
+from parcours.testing.events import flux_plausible
 
 BUNDLED = ("moselle", "meurthe_et_moselle", "seine_saint_denis")
 

@@ -28,8 +28,8 @@ from parcours.engine.machine import topologie
 from parcours.errors import TransitionError
 from parcours.policies.schema import Dispositif, Policy
 from parcours.testing import CasPolitique, politiques_valides
-from parcours.testing.evenements import debut_possible, flux_perturbe, flux_plausible
-from parcours.vocabulaire import EVENEMENTS
+from parcours.testing.events import debut_possible, flux_perturbe, flux_plausible
+from parcours.vocabulary import EVENEMENTS
 
 BUNDLED = ("moselle", "meurthe_et_moselle", "seine_saint_denis")
 _FINALS = ("sortie", "reorientation")

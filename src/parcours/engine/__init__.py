@@ -6,7 +6,6 @@ dispositif, journals are opened when written or read.
 
 from parcours.engine.capacity import Charge
 from parcours.engine.deadlines import Echeance
-from parcours.engine.dispositif import EtatDispositif
 from parcours.engine.dossier import Dossier
 from parcours.engine.engine import Engine, Lot, Resultat
 from parcours.engine.events import Event
@@ -16,6 +15,7 @@ from parcours.engine.journal_jsonl import JsonlJournal
 from parcours.engine.journal_sqlite import SqliteJournal
 from parcours.engine.journals import open_journal
 from parcours.engine.machine import Topologie, topologie
+from parcours.engine.scheme import EtatDispositif
 
 __all__ = [
     "Charge",

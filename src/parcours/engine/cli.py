@@ -22,7 +22,7 @@ __all__ = ["register"]
 _LISTE_MAX = 20
 
 
-class Format(StrEnum):
+class FormatJournal(StrEnum):
     texte = "texte"
     json = "json"
 
@@ -106,7 +106,7 @@ def rejouer(
         str | None,
         typer.Option("--jusqu-au", help="ne rejouer que les événements jusqu'à cette date (AAAA-MM-JJ)"),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", help="texte ou json")] = Format.texte,
+    format: Annotated[FormatJournal, typer.Option("--format", help="texte ou json")] = FormatJournal.texte,
 ) -> None:
     """Rejoue un journal : dossiers par étape, échéances dépassées, liste d'attente, charge par ETP."""
     limite = parse_date(jusqu_au, "--jusqu-au")
@@ -114,7 +114,7 @@ def rejouer(
     with _ouvrir(journal) as source:
         engine = Engine.replay(policy, source, jusqu_au=limite)
     etat = _etat(engine, limite or _derniere_date(engine))
-    if format is Format.json:
+    if format is FormatJournal.json:
         out_console.print(json.dumps(etat, ensure_ascii=False, indent=2), markup=False)
     else:
         out_console.print(_texte(etat), markup=False)
@@ -144,7 +144,7 @@ def diagramme(
     policy = load_policy(politique)
     engine = Engine(policy)
     idents = [dispositif] if dispositif is not None else list(policy.dispositifs)
-    blocs = [engine.diagramme(ident) for ident in idents]
+    blocs = [engine.diagram(ident) for ident in idents]
     out_console.print("\n".join(blocs), markup=False)
 
 
@@ -160,7 +160,7 @@ def alertes(
         str | None, typer.Option("--niveau", help="seulement ce niveau : info, attention ou urgent")
     ] = None,
     dispositif: Annotated[str | None, typer.Option("--dispositif", "-d", help="un seul dispositif")] = None,
-    format: Annotated[Format, typer.Option("--format", help="texte ou json")] = Format.texte,
+    format: Annotated[FormatJournal, typer.Option("--format", help="texte ou json")] = FormatJournal.texte,
 ) -> None:
     """Liste les alertes d'un journal : celles qu'il contient et celles dues au --au (non écrites)."""
     jour = parse_date(au, "--au")
@@ -174,7 +174,7 @@ def alertes(
     jour = jour or engine.clock or _derniere_date(engine)
     trouvees = engine.alertes(jour, niveau=niveau, dispositif=dispositif)
     avertissements = [str(w) for w in engine.avertissements]
-    if format is Format.json:
+    if format is FormatJournal.json:
         sortie = {
             "politique": policy.nom,
             "au": None if jour is None else jour.isoformat(),

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from parcours.vocabulaire import (
+from parcours.vocabulary import (
     DELAI,
     ETAPES,
     ETAPES_FINALES,

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from parcours.engine.dispositif import EtatDispositif
-from parcours.vocabulaire import ETAT_INITIAL
+from parcours.engine.scheme import EtatDispositif
+from parcours.vocabulary import ETAT_INITIAL
 
 __all__ = ["Dossier"]
 

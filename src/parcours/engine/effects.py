@@ -14,7 +14,7 @@ from datetime import date
 from parcours.engine.dossier import Dossier
 from parcours.engine.guards import Mouvement
 from parcours.policies.rules import Regles
-from parcours.vocabulaire import ETAPES_OUVERTES, ETAT_ATTENTE, EVENEMENT_ATTENTE
+from parcours.vocabulary import ETAPES_OUVERTES, ETAT_ATTENTE, EVENEMENT_ATTENTE
 
 __all__ = ["demarrer", "effectuer"]
 

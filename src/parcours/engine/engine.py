@@ -36,17 +36,17 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from parcours._encoding import encode
-from parcours.engine.alertes import AlerteLevee, Surveillance
-from parcours.engine.dispositif import EtatDispositif
+from parcours.engine.alerts import AlerteLevee, Surveillance
 from parcours.engine.dossier import Dossier
 from parcours.engine.effects import effectuer
 from parcours.engine.events import Event, normaliser
 from parcours.engine.guards import Mouvement, juger
 from parcours.engine.journal import Journal, Ligne
 from parcours.engine.journals import open_journal
+from parcours.engine.scheme import EtatDispositif
 from parcours.errors import JournalError, ParcoursError, PolicyError, TransitionError
 from parcours.policies.schema import Policy
-from parcours.vocabulaire import (
+from parcours.vocabulary import (
     ETAPES_FINALES,
     ETAPES_OUVERTES,
     ETAT_ATTENTE,
@@ -253,7 +253,7 @@ class Engine:
 
         return expliquer(self, ident)
 
-    def diagramme(self, dispositif: str) -> str:
+    def diagram(self, dispositif: str) -> str:
         """The dispositif's machine as a mermaid state diagram."""
         from parcours.engine.machine import diagramme_mermaid
 

@@ -4,7 +4,7 @@ Required keys: ``dossier``, ``date`` (``AAAA-MM-JJ``; a datetime is accepted and
 ``evenement``; ``dispositif`` is required on a dossier's first event. Optional keys: ``id``
 (idempotency key), ``acteur``, ``profil``, ``details``, ``presence`` (entretien), ``motif``
 (sortie), ``vers`` (reorientation), ``emploi`` (veille). Lines the engine writes itself carry
-``"genere": true``. The words are those of :mod:`parcours.vocabulaire`.
+``"genere": true``. The words are those of :mod:`parcours.vocabulary`.
 
 The engine works on plain dicts (the cheapest form); :class:`Event` is a typed view for
 callers who prefer one. :func:`normaliser` checks an event's shape and returns the dict that
@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from parcours.errors import JournalError
-from parcours.vocabulaire import EVENEMENT_ATTENTE, EVENEMENTS, PRESENCES
+from parcours.vocabulary import EVENEMENT_ATTENTE, EVENEMENTS, PRESENCES
 
 __all__ = ["CLES", "Event", "normaliser"]
 

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from parcours.engine.deadlines import echeance, echeances_dossier
 from parcours.policies.rules import CHEMINS
-from parcours.vocabulaire import DELAI, ETAT_ATTENTE
+from parcours.vocabulary import DELAI, ETAT_ATTENTE
 
 if TYPE_CHECKING:
-    from parcours.engine.dispositif import EtatDispositif
     from parcours.engine.dossier import Dossier
     from parcours.engine.engine import Engine
+    from parcours.engine.scheme import EtatDispositif
 
 __all__ = ["Explication", "expliquer"]
 

@@ -23,7 +23,7 @@ from typing import Any
 from parcours.engine.dossier import Dossier
 from parcours.errors import TransitionError
 from parcours.policies.rules import Regles
-from parcours.vocabulaire import ETAT_ATTENTE, EVENEMENT_ATTENTE
+from parcours.vocabulary import ETAT_ATTENTE, EVENEMENT_ATTENTE
 
 __all__ = ["Mouvement", "juger", "refus"]
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 from transitions import Machine
 
-from parcours.vocabulaire import (
+from parcours.vocabulary import (
     ETAPE_EVENEMENT,
     ETAPES_AVANT,
     ETAPES_FINALES,

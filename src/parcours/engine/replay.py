@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from parcours.engine.alertes import AlerteLevee
+from parcours.engine.alerts import AlerteLevee
 from parcours.engine.journal import Journal
 from parcours.errors import JournalError, ParcoursError
-from parcours.vocabulaire import EVENEMENT_ALERTE
+from parcours.vocabulary import EVENEMENT_ALERTE
 
 if TYPE_CHECKING:
     from parcours.engine.engine import Engine

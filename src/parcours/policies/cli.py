@@ -23,7 +23,7 @@ from parcours.policies.schema import Policy
 __all__ = ["register"]
 
 
-class Format(StrEnum):
+class FormatPolitique(StrEnum):
     texte = "texte"
     json = "json"
 
@@ -91,7 +91,9 @@ def afficher(
     date_: Annotated[
         str | None, typer.Option("--date", help="Valeurs en vigueur à cette date (AAAA-MM-JJ).")
     ] = None,
-    format_: Annotated[Format, typer.Option("--format", help="texte ou json.")] = Format.texte,
+    format_: Annotated[
+        FormatPolitique, typer.Option("--format", help="texte ou json.")
+    ] = FormatPolitique.texte,
     origine: Annotated[
         bool, typer.Option("--origine", help="Indiquer fichier:ligne de chaque valeur.")
     ] = False,
@@ -105,7 +107,7 @@ def afficher(
     rows = _snapshot(policy, jour)
     if hypotheses:
         rows = [r for r in rows if r.hypothese]
-    if format_ is Format.json:
+    if format_ is FormatPolitique.json:
         payload = {
             "politique": policy.nom,
             "fichier": policy.fichier,

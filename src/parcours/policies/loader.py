@@ -15,11 +15,11 @@ from pydantic import BaseModel, ValidationError
 from parcours.errors import PolicyError, Problem
 from parcours.policies._normalise import Canonical, PosMap, merge, normalise, suggest
 from parcours.policies._yaml import Located, dotted, read_yaml
-from parcours.policies.alertes import Alerte
+from parcours.policies.alerts import Alerte
 from parcours.policies.bundled import bundled_names, find_bundled
 from parcours.policies.rules import problemes_ouverture
 from parcours.policies.schema import Dispositif, Policy
-from parcours.vocabulaire import ETAPES
+from parcours.vocabulary import ETAPES
 
 __all__ = ["load_document", "load_policy", "load_policy_text"]
 

@@ -41,7 +41,7 @@ from parcours.policies.durations import Duree
 from parcours.policies.schema import Dispositif, Policy
 from parcours.policies.values import Param, Version
 from parcours.policies.versions import iter_params
-from parcours.vocabulaire import Etape
+from parcours.vocabulary import Etape
 
 __all__ = [
     "CHEMINS",

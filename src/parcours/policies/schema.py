@@ -12,9 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from parcours.policies.alertes import Alerte
+from parcours.policies.alerts import Alerte
 from parcours.policies.values import DureeField, Param, Source, Taux
-from parcours.vocabulaire import ETAPES, Drapeau, Etape
+from parcours.vocabulary import ETAPES, Drapeau, Etape
 
 __all__ = [
     "Capacite",

@@ -15,7 +15,7 @@ from parcours._cli_utils import err_console, out_console, parse_date, user_error
 __all__ = ["register"]
 
 
-class FormatSortie(StrEnum):
+class FormatBilan(StrEnum):
     json = "json"
     markdown = "markdown"
     html = "html"
@@ -50,8 +50,8 @@ def bilan_cmd(
     au: Annotated[str | None, typer.Option("--au", help="dernier jour de la période (AAAA-MM-JJ)")] = None,
     dispositif: Annotated[str | None, typer.Option("--dispositif", "-d", help="un seul dispositif")] = None,
     format: Annotated[
-        FormatSortie, typer.Option("--format", "-f", help="format de sortie")
-    ] = FormatSortie.markdown,
+        FormatBilan, typer.Option("--format", "-f", help="format de sortie")
+    ] = FormatBilan.markdown,
     sortie: Annotated[
         Path | None, typer.Option("--sortie", "-o", help="fichier écrit (par défaut : la sortie standard)")
     ] = None,
@@ -75,13 +75,13 @@ def _executer(
     precedents: int,
 ) -> None:
     from parcours.policies import load_policy
-    from parcours.reports import Bilan, Periode, bilan, lire_journal
-    from parcours.reports.render import Format, rendre
+    from parcours.reports import Bilan, Periode, bilan, read_journal
+    from parcours.reports.render import Format, render
 
     policy = load_policy(politique)
     if not journal.is_file():
         raise FileNotFoundError(2, "journal introuvable", str(journal))
-    lu = lire_journal(journal, policy)
+    lu = read_journal(journal, policy)
     courant = Periode(*periode)
     anciens: list[Bilan] = []
     p = courant
@@ -90,7 +90,7 @@ def _executer(
         anciens.insert(0, bilan(lu, policy, du=p.du, au=p.au, dispositif=dispositif))
     b = bilan(lu, policy, du=courant.du, au=courant.au, dispositif=dispositif)
     fmt: Format = format  # type: ignore[assignment]
-    texte = rendre(b, fmt, anciens)
+    texte = render(b, fmt, anciens)
     if b.lignes_ignorees:
         err_console.print(
             f"attention : {b.lignes_ignorees} ligne(s) du journal ignorée(s) ; "

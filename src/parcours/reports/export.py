@@ -13,7 +13,7 @@ import pandas as pd
 from parcours.reports.model import Indicateurs, Occupation
 
 if TYPE_CHECKING:
-    from parcours.reports.calcul import Bilan
+    from parcours.reports.compute import Bilan
 
 __all__ = [
     "ENSEMBLE",

@@ -20,9 +20,9 @@ from parcours.policies.rules import ReglesDatees, regles_datees
 from parcours.policies.schema import Policy
 from parcours.policies.values import Param
 from parcours.reports._sql import jour, liste
-from parcours.reports.journal import JournalLu
 from parcours.reports.model import CapacitePartagee, Occupation
-from parcours.reports.periode import Periode
+from parcours.reports.period import Periode
+from parcours.reports.reading import JournalLu
 
 __all__ = ["occupation"]
 

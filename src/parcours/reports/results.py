@@ -7,8 +7,8 @@ from datetime import date
 
 from parcours.policies.rules import ReglesDatees
 from parcours.policies.schema import Dispositif
-from parcours.reports.model import Resultat
-from parcours.vocabulaire import MOTIF_REORIENTATION
+from parcours.reports.model import ResultatObjectif
+from parcours.vocabulary import MOTIF_REORIENTATION
 
 __all__ = ["categories", "objectifs", "positives"]
 
@@ -36,10 +36,10 @@ def objectifs(
     sorties: int,
     accompagnees: int,
     au: date,
-) -> dict[str, Resultat]:
+) -> dict[str, ResultatObjectif]:
     """Each expected result of the dispositif against the period (taux in force on ``au``)."""
     regles = ReglesDatees(ident_dispositif, disp).au(au)
-    result: dict[str, Resultat] = {}
+    result: dict[str, ResultatObjectif] = {}
     for ident, obj in disp.resultats_attendus.items():
         if obj.motifs is not None:
             retenus = set(obj.motifs)
@@ -47,7 +47,7 @@ def objectifs(
             retenus = {m for m, d in disp.motifs_sortie.items() if d.positive}
         else:
             retenus = {m for m, d in disp.motifs_sortie.items() if d.emploi}
-        result[ident] = Resultat(
+        result[ident] = ResultatObjectif(
             libelle=obj.libelle,
             taux_attendu=None if regles is None else regles.objectifs.get(ident),
             numerateur=sum(n for m, n in par_motif.items() if m in retenus),

@@ -25,9 +25,9 @@ from parcours.policies.rules import regles_datees
 from parcours.policies.schema import Policy
 from parcours.reports._dates import Jours, ajouter_regle
 from parcours.reports._sql import liste
-from parcours.reports.journal import JournalLu
 from parcours.reports.model import Rythme
-from parcours.reports.periode import Periode
+from parcours.reports.period import Periode
+from parcours.reports.reading import JournalLu
 
 __all__ = ["Echeances", "echeances", "rythme"]
 

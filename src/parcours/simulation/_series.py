@@ -16,7 +16,7 @@ from parcours.errors import PolicyError
 from parcours.policies.durations import Duree
 from parcours.policies.rules import ReglesDatees
 from parcours.policies.values import Param
-from parcours.simulation._calendrier import date_de, en_mois_jours, jour
+from parcours.simulation._calendar import date_de, en_mois_jours, jour
 
 __all__ = ["ouvert", "regle", "regle_duree", "serie", "serie_duree"]
 

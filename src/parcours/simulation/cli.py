@@ -13,7 +13,7 @@ from parcours._cli_utils import err_console, out_console, parse_date, user_error
 __all__ = ["register"]
 
 
-class Format(StrEnum):
+class FormatSimulation(StrEnum):
     texte = "texte"
     json = "json"
     html = "html"
@@ -69,17 +69,19 @@ def simuler(
             "--cohorte", help="Modèle de cohorte (fichier YAML) ; par défaut celui de la politique."
         ),
     ] = None,
-    format_: Annotated[Format, typer.Option("--format", help="texte, json ou html.")] = Format.texte,
+    format_: Annotated[
+        FormatSimulation, typer.Option("--format", help="texte, json ou html.")
+    ] = FormatSimulation.texte,
 ) -> None:
     """Simuler les parcours d'une politique : bilan et indicateurs, ou leurs distributions."""
-    from parcours.simulation._rendu import en_html, en_json, en_texte
+    from parcours.simulation._render import en_html, en_json, en_texte
     from parcours.simulation.montecarlo import monte_carlo
-    from parcours.simulation.simulation import preparer, simulate
+    from parcours.simulation.simulation import prepare, simulate
 
     jour_du, jour_au = parse_date(du, "--du"), parse_date(au, "--au")
     if jour_du and jour_au and jour_au < jour_du:
         raise typer.BadParameter("--au précède --du", param_hint="--au")
-    policy, model, d1, d2, regles = preparer(politique, cohorte, jour_du, jour_au, dispositif)
+    policy, model, d1, d2, regles = prepare(politique, cohorte, jour_du, jour_au, dispositif)
     entete: dict[str, Any] = {
         "politique": policy.nom,
         "du": d1.isoformat(),
@@ -106,7 +108,7 @@ def simuler(
                 evenements=False,
                 capacite_proportionnelle=capacite_proportionnelle,
             )
-        resultat = {"bilan": sim.agregats(), "indicateurs": sim.indicateurs()}
+        resultat = {"bilan": sim.aggregates(), "indicateurs": sim.indicateurs()}
     else:
         with _progression(runs) as barre:
             tache = barre.add_task("runs", total=runs)
@@ -123,7 +125,11 @@ def simuler(
                 capacite_proportionnelle=capacite_proportionnelle,
             )
         resultat = distributions.to_dict()
-    rendu = {Format.texte: en_texte, Format.json: en_json, Format.html: en_html}[format_]
+    rendu = {
+        FormatSimulation.texte: en_texte,
+        FormatSimulation.json: en_json,
+        FormatSimulation.html: en_html,
+    }[format_]
     out_console.print(rendu(entete, resultat), markup=False, highlight=False)
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from parcours.policies.loader import load_policy_text
 from parcours.policies.schema import Policy
-from parcours.vocabulaire import ETAPES
+from parcours.vocabulary import ETAPES
 
 __all__ = [
     "CasInvalide",

@@ -6,15 +6,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from parcours.reports.calcul import Bilan
+    from parcours.reports.compute import Bilan
 
-__all__ = ["FORMATS", "Format", "rendre"]
+__all__ = ["FORMATS", "Format", "render"]
 
 Format = Literal["json", "markdown", "html", "csv"]
 FORMATS: tuple[Format, ...] = ("json", "markdown", "html", "csv")
 
 
-def rendre(b: Bilan, format: Format, precedents: Sequence[Bilan] = ()) -> str:
+def render(b: Bilan, format: Format, precedents: Sequence[Bilan] = ()) -> str:
     """``b`` as text in ``format``; ``precedents`` (older first) add columns to the tables."""
     if format == "json":
         from parcours.reports.render.tabular import en_json

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from parcours.simulation._aleas import Aleas
-from parcours.simulation._entretiens import Entretiens, simuler_entretiens
-from parcours.simulation._file_attente import demarrer
-from parcours.simulation._issues import Tirages, tirer_issues
-from parcours.simulation.regles import Regles
-from parcours.vocabulaire import EVENEMENT_ETAPE
+from parcours.simulation._exits import Tirages, tirer_issues
+from parcours.simulation._interviews import EntretiensSimules, simuler_entretiens
+from parcours.simulation._queue import demarrer
+from parcours.simulation._random import Aleas
+from parcours.simulation.tables import Tableaux
+from parcours.vocabulary import EVENEMENT_ETAPE
 
 __all__ = ["Trajectoires", "simuler_dispositif"]
 
@@ -33,7 +33,7 @@ I64 = npt.NDArray[np.int64]
 class Trajectoires:
     """The simulated dossiers of one dispositif, one array entry per dossier (days as numbers)."""
 
-    regles: Regles
+    regles: Tableaux
     fin: int  # last simulated day: later events are not observed
     echelle: float  # capacity scale (dossiers asked / expected arrivals)
     arrivee: I64
@@ -49,7 +49,7 @@ class Trajectoires:
     motif: npt.NDArray[np.int16]
     fin_veille: I64  # -1: no veille
     profil: dict[str, npt.NDArray[np.int8]] = field(default_factory=dict)
-    entretiens: Entretiens | None = None
+    entretiens: EntretiensSimules | None = None
 
     @property
     def n(self) -> int:
@@ -57,7 +57,7 @@ class Trajectoires:
 
 
 def _arrivees(
-    regles: Regles, rng: np.random.Generator, dossiers: int | None, proportionnelle: bool
+    regles: Tableaux, rng: np.random.Generator, dossiers: int | None, proportionnelle: bool
 ) -> tuple[I64, float]:
     taux = regles.arrivees_par_jour
     attendu = float(taux.sum())
@@ -77,7 +77,7 @@ def _arrivees(
 
 
 def simuler_dispositif(
-    regles: Regles,
+    regles: Tableaux,
     aleas: Aleas,
     dossiers: int | None = None,
     *,

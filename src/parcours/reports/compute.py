@@ -12,18 +12,18 @@ from parcours.policies.schema import Policy
 from parcours.reports import sources
 from parcours.reports.activity import activite
 from parcours.reports.counts import Comptes, compter
-from parcours.reports.journal import JournalLu, Probleme, lire_journal
-from parcours.reports.model import Activite, CapacitePartagee, Indicateurs, Occupation, Rythme, Veille
+from parcours.reports.model import Activite, BilanVeille, CapacitePartagee, Indicateurs, Occupation, Rythme
 from parcours.reports.occupancy import occupation
-from parcours.reports.periode import Periode
+from parcours.reports.period import Periode
+from parcours.reports.reading import JournalLu, LigneEcartee, read_journal
 from parcours.reports.results import categories, objectifs, positives
 from parcours.reports.rhythm import rythme
-from parcours.vocabulaire import MOTIF_REORIENTATION
+from parcours.vocabulary import MOTIF_REORIENTATION
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from parcours.reports.compare import Comparaison
+    from parcours.reports.compare import ComparaisonPeriodes
 
 __all__ = ["Bilan", "bilan"]
 
@@ -43,7 +43,7 @@ class Bilan:
     source: str
     evenements: int
     lignes_ignorees: int
-    problemes: tuple[Probleme, ...] = field(default_factory=tuple)
+    problemes: tuple[LigneEcartee, ...] = field(default_factory=tuple)
     motifs: dict[str, str] = field(default_factory=dict)  # motif id → label
     capacites_communes: dict[str, CapacitePartagee] = field(default_factory=dict)
 
@@ -57,10 +57,10 @@ class Bilan:
 
         return bilan_frame(self)
 
-    def comparer(self, precedent: Bilan) -> Comparaison:
-        from parcours.reports.compare import Comparaison
+    def compare(self, precedent: Bilan) -> ComparaisonPeriodes:
+        from parcours.reports.compare import ComparaisonPeriodes
 
-        return Comparaison(self, precedent)
+        return ComparaisonPeriodes(self, precedent)
 
 
 def bilan(
@@ -75,13 +75,13 @@ def bilan(
     """The bilan of ``du``..``au`` (or of the civil year ``annee``) for ``policy``.
 
     ``journal_or_events`` is a JSONL or SQLite journal path, Python events, or a journal
-    already read with :func:`~parcours.reports.journal.lire_journal` (read it once to compute
+    already read with :func:`~parcours.reports.reading.read_journal` (read it once to compute
     several periods). ``dispositif`` restricts the bilan to one dispositif of the policy.
     """
     periode = _periode(du, au, annee)
     if dispositif is not None:
         policy.dispositif(dispositif)  # a PolicyError naming the known ones
-    journal = lire_journal(journal_or_events, policy)
+    journal = read_journal(journal_or_events, policy)
     idents = (dispositif,) if dispositif is not None else tuple(policy.dispositifs)
     comptes = compter(journal, periode, idents)
     acts = activite(journal, periode, idents)
@@ -152,7 +152,7 @@ def _indicateurs(
         activite=act,
         rythme=ryt,
         occupation=occ,
-        veille=Veille(sorties_observees=c.veille_observees, en_emploi=c.veille_en_emploi),
+        veille=BilanVeille(sorties_observees=c.veille_observees, en_emploi=c.veille_en_emploi),
     )
 
 
@@ -186,5 +186,5 @@ def _total(
         activite=act,
         rythme=ryt,
         occupation=occ,
-        veille=Veille(sorties_observees=c.veille_observees, en_emploi=c.veille_en_emploi),
+        veille=BilanVeille(sorties_observees=c.veille_observees, en_emploi=c.veille_en_emploi),
     )

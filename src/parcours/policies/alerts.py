@@ -40,7 +40,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from parcours.policies.values import DureeField, Param, Source, Taux
-from parcours.vocabulaire import PRESENCES, Evenement, NatureEcheance
+from parcours.vocabulary import PRESENCES, Evenement, NatureEcheance
 
 __all__ = [
     "Alerte",

@@ -7,7 +7,7 @@ from collections import deque
 from parcours.engine.machine import Topologie, topologie
 from parcours.policies.rules import ReglesDatees
 from parcours.policies.schema import Dispositif
-from parcours.vocabulaire import EVENEMENT_ATTENTE
+from parcours.vocabulary import EVENEMENT_ATTENTE
 
 __all__ = ["EtatDispositif"]
 

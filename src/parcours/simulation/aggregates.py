@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from parcours.simulation._calendrier import date_de
-from parcours.simulation.noyau import Trajectoires
-from parcours.simulation.regles import MOIS
-from parcours.vocabulaire import MOTIF_REORIENTATION
+from parcours.simulation._calendar import date_de
+from parcours.simulation.kernel import Trajectoires
+from parcours.simulation.tables import MOIS
+from parcours.vocabulary import MOTIF_REORIENTATION
 
 __all__ = ["agreger", "indicateurs"]
 

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from parcours.errors import PolicyError
-from parcours.policies.cohorte import Cohorte
+from parcours.policies.cohort import Cohorte
 from parcours.policies.rules import ReglesDatees
 from parcours.policies.schema import Dispositif, Policy
 

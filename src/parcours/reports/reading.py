@@ -2,7 +2,7 @@
 
 Reading happens once; every bilan of any period is then a few SQL aggregates. Lines that
 cannot be counted (invalid JSON, missing key, bad date, unknown event, dispositif or motif)
-are set aside as :class:`Probleme` with their line number; none is dropped silently.
+are set aside as :class:`LigneEcartee` with their line number; none is dropped silently.
 
 Tables (DuckDB, in memory):
 
@@ -27,13 +27,13 @@ from parcours.errors import JournalError
 from parcours.policies.schema import Policy
 from parcours.reports import sources
 from parcours.reports._sql import chaine, liste
-from parcours.vocabulaire import EVENEMENTS_JOURNAL, MOTIF_REORIENTATION
+from parcours.vocabulary import EVENEMENTS_JOURNAL, MOTIF_REORIENTATION
 
-__all__ = ["JournalLu", "Probleme", "lire_journal"]
+__all__ = ["JournalLu", "LigneEcartee", "read_journal"]
 
 
 @dataclass(frozen=True)
-class Probleme:
+class LigneEcartee:
     """A journal line set aside, with the reason in French."""
 
     numero: int
@@ -169,13 +169,13 @@ class JournalLu:
         self.evenements = int(row[0]) if row else 0
         self._cache: dict[str, Any] = {}
 
-    def problemes(self, limite: int | None = 100) -> list[Probleme]:
+    def problemes(self, limite: int | None = 100) -> list[LigneEcartee]:
         """The lines set aside, in line order (the first ``limite`` of them)."""
         sql = "SELECT numero, message FROM problemes ORDER BY numero"
         if limite is not None:
             sql += f" LIMIT {int(limite)}"
         rows = self.con.execute(sql).fetchall()
-        return [Probleme(int(n) // self._diviseur, str(m), self.unite) for n, m in rows]
+        return [LigneEcartee(int(n) // self._diviseur, str(m), self.unite) for n, m in rows]
 
     def sql(self, query: str, params: list[object] | None = None) -> list[tuple[Any, ...]]:
         return self.con.execute(query, params or []).fetchall()
@@ -184,17 +184,17 @@ class JournalLu:
         self.con.close()
 
 
-def lire_journal(
+def read_journal(
     source: JournalLu | str | os.PathLike[str] | Iterable[Mapping[str, Any]] | sources.Lignes,
     policy: Policy,
 ) -> JournalLu:
     """Read a journal (a JSONL or SQLite path, Python events, or raw lines) for ``policy``."""
     if isinstance(source, JournalLu):
         if source.policy is not policy:
-            raise JournalError("ce journal a été lu avec une autre politique : relisez-le avec lire_journal")
+            raise JournalError("ce journal a été lu avec une autre politique : relisez-le avec read_journal")
         return source
     if isinstance(source, sources.Lignes):
         return JournalLu(source, policy)
     if isinstance(source, (str, os.PathLike)):
-        return JournalLu(sources.depuis_fichier(source), policy)
-    return JournalLu(sources.depuis_evenements(source), policy)
+        return JournalLu(sources.read_file(source), policy)
+    return JournalLu(sources.read_events(source), policy)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from parcours.policies.rules import ReglesDatees, ouverture
 from parcours.policies.schema import Dispositif, Policy
-from parcours.vocabulaire import ETAPE_EVENEMENT, ETAPES_AVANT
+from parcours.vocabulary import ETAPE_EVENEMENT, ETAPES_AVANT
 
 __all__ = ["Perturbation", "debut_possible", "flux_perturbe", "flux_plausible", "places_min"]
 

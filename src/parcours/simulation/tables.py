@@ -16,15 +16,15 @@ import numpy as np
 import numpy.typing as npt
 
 from parcours.errors import PolicyError
-from parcours.policies.cohorte import PROFILS, CohorteDispositif
+from parcours.policies.cohort import PROFILS, CohorteDispositif
 from parcours.policies.durations import Duree
 from parcours.policies.rules import ReglesDatees
 from parcours.policies.schema import Dispositif
-from parcours.simulation._calendrier import Calendrier, date_de, jour
+from parcours.simulation._calendar import Calendrier, date_de, jour
 from parcours.simulation._series import ouvert, regle, regle_duree, serie, serie_duree
-from parcours.vocabulaire import ETAPE_EVENEMENT, ETAPES_AVANT
+from parcours.vocabulary import ETAPE_EVENEMENT, ETAPES_AVANT
 
-__all__ = ["DEFAUTS", "Regles", "compiler"]
+__all__ = ["DEFAUTS", "Tableaux", "compiler"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -53,7 +53,7 @@ class Duree3:
 
 
 @dataclass(frozen=True)
-class Regles:
+class Tableaux:
     """One dispositif's rules and behaviour over the simulated days ``[debut, debut + n)``."""
 
     ident: str
@@ -182,7 +182,7 @@ def _politique(regles: ReglesDatees, debut: int, n: int) -> dict[str, Any]:
     }
 
 
-def compiler(ident: str, dispositif: Dispositif, cohorte: CohorteDispositif, debut: int, n: int) -> Regles:
+def compiler(ident: str, dispositif: Dispositif, cohorte: CohorteDispositif, debut: int, n: int) -> Tableaux:
     """Compile one dispositif's rules and cohort behaviour over ``n`` days from day ``debut``.
 
     The policy's rules come from its compiled form, the same the engine applies; days the
@@ -197,7 +197,7 @@ def compiler(ident: str, dispositif: Dispositif, cohorte: CohorteDispositif, deb
             raise PolicyError(f"{ident} : motif de sortie « {motif} » non déclaré par la politique")
     labels, cumul = _mix(dict(sorties.motifs), debut, n, "sorties.motifs")
     del politique["capacite_places"]
-    return Regles(
+    return Tableaux(
         ident=ident,
         debut=debut,
         n=n,

@@ -50,15 +50,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from parcours.engine.alertes.compilation import Programme, RegleCompilee, compiler_dispositif, version_index
-from parcours.engine.alertes.levee import AlerteLevee, format_date
+from parcours.engine.alerts.compilation import Programme, RegleCompilee, compiler_dispositif, version_index
+from parcours.engine.alerts.raised import AlerteLevee, format_date
 from parcours.engine.deadlines import echeance as echeance_en_cours
 from parcours.policies.schema import Policy
 from parcours.policies.values import format_taux
-from parcours.vocabulaire import ETAPES_FINALES, ETAPES_OUVERTES
+from parcours.vocabulary import ETAPES_FINALES, ETAPES_OUVERTES
 
 if TYPE_CHECKING:
-    from parcours.engine.alertes._hote import Hote
+    from parcours.engine.alerts._host import Hote
     from parcours.engine.dossier import Dossier
 
 __all__ = ["Surveillance"]
@@ -197,7 +197,7 @@ class Surveillance:
         found: tuple[Programme, str] | None = None
         if not programme.vide:
             if self._hote is None:
-                from parcours.engine.alertes._hote import Hote
+                from parcours.engine.alerts._host import Hote
 
                 self._hote = Hote()
             regles = {
