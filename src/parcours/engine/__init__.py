@@ -4,6 +4,7 @@ Importing this package builds nothing: machines are compiled when an engine firs
 dispositif, journals are opened when written or read.
 """
 
+from parcours.engine.alerts import AlerteLevee
 from parcours.engine.capacity import Charge
 from parcours.engine.deadlines import Echeance
 from parcours.engine.dossier import Dossier
@@ -18,6 +19,7 @@ from parcours.engine.machine import Topologie, topologie
 from parcours.engine.scheme import EtatDispositif
 
 __all__ = [
+    "AlerteLevee",
     "Charge",
     "Dossier",
     "Echeance",

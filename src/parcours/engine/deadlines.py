@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from parcours.errors import UsageError
 from parcours.vocabulary import (
     DELAI,
+    ECHEANCES,
     ETAPES,
     ETAPES_FINALES,
     ETAPES_OUVERTES,
@@ -90,7 +92,8 @@ def echeance(dossier: Dossier, nature: str, jour: date) -> date | None:
         regles = dossier._dispositif.regles.au(dossier.entree)
         delai = None if regles is None else regles.delais.get(etape)  # type: ignore[call-overload]
         return None if delai is None else delai.ajouter(dossier.entree)
-    raise ValueError(f"nature d'échéance inconnue : {nature}")
+    attendu = f"{', '.join(ECHEANCES)} ou {DELAI}<étape>"
+    raise UsageError(f"nature d'échéance inconnue : {nature} (attendu : {attendu})")
 
 
 def natures(dossier: Dossier) -> tuple[str, ...]:

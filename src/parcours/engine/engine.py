@@ -322,8 +322,9 @@ class Engine:
 
     # --- internals: one event ----------------------------------------------------------------
 
-    def _lire(self, event: Mapping[str, Any], ligne_moteur: bool) -> tuple[dict[str, Any], date]:
-        """The event checked by the format, and its date."""
+    def _lire(self, event: Mapping[str, Any], ligne_moteur: bool) -> tuple[dict[str, Any], date, str | None]:
+        """The event checked by the format, its date, and its journal line (None on replay:
+        nothing is written). A value that is not JSON is refused here, before anything changes."""
         ev = normaliser(event, moteur=ligne_moteur)
         texte: str = ev["date"]
         jour = self._jours.get(texte)
@@ -337,12 +338,17 @@ class Engine:
                 ) from None
             if len(self._jours) < _JOURS_MAX:
                 self._jours[texte] = jour
-        return ev, jour
+        if self._rejeu:
+            return ev, jour, None
+        try:
+            return ev, jour, encode(ev)
+        except TypeError as exc:
+            raise JournalError(f"événement invalide : dossier {ev['dossier']} : {exc}") from exc
 
     def _appliquer(self, event: Mapping[str, Any], ligne_moteur: bool = False) -> Resultat:
         """Read, judge, apply one event. A caller's event lets the engine decide capacity
         (``ligne_moteur`` False); a journal line being replayed records a decision made."""
-        ev, jour = self._lire(event, ligne_moteur)
+        ev, jour, ligne = self._lire(event, ligne_moteur)
         ident: str = ev["dossier"]
         dossier = self.dossiers.get(ident)
         cle = ev.get("id")
@@ -367,7 +373,7 @@ class Engine:
         generes: list[dict[str, Any]] = []
         if mouvement.evenement == "demarrage" and not ligne_moteur and not self._rejeu:
             self._decider_place(mouvement, generes, levees)
-        self._effectuer(mouvement, cle_b, levees)
+        self._effectuer(mouvement, cle_b, levees, ligne)
         if not self._rejeu and mouvement.evenement in ETAPES_FINALES and mouvement.avant in ETAPES_OUVERTES:
             self._servir(mouvement.dossier._dispositif, jour, generes, levees)
         return Resultat(
@@ -380,8 +386,12 @@ class Engine:
             tuple(levees),
         )
 
-    def _effectuer(self, m: Mouvement, cle_b: bytes | None, levees: list[AlerteLevee]) -> None:
-        """Apply an accepted event, record it (journal or history), run the alert rules."""
+    def _effectuer(
+        self, m: Mouvement, cle_b: bytes | None, levees: list[AlerteLevee], ligne: str | None = None
+    ) -> None:
+        """Apply an accepted event, record it (journal or history), run the alert rules.
+
+        ``ligne`` is the event's journal text, encoded when it was read."""
         effectuer(m)
         dossier = m.dossier
         if m.nouveau:
@@ -392,10 +402,11 @@ class Engine:
         if profil is not None:
             dossier.profil = self._profil(profil)
         ev = m.ev
-        if ev["evenement"] != m.evenement:
+        if ev["evenement"] != m.evenement:  # a démarrage put on the waiting list
             ev = {**ev, "evenement": m.evenement}
+            ligne = None
         if not self._rejeu:
-            self._tampon.append((dossier.id, ev["date"], m.evenement, encode(ev)))
+            self._tampon.append((dossier.id, ev["date"], m.evenement, ligne or encode(ev)))
         if self._historique is not None:
             self._historique.setdefault(dossier.id, []).append(dict(ev))
         if self._surveillance.actif:

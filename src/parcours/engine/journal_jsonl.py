@@ -66,7 +66,7 @@ class JsonlJournal(Journal):
                 try:
                     event = loads(brute)
                 except ValueError as exc:
-                    raise JournalError(f"ligne invalide : {exc}", fichier=self.name, ligne=numero) from None
+                    raise JournalError(f"ligne invalide : {exc}", fichier=self.name, ligne=numero) from exc
                 if not isinstance(event, dict):
                     raise JournalError(
                         "ligne invalide : un objet JSON est attendu", fichier=self.name, ligne=numero

@@ -40,7 +40,7 @@ class SqliteJournal(Journal):
                 conn.execute(f"PRAGMA synchronous={'FULL' if self.durable else 'NORMAL'}")
                 conn.execute(SCHEMA)
             except sqlite3.DatabaseError as exc:
-                raise JournalError(f"base SQLite illisible : {exc}", fichier=self.name) from None
+                raise JournalError(f"base SQLite illisible : {exc}", fichier=self.name) from exc
             self._conn = conn
         return self._conn
 
@@ -70,7 +70,7 @@ class SqliteJournal(Journal):
             try:
                 event = loads(texte)
             except (TypeError, ValueError) as exc:
-                raise JournalError(f"ligne invalide : {exc}", fichier=self.name, ligne=seq) from None
+                raise JournalError(f"ligne invalide : {exc}", fichier=self.name, ligne=seq) from exc
             if not isinstance(event, dict):
                 raise JournalError("ligne invalide : un objet JSON est attendu", fichier=self.name, ligne=seq)
             yield seq, event

@@ -1,5 +1,6 @@
 """The policy language: a département's rules as a validated, date-versioned YAML file."""
 
+from parcours.policies.alerts import Alerte
 from parcours.policies.bundled import bundled_names
 from parcours.policies.durations import Duree, add_months, parse_duree
 from parcours.policies.loader import load_policy, load_policy_text
@@ -8,6 +9,7 @@ from parcours.policies.schema import Dispositif, MotifSortie, Policy
 from parcours.policies.values import Param, Source, Version
 
 __all__ = [
+    "Alerte",
     "Dispositif",
     "Duree",
     "MotifSortie",

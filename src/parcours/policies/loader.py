@@ -120,7 +120,7 @@ def _load_bytes(
             colonne=where.colonne if where else None,
             chemin="herite",
         )
-        raise PolicyError([context, *exc.problems]) from None
+        raise PolicyError([context, *exc.problems]) from exc
     data = merge(parent.canonical.data, canonical.data)
     data["herite"] = parent_name
     pos: PosMap = {**parent.canonical.pos, **canonical.pos}

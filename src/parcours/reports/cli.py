@@ -11,6 +11,8 @@ from typing import Annotated
 import typer
 
 from parcours._cli_utils import err_console, out_console, parse_date, user_errors
+from parcours.errors import UsageError
+from parcours.reports.period import Periode
 
 __all__ = ["register"]
 
@@ -23,18 +25,11 @@ class FormatBilan(StrEnum):
 
 
 def _periode(annee: int | None, du: str | None, au: str | None) -> tuple[date, date]:
-    if annee is not None and (du is not None or au is not None):
-        raise typer.BadParameter(
-            "indiquez soit --annee, soit --du et --au, pas les deux", param_hint="--annee"
-        )
-    if annee is not None:
-        return date(annee, 1, 1), date(annee, 12, 31)
-    debut, fin = parse_date(du, "--du"), parse_date(au, "--au")
-    if debut is None or fin is None:
-        raise typer.BadParameter("indiquez la période : --annee, ou --du et --au", param_hint="--du/--au")
-    if fin < debut:
-        raise typer.BadParameter(f"la date de fin ({au}) précède la date de début ({du})", param_hint="--au")
-    return debut, fin
+    try:
+        periode = Periode.choisir(annee, parse_date(du, "--du"), parse_date(au, "--au"))
+    except UsageError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--annee/--du/--au") from exc
+    return periode.du, periode.au
 
 
 def bilan_cmd(

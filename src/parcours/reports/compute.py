@@ -78,7 +78,7 @@ def bilan(
     already read with :func:`~parcours.reports.reading.read_journal` (read it once to compute
     several periods). ``dispositif`` restricts the bilan to one dispositif of the policy.
     """
-    periode = _periode(du, au, annee)
+    periode = Periode.choisir(annee, du, au)
     if dispositif is not None:
         policy.dispositif(dispositif)  # a PolicyError naming the known ones
     journal = read_journal(journal_or_events, policy)
@@ -117,18 +117,6 @@ def bilan(
         },
         capacites_communes=communes,
     )
-
-
-def _periode(du: date | None, au: date | None, annee: int | None) -> Periode:
-    from parcours.errors import ParcoursError
-
-    if annee is not None:
-        if du is not None or au is not None:
-            raise ParcoursError("indiquez soit une année, soit les dates du et au, pas les deux")
-        return Periode.annee(annee)
-    if du is None or au is None:
-        raise ParcoursError("indiquez la période : du et au, ou une année")
-    return Periode(du, au)
 
 
 def _indicateurs(

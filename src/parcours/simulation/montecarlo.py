@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from parcours.errors import ParcoursError
+from parcours.errors import UsageError
 from parcours.policies.cohort import Cohorte
 from parcours.policies.schema import Policy
 from parcours.simulation._calendar import jour
@@ -94,7 +94,7 @@ def _lancer(
 
 def _graines(seed: int | np.random.SeedSequence | None, runs: int) -> list[np.random.SeedSequence]:
     if runs < 1:
-        raise ParcoursError(f"runs doit être au moins 1 (reçu : {runs})")
+        raise UsageError(f"runs doit être au moins 1 (reçu : {runs})")
     racine = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     return racine.spawn(runs)
 

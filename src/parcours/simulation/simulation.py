@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from collections.abc import Iterator, Mapping
@@ -19,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from parcours.errors import ParcoursError, PolicyError
+from parcours.errors import PolicyError, UsageError
 from parcours.policies.cohort import Cohorte, find_cohorte, load_cohorte
 from parcours.policies.durations import add_months
 from parcours.policies.loader import load_policy
 from parcours.policies.schema import Policy
+from parcours.reports.period import Periode
 from parcours.simulation._calendar import date_de, jour
 from parcours.simulation._default import cohorte_par_defaut
 from parcours.simulation._random import Aleas
@@ -34,6 +34,8 @@ from parcours.simulation.tables import Tableaux, compiler
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from parcours.reports.compute import Bilan
 
 __all__ = ["BilanSimule", "Graine", "Simulation", "prepare", "run", "simulate"]
 
@@ -77,13 +79,13 @@ class Simulation:
         a, b = jour(du or self.du), jour(au or self.au)
         if a < jour(self.du) or b > jour(self.au) or a > b:
             couverte = f"du {self.du.isoformat()} au {self.au.isoformat()}"
-            raise ParcoursError(f"période hors de la simulation : elle couvre {couverte}")
+            raise UsageError(f"période hors de la simulation : elle couvre {couverte}")
         return a, b
 
     def events(self) -> Iterator[dict[str, Any]]:
         """The events of every dossier, in date order (journal format of DESIGN.md)."""
         if not self._evenements_gardes:
-            raise ParcoursError("simulation lancée sans ses événements : relancez avec evenements=True")
+            raise UsageError("simulation lancée sans ses événements : relancez avec evenements=True")
         return evenements(self.trajectoires)
 
     def write_journal(self, chemin: str | os.PathLike[str]) -> int:
@@ -99,21 +101,19 @@ class Simulation:
         """The kernel's bilan figures over [du, au] (by default the simulated period)."""
         return agreger(self.trajectoires, *self._periode(du, au))
 
-    def bilan(self, du: date | None = None, au: date | None = None) -> Any:
+    def bilan(self, du: date | None = None, au: date | None = None) -> Bilan | BilanSimule:
         """The reports' bilan of [du, au] computed from this run's events.
 
-        It equals :meth:`aggregates` (tests/simulation/test_accord_moteur.py); without the
-        reports package (or with ``evenements=False``) the kernel's own figures are returned
-        in a :class:`BilanSimule` with the same ``to_dict()`` keys.
+        It equals :meth:`aggregates` (tests/simulation/test_accord_moteur.py); a run made
+        with ``evenements=False`` has no events: its kernel figures are returned in a
+        :class:`BilanSimule` with the same ``to_dict()`` keys.
         """
+        from parcours.reports.compute import bilan
+
         a, b = self._periode(du, au)
-        try:
-            reports = importlib.import_module("parcours.reports")
-        except ImportError:
-            reports = None
-        if reports is None or not self._evenements_gardes:
+        if not self._evenements_gardes:
             return BilanSimule(agreger(self.trajectoires, a, b))
-        return reports.bilan(list(self.events()), self.policy, du=date_de(a), au=date_de(b))
+        return bilan(list(self.events()), self.policy, du=date_de(a), au=date_de(b))
 
     def indicateurs(self, du: date | None = None, au: date | None = None) -> dict[str, float]:
         """Flat indicators: bilan figures, waiting, occupation, interviews, veille."""
@@ -151,9 +151,8 @@ def _periode_defaut(policy: Policy, du: date | None, au: date | None) -> tuple[d
         du = min(debuts) if debuts else date(date.today().year, 1, 1)
     if au is None:
         au = date.fromordinal(add_months(du, 12).toordinal() - 1)
-    if au < du:
-        raise ParcoursError(f"période vide : le {au.isoformat()} précède le {du.isoformat()}")
-    return du, au
+    periode = Periode(du, au)  # refuses an empty period
+    return periode.du, periode.au
 
 
 def _repartir(total: int, poids: Mapping[str, float]) -> dict[str, int]:

@@ -39,7 +39,7 @@ def variant(policy: Policy, changements: Mapping[str, Any]) -> Policy:
     try:
         result = Policy.model_validate(data)
     except ValidationError as exc:
-        raise PolicyError(f"variante invalide : {exc.errors()[0]['msg']}") from None
+        raise PolicyError(f"variante invalide : {exc.errors()[0]['msg']}") from exc
     result._fichier = policy.fichier
     result._nom = policy.nom
     return result

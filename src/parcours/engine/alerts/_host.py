@@ -8,9 +8,9 @@ What durable_rules 2.0.28 does that must not reach the library (measured here):
   dispatch and wall-clock timers, every 0.2 s) that would run actions on another thread: our
   host overrides ``_run`` to start none. Actions run synchronously inside ``assert_fact``.
 * ``MessageNotHandledException`` for a fact no rule looks at is normal here and is dropped;
-  any other error of the C engine becomes a :class:`ParcoursError`. durable_rules swallows
+  any other error of the C engine becomes a :class:`~parcours.errors.RulesEngineError`. durable_rules swallows
   an action's exception (it writes it into the sid's state): our actions are wrapped to
-  keep it, and it becomes a :class:`ParcoursError` too. Actions take one argument: a
+  keep it, and it becomes a :class:`~parcours.errors.RulesEngineError` too. Actions take one argument: a
   two-argument (asynchronous) action would start a lease timer thread.
 * The C engine keeps at most 1024 ``sid`` (states) per ruleset (``MemoryError`` beyond) and
   ``delete_state`` crashes the process: every fact goes to the default sid, carries its
@@ -37,7 +37,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from parcours._encoding import encode
-from parcours.errors import ParcoursError
+from parcours.errors import RulesEngineError
 
 __all__ = ["Hote"]
 
@@ -99,7 +99,7 @@ class Hote:
         try:
             self._host.register_rulesets({nom: definitions})
         except Exception as exc:
-            raise ParcoursError(f"moteur de règles : ensemble de règles refusé ({exc})") from None
+            raise RulesEngineError(f"moteur de règles : ensemble de règles refusé ({exc})") from exc
         objet = self._host.get_ruleset(nom)
         self._rulesets[nom] = objet
         self._handles.append(objet._handle)
@@ -144,18 +144,20 @@ class Hote:
             if code == 1:  # MessageNotHandledException: no rule looks at this fact
                 return False
             if code == 2:  # MessageObservedException: a fact with this id is already held
-                raise ParcoursError(f"moteur de règles : fait déjà présent {fait!r}")
+                raise RulesEngineError(f"moteur de règles : fait déjà présent {fait!r}")
             objet.do_actions(
                 0 if code == 3 else resultat[1], lambda e, _etat: erreur.append(e) if e else None
             )
-        except ParcoursError:
+        except RulesEngineError:
             raise
         except Exception as exc:
-            raise ParcoursError(
+            raise RulesEngineError(
                 f"moteur de règles : {type(exc).__name__} sur le fait {fait!r} ({exc})"
-            ) from None
+            ) from exc
         if erreur or self._pannes:
             cause = (erreur or self._pannes)[0]
             self._pannes.clear()
-            raise ParcoursError(f"moteur de règles : {type(cause).__name__} sur le fait {fait!r} ({cause})")
+            raise RulesEngineError(
+                f"moteur de règles : {type(cause).__name__} sur le fait {fait!r} ({cause})"
+            )
         return True
