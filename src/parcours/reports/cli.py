@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,15 +12,9 @@ import typer
 from parcours._cli_utils import err_console, out_console, parse_date, user_errors
 from parcours.errors import UsageError
 from parcours.reports.period import Periode
+from parcours.reports.render import Format
 
 __all__ = ["register"]
-
-
-class FormatBilan(StrEnum):
-    json = "json"
-    markdown = "markdown"
-    html = "html"
-    csv = "csv"
 
 
 def _periode(annee: int | None, du: str | None, au: str | None) -> tuple[date, date]:
@@ -44,9 +37,7 @@ def bilan_cmd(
     du: Annotated[str | None, typer.Option("--du", help="premier jour de la période (AAAA-MM-JJ)")] = None,
     au: Annotated[str | None, typer.Option("--au", help="dernier jour de la période (AAAA-MM-JJ)")] = None,
     dispositif: Annotated[str | None, typer.Option("--dispositif", "-d", help="un seul dispositif")] = None,
-    format: Annotated[
-        FormatBilan, typer.Option("--format", "-f", help="format de sortie")
-    ] = FormatBilan.markdown,
+    format: Annotated[Format, typer.Option("--format", "-f", help="format de sortie")] = Format.markdown,
     sortie: Annotated[
         Path | None, typer.Option("--sortie", "-o", help="fichier écrit (par défaut : la sortie standard)")
     ] = None,
@@ -71,7 +62,7 @@ def _executer(
 ) -> None:
     from parcours.policies import load_policy
     from parcours.reports import Bilan, Periode, bilan, read_journal
-    from parcours.reports.render import Format, render
+    from parcours.reports.render import render
 
     policy = load_policy(politique)
     if not journal.is_file():
@@ -84,8 +75,7 @@ def _executer(
         p = p.precedente()
         anciens.insert(0, bilan(lu, policy, du=p.du, au=p.au, dispositif=dispositif))
     b = bilan(lu, policy, du=courant.du, au=courant.au, dispositif=dispositif)
-    fmt: Format = format  # type: ignore[assignment]
-    texte = render(b, fmt, anciens)
+    texte = render(b, format, anciens)
     if b.lignes_ignorees:
         err_console.print(
             f"attention : {b.lignes_ignorees} ligne(s) du journal ignorée(s) ; "
