@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -75,8 +76,7 @@ def simuler(
 ) -> None:
     """Simuler les parcours d'une politique : bilan et indicateurs, ou leurs distributions."""
     from parcours.simulation._render import en_html, en_json, en_texte
-    from parcours.simulation.montecarlo import monte_carlo
-    from parcours.simulation.simulation import prepare, simulate
+    from parcours.simulation.simulation import prepare
 
     jour_du, jour_au = parse_date(du, "--du"), parse_date(au, "--au")
     if jour_du and jour_au and jour_au < jour_du:
@@ -90,47 +90,58 @@ def simuler(
         "graine": graine,
         "runs": runs,
     }
-    resultat: dict[str, Any]
+    options = {"dispositif": dispositif, "capacite_proportionnelle": capacite_proportionnelle}
     if runs == 1:
-        with (
-            err_console.status("simulation…", spinner="dots")
-            if (dossiers or 0) > 200_000
-            else contextlib.nullcontext()
-        ):
-            sim = simulate(
-                policy,
-                model,
-                d1,
-                d2,
-                dossiers,
-                graine,
-                dispositif=dispositif,
-                evenements=False,
-                capacite_proportionnelle=capacite_proportionnelle,
-            )
-        resultat = {"bilan": sim.aggregates(), "indicateurs": sim.indicateurs()}
+        resultat = _une(policy, model, d1, d2, dossiers, graine, options)
     else:
-        with _progression(runs) as barre:
-            tache = barre.add_task("runs", total=runs)
-            distributions = monte_carlo(
-                policy,
-                model,
-                d1,
-                d2,
-                dossiers,
-                graine,
-                runs,
-                dispositif=dispositif,
-                progression=lambda fait, _total: barre.update(tache, completed=fait),
-                capacite_proportionnelle=capacite_proportionnelle,
-            )
-        resultat = distributions.to_dict()
-    rendu = {
+        resultat = _plusieurs(policy, model, d1, d2, dossiers, graine, runs, options)
+    rendus = {
         FormatSimulation.texte: en_texte,
         FormatSimulation.json: en_json,
         FormatSimulation.html: en_html,
-    }[format_]
-    out_console.print(rendu(entete, resultat), markup=False, highlight=False)
+    }
+    out_console.print(rendus[format_](entete, resultat), markup=False, highlight=False)
+
+
+def _une(
+    policy: Any, model: Any, du: date, au: date, dossiers: int | None, graine: int, options: dict[str, Any]
+) -> dict[str, Any]:
+    """One run: its bilan figures and indicators."""
+    from parcours.simulation.simulation import simulate
+
+    gros = (dossiers or 0) > 200_000
+    with err_console.status("simulation…", spinner="dots") if gros else contextlib.nullcontext():
+        sim = simulate(policy, model, du, au, dossiers, graine, evenements=False, **options)
+    return {"bilan": sim.aggregates(), "indicateurs": sim.indicateurs()}
+
+
+def _plusieurs(
+    policy: Any,
+    model: Any,
+    du: date,
+    au: date,
+    dossiers: int | None,
+    graine: int,
+    runs: int,
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    """Monte Carlo: the distribution of each figure over ``runs`` runs."""
+    from parcours.simulation.montecarlo import monte_carlo
+
+    with _progression(runs) as barre:
+        tache = barre.add_task("runs", total=runs)
+        distributions = monte_carlo(
+            policy,
+            model,
+            du,
+            au,
+            dossiers,
+            graine,
+            runs,
+            progression=lambda fait, _total: barre.update(tache, completed=fait),
+            **options,
+        )
+    return distributions.to_dict()
 
 
 def register(app: typer.Typer) -> None:

@@ -76,6 +76,89 @@ def _arrivees(
     return jours, echelle
 
 
+def _profils(regles: Tableaux, aleas: Aleas, arrivee: I64) -> dict[str, npt.NDArray[np.int8]]:
+    """Each dossier's profile, drawn on arrival."""
+    profil: dict[str, npt.NDArray[np.int8]] = {}
+    rng = aleas.generateur("profil")
+    off = arrivee - regles.debut
+    for var, (_labels, cumul) in regles.profil.items():
+        u: npt.NDArray[np.float64] = rng.random(arrivee.shape[0])
+        codes = (u[:, None] >= cumul[off]).sum(axis=1)
+        profil[var] = np.minimum(codes, cumul.shape[1] - 1).astype(np.int8)
+    return profil
+
+
+def _avant(regles: Tableaux, aleas: Aleas, arrivee: I64) -> tuple[I64, I64]:
+    """(day of each step before démarrage, day ready to start): exponential delays."""
+    n = arrivee.shape[0]
+    expo = aleas.generateur("delais").standard_exponential((4, n))
+    etapes = np.empty((len(regles.avant), n), dtype=np.int64)
+    jour = arrivee
+    for i, evt in enumerate(regles.avant):
+        if i > 0:
+            moyenne = regles.delais[EVENEMENT_ETAPE[evt]][np.minimum(jour - regles.debut, regles.n - 1)]
+            jour = jour + np.rint(expo[i] * moyenne).astype(np.int64)
+        etapes[i] = jour
+    if regles.avant:
+        moyenne = regles.delais["demarrage"][np.minimum(jour - regles.debut, regles.n - 1)]
+        jour = jour + np.rint(expo[3] * moyenne).astype(np.int64)
+    return etapes, jour
+
+
+@dataclass
+class _Fins:
+    """The end of each dossier's accompaniment, filled batch by batch as dossiers start."""
+
+    regles: Tableaux
+    tirages: Tirages
+    fin: int
+    sortie: I64
+    periodes: I64
+    au_bilan: npt.NDArray[np.bool_]
+    force: npt.NDArray[np.int8]
+    reoriente: npt.NDArray[np.bool_]
+    motif: npt.NDArray[np.int16]
+
+    @classmethod
+    def vides(cls, regles: Tableaux, tirages: Tirages, fin: int, n: int) -> _Fins:
+        return cls(
+            regles,
+            tirages,
+            fin,
+            sortie=np.full(n, -1, dtype=np.int64),
+            periodes=np.zeros(n, dtype=np.int64),
+            au_bilan=np.zeros(n, dtype=np.bool_),
+            force=np.zeros(n, dtype=np.int8),
+            reoriente=np.zeros(n, dtype=np.bool_),
+            motif=np.full(n, -1, dtype=np.int16),
+        )
+
+    def tirer(self, idx: I64, debut: I64 | int) -> I64:
+        """Draw the exits of dossiers ``idx`` starting on ``debut``; their exit days."""
+        res = tirer_issues(self.regles, self.tirages, idx, debut, self.fin)
+        self.sortie[idx] = res.sortie
+        self.periodes[idx] = res.periodes
+        self.au_bilan[idx] = res.au_bilan
+        self.force[idx] = res.force
+        self.reoriente[idx] = res.reoriente
+        self.motif[idx] = res.motif
+        return res.sortie
+
+
+def _fin_veille(regles: Tableaux, fins: _Fins) -> I64:
+    """The end of the veille after an exit whose motif opens it (the duration in force on the
+    exit day, as the engine reads it); -1 without veille."""
+    fin_veille = np.full(fins.sortie.shape[0], -1, dtype=np.int64)
+    if regles.motifs_veille.any():
+        veille = (fins.sortie >= 0) & ~fins.reoriente & regles.motifs_veille[np.maximum(fins.motif, 0)]
+        idx = np.flatnonzero(veille)
+        off = np.clip(fins.sortie[idx] - regles.debut, 0, regles.n - 1)
+        fin_veille[idx] = regles.calendrier.ajouter(
+            fins.sortie[idx], regles.veille.mois[off], regles.veille.jours[off]
+        )
+    return fin_veille
+
+
 def simuler_dispositif(
     regles: Tableaux,
     aleas: Aleas,
@@ -94,61 +177,15 @@ def simuler_dispositif(
     """
     fin = regles.debut + regles.n - 1
     arrivee, echelle = _arrivees(regles, aleas.generateur("arrivees"), dossiers, capacite_proportionnelle)
-    n = int(arrivee.shape[0])
-    off_arr = arrivee - regles.debut
-    # Profile (drawn on arrival).
-    profil: dict[str, npt.NDArray[np.int8]] = {}
-    rng_profil = aleas.generateur("profil")
-    for var, (_labels, cumul) in regles.profil.items():
-        u = rng_profil.random(n)
-        codes = (u[:, None] >= cumul[off_arr]).sum(axis=1)
-        profil[var] = np.minimum(codes, cumul.shape[1] - 1).astype(np.int8)
-    # Steps before démarrage, each after an exponential delay.
-    expo = aleas.generateur("delais").standard_exponential((4, n))
-    etapes = np.empty((len(regles.avant), n), dtype=np.int64)
-    jour = arrivee
-    for i, evt in enumerate(regles.avant):
-        if i > 0:
-            moyenne = regles.delais[EVENEMENT_ETAPE[evt]][np.minimum(jour - regles.debut, regles.n - 1)]
-            jour = jour + np.rint(expo[i] * moyenne).astype(np.int64)
-        etapes[i] = jour
-    if regles.avant:
-        moyenne = regles.delais["demarrage"][np.minimum(jour - regles.debut, regles.n - 1)]
-        jour = jour + np.rint(expo[3] * moyenne).astype(np.int64)
-    pret = jour
-    # Capacity queue and exits.
-    tirages = Tirages.tirer(aleas.generateur("sorties"), n)
-    sortie = np.full(n, -1, dtype=np.int64)
-    periodes = np.zeros(n, dtype=np.int64)
-    au_bilan = np.zeros(n, dtype=np.bool_)
-    force = np.zeros(n, dtype=np.int8)
-    reoriente = np.zeros(n, dtype=np.bool_)
-    motif = np.full(n, -1, dtype=np.int16)
-
-    def issue(idx: I64, debut: I64 | int) -> I64:
-        res = tirer_issues(regles, tirages, idx, debut, fin)
-        sortie[idx] = res.sortie
-        periodes[idx] = res.periodes
-        au_bilan[idx] = res.au_bilan
-        force[idx] = res.force
-        reoriente[idx] = res.reoriente
-        motif[idx] = res.motif
-        return res.sortie
-
-    demarrage, refuse = demarrer(regles, pret, echelle, issue)
-    # Veille after an exit with a reason that opens it.
-    fin_veille = np.full(n, -1, dtype=np.int64)
-    if regles.motifs_veille.any():
-        veille = (sortie >= 0) & ~reoriente & regles.motifs_veille[np.maximum(motif, 0)]
-        idx = np.flatnonzero(veille)
-        off = np.minimum(demarrage[idx] - regles.debut, regles.n - 1)
-        fin_veille[idx] = regles.calendrier.ajouter(
-            sortie[idx], regles.veille.mois[off], regles.veille.jours[off]
-        )
+    etapes, pret = _avant(regles, aleas, arrivee)
+    fins = _Fins.vides(
+        regles, Tirages.tirer(aleas.generateur("sorties"), arrivee.shape[0]), fin, arrivee.shape[0]
+    )
+    demarrage, refuse = demarrer(regles, pret, echelle, fins.tirer)
     suivis = None
     if entretiens:
         suivis = simuler_entretiens(
-            regles, aleas.cle("entretiens"), demarrage, sortie, fin, garder_entretiens
+            regles, aleas.cle("entretiens"), demarrage, fins.sortie, fin, garder_entretiens
         )
     return Trajectoires(
         regles=regles,
@@ -159,13 +196,13 @@ def simuler_dispositif(
         pret=pret,
         demarrage=demarrage,
         refuse=refuse,
-        sortie=sortie,
-        periodes=periodes,
-        au_bilan=au_bilan,
-        force=force,
-        reoriente=reoriente,
-        motif=motif,
-        fin_veille=fin_veille,
-        profil=profil,
+        sortie=fins.sortie,
+        periodes=fins.periodes,
+        au_bilan=fins.au_bilan,
+        force=fins.force,
+        reoriente=fins.reoriente,
+        motif=fins.motif,
+        fin_veille=_fin_veille(regles, fins),
+        profil=_profils(regles, aleas, arrivee),
         entretiens=suivis,
     )
