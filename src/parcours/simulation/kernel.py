@@ -82,7 +82,7 @@ def _profils(regles: Tableaux, aleas: Aleas, arrivee: I64) -> dict[str, npt.NDAr
     rng = aleas.generateur("profil")
     off = arrivee - regles.debut
     for var, (_labels, cumul) in regles.profil.items():
-        u: npt.NDArray[np.float64] = rng.random(arrivee.shape[0])
+        u = rng.random(int(arrivee.shape[0]))
         codes = (u[:, None] >= cumul[off]).sum(axis=1)
         profil[var] = np.minimum(codes, cumul.shape[1] - 1).astype(np.int8)
     return profil
