@@ -62,7 +62,8 @@ def test_every_type_a_public_callable_returns_is_exported() -> None:
                 if not m.startswith("_") and (inspect.isfunction(f) or isinstance(f, classmethod | property))
             ]
         for qual, fn in callables:
-            target = fn.__func__ if isinstance(fn, classmethod) else fn.fget if isinstance(fn, property) else fn
+            target = fn.__func__ if isinstance(fn, classmethod) else fn
+            target = target.fget if isinstance(target, property) else target
             for cls in _returned(target) - exported:
                 missing.setdefault(cls.__name__, set()).add(qual)
     assert not missing, missing

@@ -56,10 +56,8 @@ def test_no_function_is_longer_than_80_lines() -> None:
 
 def test_no_two_modules_import_each_other() -> None:
     modules = dict(_modules())
-    graph = {name: {m for m in _imports(name, tree) if m in modules and m != name} for name, tree in modules.items()}
-    cycles = sorted(
-        (a, b) for a, deps in graph.items() for b in deps if a < b and a in graph.get(b, set())
-    )
+    graph = {n: {m for m in _imports(n, tree) if m in modules and m != n} for n, tree in modules.items()}
+    cycles = sorted((a, b) for a, deps in graph.items() for b in deps if a < b and a in graph.get(b, set()))
     assert not cycles, cycles
 
 
