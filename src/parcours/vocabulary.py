@@ -17,11 +17,13 @@ __all__ = [
     "ETAPES",
     "ETAPES_AVANT",
     "ETAPES_FINALES",
+    "ETAPES_OBLIGATOIRES",
     "ETAPES_OUVERTES",
     "ETAPE_EVENEMENT",
     "ETAT_ATTENTE",
     "ETAT_INITIAL",
     "EVENEMENTS",
+    "EVENEMENTS_CER",
     "EVENEMENTS_INTERNES",
     "EVENEMENTS_JOURNAL",
     "EVENEMENTS_MOTEUR",
@@ -53,6 +55,8 @@ Etape = Literal[
 ]
 #: The steps, in the order a parcours goes through them.
 ETAPES: tuple[Etape, ...] = get_args(Etape)
+#: The steps every dispositif has.
+ETAPES_OBLIGATOIRES: tuple[Etape, ...] = ("demarrage", "sortie")
 #: The steps before the accompaniment starts.
 ETAPES_AVANT: tuple[Etape, ...] = ("reperage", "prescription", "diagnostic_partage")
 #: The steps where the accompaniment is open: the dossier takes one of the dispositif's places.
@@ -94,6 +98,8 @@ EVENEMENT_ETAPE: dict[str, Etape] = {
 }
 #: The event that brings a dossier to each step.
 ETAPE_EVENEMENT: dict[Etape, str] = {etape: evt for evt, etape in EVENEMENT_ETAPE.items()}
+#: Events that open a CER period (its end is then due: ``fin_cer``).
+EVENEMENTS_CER: tuple[Evenement, ...] = ("demarrage", "renouvellement")
 #: Events recorded during an open accompaniment that leave the step where it is.
 EVENEMENTS_INTERNES: tuple[Evenement, ...] = ("entretien", "cer_signe")
 #: The point made on a person after an exit, during the veille (key ``emploi``).

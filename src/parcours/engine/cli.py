@@ -16,6 +16,7 @@ from parcours.engine.engine import Engine
 from parcours.engine.journal import Journal
 from parcours.engine.journals import open_journal
 from parcours.policies import load_policy
+from parcours.policies.alerts import NIVEAUX
 
 __all__ = ["register"]
 
@@ -164,8 +165,8 @@ def alertes(
 ) -> None:
     """Liste les alertes d'un journal : celles qu'il contient et celles dues au --au (non écrites)."""
     jour = parse_date(au, "--au")
-    if niveau is not None and niveau not in ("info", "attention", "urgent"):
-        raise typer.BadParameter(f"« {niveau} » : attendu info, attention ou urgent", param_hint="--niveau")
+    if niveau is not None and niveau not in NIVEAUX:
+        raise typer.BadParameter(f"« {niveau} » : attendu {', '.join(NIVEAUX)}", param_hint="--niveau")
     policy = load_policy(politique)
     with _ouvrir(journal) as source:
         engine = Engine.replay(policy, source, jusqu_au=jour)

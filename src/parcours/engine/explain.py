@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from parcours.engine.deadlines import echeance, echeances_dossier
 from parcours.policies.rules import CHEMINS
-from parcours.vocabulary import DELAI, ETAT_ATTENTE
+from parcours.vocabulary import DELAI, ETAT_ATTENTE, EVENEMENTS_CER
 
 if TYPE_CHECKING:
     from parcours.engine.dossier import Dossier
@@ -80,7 +80,7 @@ def _cite(etat: EtatDispositif, chemin: str, jour: date) -> str:
 
 def _depart_cer(historique: list[dict[str, Any]], dossier: Dossier) -> date | None:
     for event in reversed(historique):
-        if event.get("evenement") in ("renouvellement", "demarrage"):
+        if event.get("evenement") in EVENEMENTS_CER:
             return date.fromisoformat(str(event["date"])[:10])
     return dossier.debut
 

@@ -35,7 +35,7 @@ and one condition under ``quand``::
 from __future__ import annotations
 
 import string
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -59,6 +59,7 @@ CHAMPS: dict[str, tuple[str, ...] | None] = {
     "acteur": None,
 }
 Niveau = Literal["info", "attention", "urgent"]
+NIVEAUX: tuple[Niveau, ...] = get_args(Niveau)
 
 # Placeholders each kind of condition fills in its message.
 _COMMON = {"dossier", "dispositif", "date", "alerte"}

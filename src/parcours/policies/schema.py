@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 
 from parcours.policies.alerts import Alerte
 from parcours.policies.values import DureeField, Param, Source, Taux
-from parcours.vocabulary import ETAPES, Drapeau, Etape
+from parcours.vocabulary import ETAPES, ETAPES_OBLIGATOIRES, Drapeau, Etape
 
 __all__ = [
     "Capacite",
@@ -231,7 +231,7 @@ class Dispositif(_Model):
         repeated = sorted({s for s in etapes if etapes.count(s) > 1})
         if repeated:
             problems.append("étape répétée : " + ", ".join(repeated))
-        for required in ("demarrage", "sortie"):
+        for required in ETAPES_OBLIGATOIRES:
             if required not in etapes:
                 problems.append(f"l'étape « {required} » est obligatoire")
         if list(dict.fromkeys(etapes)) != [s for s in ETAPES if s in etapes]:

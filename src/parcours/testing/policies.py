@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from parcours.policies.loader import load_policy_text
 from parcours.policies.schema import Policy
-from parcours.vocabulary import ETAPES
+from parcours.vocabulary import ETAPES, ETAPES_OBLIGATOIRES
 
 __all__ = [
     "CasInvalide",
@@ -92,7 +92,7 @@ def _valeur(
 
 @st.composite
 def _dispositif(draw: st.DrawFn) -> dict[str, Any]:
-    optional = [s for s in ETAPES if s not in ("demarrage", "sortie")]
+    optional = [s for s in ETAPES if s not in ETAPES_OBLIGATOIRES]
     chosen = set(draw(st.lists(st.sampled_from(optional), unique=True))) | {"demarrage", "sortie"}
     etapes = [s for s in ETAPES if s in chosen]
     depuis = draw(st.dates(date(2010, 1, 1), date(2030, 1, 1)))  # the dispositif's first date of effect

@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any
 from parcours.engine.alerts.compilation import Programme, RegleCompilee, compiler_dispositif, version_index
 from parcours.engine.alerts.raised import AlerteLevee, format_date
 from parcours.engine.deadlines import echeance as echeance_en_cours
+from parcours.policies.alerts import CHAMPS
 from parcours.policies.schema import Policy
 from parcours.policies.values import format_taux
 from parcours.vocabulary import ETAPES_FINALES, ETAPES_OUVERTES
@@ -65,7 +66,7 @@ __all__ = ["Surveillance"]
 
 _UN_JOUR = timedelta(days=1)
 _FINALS = frozenset(ETAPES_FINALES)
-_CHAMPS = ("presence", "motif", "vers", "acteur")
+_CHAMPS = tuple(CHAMPS)  # the fields of an event a rule may filter on
 _format = string.Formatter().vformat
 
 
