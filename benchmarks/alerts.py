@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from parcours.engine import Engine
-from parcours.engine.alertes._hote import Hote
+from parcours.engine.alerts._host import Hote
 from parcours.policies import Policy, load_policy
 
 _ICI = Path(__file__).resolve().parent

@@ -44,8 +44,8 @@ from parcours.engine import Engine, JsonlJournal
 from parcours.engine.machine import construire_machine, topologie
 from parcours.errors import PolicyError
 from parcours.policies import Policy, bundled_names, load_policy, load_policy_text
+from parcours.policies.rules import ReglesDatees, ouverture
 from parcours.policies.schema import Dispositif
-from parcours.policies.versions import iter_params
 
 _BUNDLED = ("moselle", "meurthe_et_moselle", "seine_saint_denis")
 _BENCH_POLICY = """
@@ -93,13 +93,9 @@ def _first(param: Any) -> Any:
 
 
 def _origine(dispositif: Dispositif) -> int:
-    """The first day every value of the dispositif is in force (2017-01-02 at the earliest)."""
-    jour = date(2017, 1, 2)
-    for _, param in iter_params(dispositif):
-        first = param.versions[0].debut if param.versions else None
-        if first is not None and first > jour:
-            jour = first
-    return jour.toordinal()
+    """The day the dispositif opens (2017-01-02 at the earliest)."""
+    jour = ouverture(dispositif)
+    return max(jour or date(2017, 1, 2), date(2017, 1, 2)).toordinal()
 
 
 def _lanes(dispositif: Dispositif) -> int:
@@ -188,14 +184,21 @@ def generate(policy: Policy, n_events: int, n_dossiers: int, seed: int = 5) -> l
         lanes.extend(
             (plan, origin + rng.randint(0, 60)) for _ in range(_lanes(policy.dispositifs[plan.ident]))
         )
+    regles = {plan.ident: ReglesDatees(plan.ident, policy.dispositifs[plan.ident]) for plan in plans}
     clocks = [start for _, start in lanes]
     stream: list[tuple[int, dict[str, Any]]] = []
     counter = [0]
     dossiers = 0
-    while len(stream) < n_events or dossiers < n_dossiers:
-        lane = rng.randrange(len(lanes))
+    ouvertes = list(range(len(lanes)))
+    while ouvertes and (len(stream) < n_events or dossiers < n_dossiers):
+        lane = ouvertes[rng.randrange(len(ouvertes))]
         plan = lanes[lane][0]
-        evs, end = _dossier_events(plan, f"d{dossiers}", clocks[lane], rng, counter)
+        entree = clocks[lane]
+        # a dossier enters, and starts a few days later, only while its dispositif is open
+        if not all(regles[plan.ident].ouvert(date.fromordinal(entree + d)) for d in (0, 10)):
+            ouvertes.remove(lane)
+            continue
+        evs, end = _dossier_events(plan, f"d{dossiers}", entree, rng, counter)
         clocks[lane] = end + rng.randint(0, 3)
         stream.extend(evs)
         dossiers += 1
@@ -326,7 +329,7 @@ def main(argv: list[str] | None = None) -> None:
         t_memory, _ = _timed_engine(policy, events, None)
         journal = JsonlJournal(path)
         t0 = time.perf_counter()
-        replayed = journal.replay(policy)
+        replayed = Engine.replay(policy, journal)
         t_replay = time.perf_counter() - t0
         lines = sum(1 for _ in open(path, "rb"))  # noqa: SIM115
         assert len(replayed.dossiers) == len(live.dossiers)

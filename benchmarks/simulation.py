@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from parcours.simulation.montecarlo import monte_carlo  # noqa: E402
-from parcours.simulation.simulation import executer, preparer  # noqa: E402
+from parcours.simulation.simulation import prepare, run  # noqa: E402
 
 POLICY = "moselle"
 DISPOSITIF = "accompagnement_global"
@@ -53,7 +53,7 @@ def _peak_mib() -> float:
 
 def _time(regles, dossiers: int) -> float:  # type: ignore[no-untyped-def]
     start = time.perf_counter()
-    executer(regles, dossiers, 0, evenements=False, capacite_proportionnelle=True)
+    run(regles, dossiers, 0, evenements=False, capacite_proportionnelle=True)
     return time.perf_counter() - start
 
 
@@ -66,7 +66,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     au = DU + timedelta(days=args.jours - 1)
-    _, _, _, _, regles = preparer(POLICY, None, DU, au, DISPOSITIF)
+    _, _, _, _, regles = prepare(POLICY, None, DU, au, DISPOSITIF)
 
     _time(regles, 10_000)  # warm-up: imports, first calls
     small = _time(regles, 100_000)

@@ -1,39 +1,137 @@
-"""parcours: RSA accompaniment parcours as state machines driven by département policies."""
+"""parcours: RSA accompaniment parcours as state machines driven by département policies.
 
-from typing import TYPE_CHECKING, Any
+Every name a public function returns is exported here. The names of the reports
+(``bilan``, ``Bilan``...) and of the simulation (``simulate``, ``Simulation``...) are loaded
+on first use, so that ``import parcours`` loads neither DuckDB nor numpy.
+"""
 
-from parcours.engine import Engine, Event, Journal, ouvrir_journal
-from parcours.errors import JournalError, ParcoursError, PolicyError, TransitionError
-from parcours.policies import Duree, Policy, bundled_names, load_policy, load_policy_text
+import importlib
+import typing
 
-if TYPE_CHECKING:
-    from parcours.reports import Bilan, bilan
+from parcours.engine import (
+    AlerteLevee,
+    Charge,
+    Dossier,
+    Echeance,
+    Engine,
+    EtatDispositif,
+    Event,
+    Explication,
+    Journal,
+    JsonlJournal,
+    Lot,
+    Resultat,
+    SqliteJournal,
+    open_journal,
+)
+from parcours.errors import (
+    JournalError,
+    ParcoursError,
+    PolicyError,
+    Problem,
+    RulesEngineError,
+    TransitionError,
+    UsageError,
+)
+from parcours.policies import (
+    Alerte,
+    Dispositif,
+    Duree,
+    Policy,
+    Regles,
+    ReglesDatees,
+    bundled_names,
+    load_policy,
+    load_policy_text,
+    regles_datees,
+)
+
+if typing.TYPE_CHECKING:
+    from parcours.reports import Bilan, ComparaisonPeriodes, bilan
+    from parcours.simulation import (
+        BilanSimule,
+        ComparaisonScenarios,
+        Distribution,
+        Distributions,
+        Simulation,
+        compare,
+        monte_carlo,
+        simulate,
+        variant,
+    )
+
+__version__ = "0.2.0.dev0"
 
 __all__ = [
+    "Alerte",
+    "AlerteLevee",
     "Bilan",
+    "BilanSimule",
+    "Charge",
+    "ComparaisonPeriodes",
+    "ComparaisonScenarios",
+    "Dispositif",
+    "Distribution",
+    "Distributions",
+    "Dossier",
     "Duree",
+    "Echeance",
     "Engine",
+    "EtatDispositif",
     "Event",
+    "Explication",
     "Journal",
     "JournalError",
+    "JsonlJournal",
+    "Lot",
     "ParcoursError",
     "Policy",
     "PolicyError",
+    "Problem",
+    "Regles",
+    "ReglesDatees",
+    "Resultat",
+    "RulesEngineError",
+    "Simulation",
+    "SqliteJournal",
     "TransitionError",
+    "UsageError",
+    "__version__",
     "bilan",
     "bundled_names",
+    "compare",
     "load_policy",
     "load_policy_text",
-    "ouvrir_journal",
+    "monte_carlo",
+    "open_journal",
+    "regles_datees",
+    "simulate",
+    "variant",
 ]
 
-__version__ = "0.1.0"
+# names loaded on first use, and the subpackage that holds them
+_LAZY = {
+    "Bilan": "parcours.reports",
+    "ComparaisonPeriodes": "parcours.reports",
+    "bilan": "parcours.reports",
+    "BilanSimule": "parcours.simulation",
+    "ComparaisonScenarios": "parcours.simulation",
+    "Distribution": "parcours.simulation",
+    "Distributions": "parcours.simulation",
+    "Simulation": "parcours.simulation",
+    "compare": "parcours.simulation",
+    "monte_carlo": "parcours.simulation",
+    "simulate": "parcours.simulation",
+    "variant": "parcours.simulation",
+}
 
 
-def __getattr__(name: str) -> Any:
-    # the reports load DuckDB and pyarrow: only when asked for
-    if name in ("bilan", "Bilan"):
-        from parcours import reports
+def __getattr__(name: str) -> object:
+    package = _LAZY.get(name)
+    if package is None:
+        raise AttributeError(f"module 'parcours' has no attribute {name!r}")
+    return getattr(importlib.import_module(package), name)
 
-        return getattr(reports, name)
-    raise AttributeError(f"module 'parcours' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -7,9 +7,13 @@ application can catch the whole family with one ``except``::
     ├── PolicyError        a policy file is wrong (file, line, column, key path, value, expected)
     │                      may carry several problems at once in ``problems``
     ├── TransitionError    an event is not allowed from a dossier's current step
-    └── JournalError       a journal line is torn, invalid or conflicting (file, line number)
+    ├── JournalError       a journal line is torn, invalid or conflicting (file, line number)
+    ├── UsageError         a call's arguments do not make sense (an empty period, no run...)
+    └── RulesEngineError   the alert rules engine refused a rule or failed on a fact (kept in
+                           ``Engine.avertissements``: an alert never undoes an event)
 
-Messages are in French: they are read by policy officers and référents.
+The base class is never raised itself. Messages are in French: they are read by policy
+officers and référents.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ __all__ = [
     "ParcoursError",
     "PolicyError",
     "Problem",
+    "RulesEngineError",
     "TransitionError",
+    "UsageError",
 ]
 
 
@@ -123,3 +129,11 @@ class JournalError(ParcoursError):
         elif ligne is not None:
             where = f"ligne {ligne}: "
         super().__init__(f"{where}{message}")
+
+
+class UsageError(ParcoursError):
+    """A call's arguments do not make sense: an empty period, no run, a missing option..."""
+
+
+class RulesEngineError(ParcoursError):
+    """The alert rules engine (durable_rules) refused a rule or failed on a fact."""

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 
 from parcours.engine import Engine
-from parcours.engine.alertes.compilation import compiler_dispositif
+from parcours.engine.alerts.compilation import compiler_dispositif
 from parcours.policies import load_policy_text
 
 

@@ -54,8 +54,8 @@ def test_interview_overdue_by_more_than_15_days(policy: Policy, debut: date) -> 
     _demarrer(engine, "a", debut)
     du = add_months(debut, 1)  # rythme_entretiens: 1 mois
     jour = du + timedelta(days=16)  # depassee_de: 15 jours → the 16th day after
-    assert [a for a in engine.avancer(jour - UN_JOUR) if a.alerte == "entretien_en_retard"] == []
-    levees = [a for a in engine.avancer(jour) if a.alerte == "entretien_en_retard"]
+    assert [a for a in engine.advance(jour - UN_JOUR) if a.alerte == "entretien_en_retard"] == []
+    levees = [a for a in engine.advance(jour) if a.alerte == "entretien_en_retard"]
     assert [(a.date, a.niveau) for a in levees] == [(jour, "urgent")]
     assert levees[0].message == f"entretien dû le {du:%d/%m/%Y}, en retard de 16 jours"
 
@@ -67,9 +67,9 @@ def test_an_interview_on_the_last_day_of_tolerance_prevents_it(policy: Policy, d
     dernier = add_months(debut, 1) + timedelta(days=15)
     engine.apply(ev("a", dernier, "entretien", presence="present"))
     suivant = add_months(dernier, 1) + timedelta(days=16)
-    engine.avancer(suivant - UN_JOUR)
+    engine.advance(suivant - UN_JOUR)
     assert _ids(engine, "entretien_en_retard") == []
-    engine.avancer(suivant)
+    engine.advance(suivant)
     assert _ids(engine, "entretien_en_retard") == [("a", suivant)]
 
 
@@ -79,16 +79,16 @@ def test_cer_ends_within_30_days(policy: Policy, debut: date) -> None:
     _demarrer(engine, "a", debut)
     fin_cer = add_months(debut, 6)
     jour = fin_cer - timedelta(days=30)
-    engine.avancer(jour - UN_JOUR)
+    engine.advance(jour - UN_JOUR)
     assert _ids(engine, "fin_de_cer_sans_bilan") == []
-    engine.avancer(jour)
+    engine.advance(jour)
     assert _ids(engine, "fin_de_cer_sans_bilan") == [("a", jour)]
 
 
 def test_a_bilan_before_the_warning_cancels_it(engine: Engine) -> None:
     _demarrer(engine, "a", date(2017, 1, 10))
     engine.apply(ev("a", "2017-06-01", "bilan"))
-    engine.avancer(date(2017, 8, 1))
+    engine.advance(date(2017, 8, 1))
     assert _ids(engine, "fin_de_cer_sans_bilan") == []
 
 
@@ -116,9 +116,9 @@ def test_veille_point_six_months_after_an_exit_to_employment(policy: Policy, deb
     engine.apply(ev("a", sortie, "entretien", presence="present"))
     engine.apply(ev("a", sortie, "sortie", motif=motif))
     fin_veille = add_months(sortie, 6)
-    engine.avancer(fin_veille)
+    engine.advance(fin_veille)
     assert _ids(engine, "point_de_veille") == []
-    engine.avancer(fin_veille + UN_JOUR)
+    engine.advance(fin_veille + UN_JOUR)
     attendu = [("a", fin_veille + UN_JOUR)] if motif == "cdi" else []
     assert _ids(engine, "point_de_veille") == attendu
 
@@ -128,9 +128,9 @@ def test_parcours_longer_than_its_maximum(policy: Policy, debut: date) -> None:
     engine = Engine(policy)
     _demarrer(engine, "a", debut)
     limite = add_months(debut, 9)  # duree.maximum: 9 mois
-    engine.avancer(limite)
+    engine.advance(limite)
     assert _ids(engine, "parcours_trop_long") == []
-    engine.avancer(limite + UN_JOUR)
+    engine.advance(limite + UN_JOUR)
     assert _ids(engine, "parcours_trop_long") == [("a", limite + UN_JOUR)]
     (levee,) = engine.alertes(dossier="a", niveau="attention", dispositif="global")[-1:]
     assert "au-delà de la durée maximale (9 mois)" in levee.message

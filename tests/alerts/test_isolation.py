@@ -46,7 +46,7 @@ def test_no_thread_is_started(policy: Policy) -> None:
     avant = threading.active_count()
     engine = Engine(policy)
     engine.apply_many(flux(1))
-    engine.avancer(date(2030, 1, 1))
+    engine.advance(date(2030, 1, 1))
     assert engine.alertes()
     assert threading.active_count() == avant
     engine.close()
@@ -100,6 +100,6 @@ def test_facts_are_retracted_at_exit_or_after_the_veille(policy: Policy, motif: 
     surveillance = engine._surveillance
     if motif == "cdi":
         assert surveillance.faits() > 0  # the veille deadlines
-        engine.avancer(date(2030, 1, 1))
+        engine.advance(date(2030, 1, 1))
     assert surveillance.faits() == 0
     assert surveillance._dossiers == {}

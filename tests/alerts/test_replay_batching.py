@@ -60,14 +60,14 @@ def test_the_alert_set_does_not_depend_on_batching(
     un_par_un = Engine(policy)
     for event in events:
         un_par_un.apply(event)
-    un_par_un.avancer(fin)
-    par_lots = Engine(policy, lot=lot)
+    un_par_un.advance(fin)
+    par_lots = Engine(policy, batch=lot)
     for debut in range(0, len(events), lot):
         tranche = events[debut : debut + lot]
         par_lots.apply_many(tranche)
         if avancer:  # moving the clock between batches, up to the batch's last date, changes nothing
-            par_lots.avancer(date.fromisoformat(tranche[-1]["date"]))
-    par_lots.avancer(fin)
+            par_lots.advance(date.fromisoformat(tranche[-1]["date"]))
+    par_lots.advance(fin)
     assert _cles(un_par_un) == _cles(par_lots)
     assert _cles(un_par_un)  # the streams do raise alerts
 
@@ -79,15 +79,15 @@ def test_replayed_alerts_equal_live_alerts(policy: Policy, graine: int, tmp_path
     events = flux(graine)
     live = Engine(policy, journal=chemin)
     live.apply_many(events)
-    live.avancer(date.fromisoformat(events[-1]["date"]) + timedelta(days=200))
+    live.advance(date.fromisoformat(events[-1]["date"]) + timedelta(days=200))
     live.close()
     with JsonlJournal(chemin) as journal:
-        lignes = [e for _, e in journal.lire() if e["evenement"] == "alerte"]
-        rejoue = journal.replay(policy)
+        lignes = [e for _, e in journal.read() if e["evenement"] == "alerte"]
+        rejoue = Engine.replay(policy, journal)
     assert lignes == _cles(live)
     assert _cles(rejoue) == _cles(live)
     assert rejoue.avertissements == []
-    assert rejoue.horloge is not None
+    assert rejoue.clock is not None
 
 
 def test_replay_continues_like_the_live_engine(policy: Policy, tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_replay_continues_like_the_live_engine(policy: Policy, tmp_path: Path) -
     premier = Engine(policy, journal=chemin)
     premier.apply_many(events[:moitie])
     premier.close()
-    suite = JsonlJournal(chemin).replay(policy, continuer=True)
+    suite = Engine.replay(policy, JsonlJournal(chemin), continuer=True)
     suite.apply_many(events[moitie:])
     assert _cles(suite) == _cles(reference)
 
@@ -127,6 +127,6 @@ def test_a_journaled_alert_the_policy_no_longer_raises_is_kept_with_a_warning(
 
     texte.insert(2, json.dumps(ligne, ensure_ascii=False) + "\n")
     chemin.write_text("".join(texte), encoding="utf-8")
-    rejoue = JsonlJournal(chemin).replay(policy)
+    rejoue = Engine.replay(policy, JsonlJournal(chemin))
     assert [a.alerte for a in rejoue.alertes()].count("ancienne_regle") == 1
     assert "ancienne_regle" in str(rejoue.avertissements[0])

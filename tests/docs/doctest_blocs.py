@@ -16,7 +16,7 @@ def blocs(page: Path) -> list[str]:
     return [b for b in _BLOC.findall(page.read_text(encoding="utf-8")) if b.lstrip().startswith(">>>")]
 
 
-def executer(page: Path) -> doctest.TestResults:
+def run(page: Path) -> doctest.TestResults:
     """Run the page's ``>>>`` blocks as one doctest; the failures are printed by doctest."""
     texte = "\n".join(blocs(page))
     test = doctest.DocTestParser().get_doctest(texte, {}, page.name, str(page), 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from doctest_blocs import RACINE, blocs, executer
+from doctest_blocs import RACINE, blocs, run
 
 PAGES = ["README.md", "docs/demarrer.md", "docs/rapports.md", "docs/simulation.md"]
 
@@ -15,5 +15,5 @@ def test_python_examples_run(page: str, tmp_path: Path, monkeypatch: pytest.Monk
     chemin = RACINE / page
     assert blocs(chemin), f"{page} n'a aucun exemple >>>"
     monkeypatch.chdir(tmp_path)  # the examples write their journals in the current folder
-    resultat = executer(chemin)
+    resultat = run(chemin)
     assert resultat.failed == 0, f"{resultat.failed} exemple(s) de {page} en échec (voir la sortie)"

@@ -33,7 +33,7 @@ def test_a_bundled_policy_runs_a_generated_stream(name: str, tmp_path: Path) -> 
     lot = engine.apply_many(events)
     engine.close()
     assert lot.appliques == len(events) and lot.doublons == 0
-    replayed = JsonlJournal(tmp_path / "j.jsonl").replay(policy)
+    replayed = Engine.replay(policy, JsonlJournal(tmp_path / "j.jsonl"))
     assert {k: d.champs() for k, d in replayed.dossiers.items()} == {
         k: d.champs() for k, d in engine.dossiers.items()
     }

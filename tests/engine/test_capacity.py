@@ -46,7 +46,7 @@ def test_waiting_dossiers_are_served_in_order(policy: Policy, ev: Ev, tmp_path: 
     assert engine.attente("global") == ["w2"]
     engine.apply(ev("o1", "2018-02-02", "reorientation"))
     assert engine.dossier("w2").state == "demarrage"
-    assert engine.suivi("global").occupes == 3
+    assert engine.etat_dispositif("global").occupes == 3
     engine.close()
     lines = [json.loads(x) for x in (tmp_path / "j.jsonl").read_text("utf-8").splitlines()]
     assert lines[3] == {

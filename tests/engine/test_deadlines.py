@@ -57,8 +57,8 @@ def test_echeances_lists_what_is_due_or_overdue(engine: Engine, ev: Ev) -> None:
         ("b", "entretien", date(2017, 2, 4), False),
     ]
     late = _natures(engine, date(2019, 1, 2))
-    assert ("a", "bilan", date(2017, 7, 10), True) in late
-    assert ("a", "duree_maximale", date(2017, 10, 10), True) in late
+    assert ("a", "fin_cer", date(2017, 7, 10), True) in late
+    assert ("a", "duree_maximum", date(2017, 10, 10), True) in late
     assert (None, "fin_convention", date(2018, 12, 31), True) in late
 
 
@@ -84,7 +84,7 @@ def test_expliquer_cites_the_value_and_its_file_line(policy: Policy, ev: Ev) -> 
     engine = Engine(policy, historique=True)
     engine.apply(ev("a", "2017-01-10", "demarrage", dispositif="global"))
     engine.apply(ev("a", "2017-03-15", "entretien"))
-    text = str(engine.expliquer("a"))
+    text = str(engine.explain("a"))
     fichier = policy.dispositifs["global"].rythme_entretiens
     assert fichier is not None
     origine = fichier.intervalle_max.versions[0].origine
@@ -93,13 +93,13 @@ def test_expliquer_cites_the_value_and_its_file_line(policy: Policy, ev: Ev) -> 
         f"rythme_entretiens.intervalle_max = 1 mois, {origine}" in text
     )
     assert str(origine).endswith("politique_test.yaml:14")
-    assert "bilan dû le 2017-07-10 (fin du CER) : CER du 2017-01-10 + duree.cer = 6 mois" in text
+    assert "fin du CER le 2017-07-10 (bilan dû) : CER du 2017-01-10 + duree.cer = 6 mois" in text
     assert "2017-03-15 entretien" in text
 
 
 def test_expliquer_during_the_start_window(engine: Engine, ev: Ev) -> None:
     engine.apply(ev("a", "2017-01-10", "demarrage", dispositif="global"))
-    explication = engine.expliquer("a")
+    explication = engine.explain("a")
     entretien = next(t for n, _, t in explication.echeances if n == "entretien")
     assert entretien.startswith(
         "entretien dû le 2017-01-25 : démarrage le 2017-01-10 + "

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from parcours.engine import Engine, Journal, JsonlJournal, SqliteJournal, ouvrir_journal
+from parcours.engine import Engine, Journal, JsonlJournal, SqliteJournal, open_journal
 from parcours.errors import JournalError, TransitionError
 from parcours.policies import Policy
 
@@ -45,7 +45,7 @@ def _etat(engine: Engine) -> dict[str, Any]:
     return {
         "dossiers": {k: d.champs() for k, d in engine.dossiers.items()},
         "attente": {k: engine.attente(k) for k in engine.policy.dispositifs},
-        "occupes": {k: engine.suivi(k).occupes for k in engine.policy.dispositifs},
+        "occupes": {k: engine.etat_dispositif(k).occupes for k in engine.policy.dispositifs},
     }
 
 
@@ -58,8 +58,8 @@ def test_replay_rebuilds_the_live_engine_field_by_field(
     assert live.attente("global") == []  # w waited, then started when a place freed
     assert any(r.get("genere") for r in live.historique("w"))
     live.close()
-    with ouvrir_journal(chemin) as journal:
-        replayed = journal.replay(policy)
+    with open_journal(chemin) as journal:
+        replayed = Engine.replay(policy, journal)
     assert _etat(replayed) == _etat(live)
     for ident, dossier in live.dossiers.items():
         for champ, valeur in dossier.champs().items():
@@ -74,8 +74,8 @@ def test_each_line_is_the_event_object(policy: Policy, ev: Ev, chemin: Path) -> 
         "é1", "2017-01-10T08:00", "demarrage", dispositif="global", id="x", details={"note": "déjà vu"}
     )
     engine.apply(event)
-    journal = ouvrir_journal(chemin)
-    [(numero, line)] = list(journal.lire())  # written before apply returned, engine still open
+    journal = open_journal(chemin)
+    [(numero, line)] = list(journal.read())  # written before apply returned, engine still open
     assert numero == 1
     assert line == {**event, "date": "2017-01-10"}
     engine.close()
@@ -117,16 +117,16 @@ def test_a_refused_event_is_not_journaled(policy: Policy, ev: Ev, chemin: Path) 
     with pytest.raises(TransitionError):
         engine.apply(ev("a", "2017-01-09", "entretien"))
     engine.close()
-    assert len(list(ouvrir_journal(chemin).lire())) == 1
+    assert len(list(open_journal(chemin).read())) == 1
 
 
 def test_apply_many_writes_the_applied_prefix_before_raising(policy: Policy, ev: Ev, chemin: Path) -> None:
-    engine = Engine(policy, chemin, lot=1000)
+    engine = Engine(policy, chemin, batch=1000)
     batch = [ev(f"d{i}", "2017-01-10", "prescription", dispositif="social") for i in range(5)]
     batch.append(ev("d0", "2017-01-09", "demarrage"))  # refused: before its last event
     with pytest.raises(TransitionError):
         engine.apply_many(batch)
-    assert [e["dossier"] for _, e in ouvrir_journal(chemin).lire()] == [f"d{i}" for i in range(5)]
+    assert [e["dossier"] for _, e in open_journal(chemin).read()] == [f"d{i}" for i in range(5)]
     engine.close()
 
 
@@ -136,17 +136,17 @@ def test_a_journal_with_events_is_resumed_by_replay(policy: Policy, ev: Ev, chem
     engine.close()
     with pytest.raises(JournalError, match="continuer=True"):
         Engine(policy, chemin)
-    resumed = ouvrir_journal(chemin).replay(policy, continuer=True)
+    resumed = Engine.replay(policy, open_journal(chemin), continuer=True)
     resumed.apply(ev("a", "2017-01-20", "entretien"))
     resumed.close()
-    assert [e["evenement"] for _, e in ouvrir_journal(chemin).lire()] == ["demarrage", "entretien"]
+    assert [e["evenement"] for _, e in open_journal(chemin).read()] == ["demarrage", "entretien"]
 
 
 def test_replay_until_a_date(policy: Policy, ev: Ev, parcours: Parcours, chemin: Path) -> None:
     engine = Engine(policy, chemin)
     engine.apply_many(parcours("a"))
     engine.close()
-    replayed = ouvrir_journal(chemin).replay(policy, jusqu_au=date(2017, 7, 10))
+    replayed = Engine.replay(policy, open_journal(chemin), jusqu_au=date(2017, 7, 10))
     dossier = replayed.dossier("a")
     assert (dossier.state, dossier.renouvellements) == ("demarrage", 1)
 
@@ -166,15 +166,15 @@ def test_a_torn_last_line_is_reported_and_the_prefix_stays_usable(
         f.write(b'{"dossier":"d3","date":"2017-01')  # a crash in the middle of a write
     journal = JsonlJournal(chemin)
     with pytest.raises(JournalError) as info:
-        journal.replay(policy)
+        Engine.replay(policy, journal)
     assert info.value.ligne == 4 and "tronquée" in str(info.value) and str(chemin) in str(info.value)
     with pytest.raises(JournalError, match="tronquée"):  # appending after a torn line is refused
-        JsonlJournal(chemin).ecrire([("x", "2017-01-10", "prescription", "{}")])
-    engine = journal.replay(policy, tolerant=True, continuer=True)
+        JsonlJournal(chemin).write([("x", "2017-01-10", "prescription", "{}")])
+    engine = Engine.replay(policy, journal, tolerant=True, continuer=True)
     assert sorted(engine.dossiers) == ["d0", "d1", "d2"] and engine.avertissements[0].ligne == 4
     engine.apply(ev("d3", "2017-01-11", "prescription", dispositif="social"))
     engine.close()
-    assert [e["dossier"] for _, e in JsonlJournal(chemin).lire()] == ["d0", "d1", "d2", "d3"]
+    assert [e["dossier"] for _, e in JsonlJournal(chemin).read()] == ["d0", "d1", "d2", "d3"]
 
 
 def test_an_invalid_line_in_the_middle_is_reported_with_its_number(
@@ -187,12 +187,12 @@ def test_an_invalid_line_in_the_middle_is_reported_with_its_number(
     lines.insert(3, "pas du json\n")
     chemin.write_text("".join(lines), "utf-8")
     with pytest.raises(JournalError) as info:
-        JsonlJournal(chemin).replay(policy)
+        Engine.replay(policy, JsonlJournal(chemin))
     assert info.value.ligne == 2 and "« bilan » n'est pas permis" in str(info.value)
-    engine = JsonlJournal(chemin).replay(policy, tolerant=True)
+    engine = Engine.replay(policy, JsonlJournal(chemin), tolerant=True)
     assert sorted(engine.dossiers) == ["d0"]
     with pytest.raises(JournalError, match="avant sa fin"):
-        JsonlJournal(chemin).replay(policy, tolerant=True, continuer=True)
+        Engine.replay(policy, JsonlJournal(chemin), tolerant=True, continuer=True)
 
 
 def test_an_invalid_sqlite_line_is_reported_with_its_seq(policy: Policy, ev: Ev, tmp_path: Path) -> None:
@@ -201,7 +201,7 @@ def test_an_invalid_sqlite_line_is_reported_with_its_seq(policy: Policy, ev: Ev,
     with sqlite3.connect(chemin) as conn:
         conn.execute("UPDATE evenements SET ligne = '{\"dossier\": ' WHERE seq = 2")
     with pytest.raises(JournalError) as info:
-        SqliteJournal(chemin).replay(policy)
+        Engine.replay(policy, SqliteJournal(chemin))
     assert info.value.ligne == 2
 
 
@@ -209,7 +209,7 @@ _WRITER = """
 import sys
 from parcours.engine import Engine, JsonlJournal
 from parcours.policies import load_policy
-engine = Engine(load_policy(sys.argv[1]), JsonlJournal(sys.argv[2]), lot=20000)
+engine = Engine(load_policy(sys.argv[1]), JsonlJournal(sys.argv[2]), batch=20000)
 pad = "x" * 200
 def events():
     i = 0
@@ -235,23 +235,23 @@ def test_killing_a_writer_mid_stream_leaves_a_usable_prefix(policy: Policy, ev: 
         proc.wait()
     assert chemin.stat().st_size >= 3_000_000
     journal = JsonlJournal(chemin)
-    engine = journal.replay(policy, tolerant=True, continuer=True)
+    engine = Engine.replay(policy, journal, tolerant=True, continuer=True)
     lignes = chemin.read_bytes().count(b"\n")
     assert len(engine.dossiers) == lignes  # every complete line replayed, nothing earlier lost
     if engine.avertissements:  # the kill tore the last line: reported with its number
         assert engine.avertissements[0].ligne == lignes + 1
     engine.apply(ev("fin", "2017-01-11", "prescription", dispositif="social"))
     engine.close()
-    assert JsonlJournal(chemin).replay(policy).dossiers.keys() >= {"d0", "fin"}
+    assert Engine.replay(policy, JsonlJournal(chemin)).dossiers.keys() >= {"d0", "fin"}
 
 
 def test_journal_is_a_context_manager(tmp_path: Path) -> None:
-    with ouvrir_journal(tmp_path / "j.db") as journal:
-        assert isinstance(journal, Journal) and journal.est_vide()
+    with open_journal(tmp_path / "j.db") as journal:
+        assert isinstance(journal, Journal) and journal.is_empty()
 
 
 class _Panne(JsonlJournal):
-    def ecrire(self, lignes: Any) -> None:
+    def write(self, lignes: Any) -> None:
         raise OSError(28, "plus de place sur le disque")
 
 

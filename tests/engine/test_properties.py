@@ -9,9 +9,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parcours.engine import EVENEMENTS, Engine, JsonlJournal
+from parcours.engine import Engine, JsonlJournal
 from parcours.errors import TransitionError
 from parcours.policies import Policy
+from parcours.vocabulary import EVENEMENTS
 
 _EVENT = st.tuples(
     st.sampled_from(["a", "b", "c", "d", "e", "f"]),
@@ -47,13 +48,13 @@ def test_random_streams_replay_to_the_live_state(policy: Policy, tmp_path: Path,
         except TransitionError:
             assert {k: d.champs() for k, d in live.dossiers.items()} == before
     live.close()
-    replayed = JsonlJournal(chemin).replay(policy)
+    replayed = Engine.replay(policy, JsonlJournal(chemin))
     assert {k: d.champs() for k, d in replayed.dossiers.items()} == {
         k: d.champs() for k, d in live.dossiers.items()
     }
     for dispositif in policy.dispositifs:
         assert replayed.attente(dispositif) == live.attente(dispositif)
-        assert replayed.suivi(dispositif).occupes == live.suivi(dispositif).occupes
-        places = live.suivi(dispositif).regles(jour).places
-        assert places is None or live.suivi(dispositif).occupes <= max(places, 4)
+        assert replayed.etat_dispositif(dispositif).occupes == live.etat_dispositif(dispositif).occupes
+        places = live.etat_dispositif(dispositif).regles.au(jour).places
+        assert places is None or live.etat_dispositif(dispositif).occupes <= max(places, 4)
     chemin.unlink(missing_ok=True)

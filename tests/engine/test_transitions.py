@@ -72,7 +72,7 @@ def test_a_duplicate_id_is_acknowledged_once(engine: Engine, ev: Ev) -> None:
     engine.apply(ev("a", "2017-01-20", "entretien", id="k2"))
     again = engine.apply(ev("a", "2017-01-10", "demarrage", dispositif="global", id="k1"))
     assert first.applique and not again.applique
-    assert engine.suivi("global").occupes == 1
+    assert engine.etat_dispositif("global").occupes == 1
     assert engine.dossier("a").dernier_entretien == date(2017, 1, 20)
     lot = engine.apply_many([ev("a", "2017-01-20", "entretien", id="k2"), ev("a", "2017-01-25", "entretien")])
     assert (lot.appliques, lot.doublons) == (1, 1)
@@ -166,7 +166,8 @@ def test_an_event_is_judged_by_the_values_in_force_on_its_date(policy: Policy, e
     assert engine.apply(ev("y", "2018-01-02", "demarrage", dispositif="global")).apres == "attente"
 
 
-def test_an_event_before_the_values_are_in_force_is_refused(engine: Engine, ev: Ev) -> None:
-    with pytest.raises(TransitionError, match=r"le 2016-12-31 pour capacite\.places"):
+def test_an_event_before_the_dispositif_opens_is_refused(engine: Engine, ev: Ev) -> None:
+    refus = r"événement du 2016-12-31 refusé : le dispositif « global » ouvre le 2017-01-01"
+    with pytest.raises(TransitionError, match=refus):
         engine.apply(ev("a", "2016-12-31", "demarrage", dispositif="global"))
     assert engine.dossiers == {}

@@ -17,7 +17,7 @@ from parcours import load_policy
 from parcours.engine import Engine, JsonlJournal
 from parcours.policies.schema import Policy
 from parcours.testing import CasPolitique, politiques_valides
-from parcours.testing.evenements import flux_plausible
+from parcours.testing.events import flux_plausible
 
 BUNDLED = ("moselle", "meurthe_et_moselle", "seine_saint_denis")
 
@@ -48,10 +48,10 @@ def test_live_alerts_equal_replayed_alerts_and_do_not_depend_on_batching(
             live.apply(event)
         live.alertes(au=horizon)  # moves the clock: deadline alerts are raised and journaled
         live.close()
-        batched = Engine(policy, lot=lot)
+        batched = Engine(policy, batch=lot)
         batched.apply_many(events)
         batched.alertes(au=horizon)
-        replayed = JsonlJournal(path).replay(policy)
+        replayed = Engine.replay(policy, JsonlJournal(path))
         assert _alerts(replayed) == _alerts(live)
         assert _alerts(batched) == _alerts(live)
         assert not replayed.avertissements

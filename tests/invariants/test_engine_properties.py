@@ -23,12 +23,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from parcours import load_policy, load_policy_text
-from parcours.engine import EVENEMENTS, Engine, JsonlJournal
+from parcours.engine import Engine, JsonlJournal
 from parcours.engine.machine import topologie
 from parcours.errors import TransitionError
 from parcours.policies.schema import Dispositif, Policy
 from parcours.testing import CasPolitique, politiques_valides
-from parcours.testing.evenements import debut_possible, flux_perturbe, flux_plausible
+from parcours.testing.events import debut_possible, flux_perturbe, flux_plausible
+from parcours.vocabulary import EVENEMENTS
 
 BUNDLED = ("moselle", "meurthe_et_moselle", "seine_saint_denis")
 _FINALS = ("sortie", "reorientation")
@@ -163,7 +164,7 @@ class EngineMachine(RuleBasedStateMachine):
             if dossier.fin_veille is not None:
                 assert dossier.fin is not None and dossier.fin_veille >= dossier.fin
         for ident, disp in self.policy.dispositifs.items():
-            occupied = self.engine.suivi(ident).occupes
+            occupied = self.engine.etat_dispositif(ident).occupes
             assert occupied == open_by_dispositif.get(ident, 0)
             limit = _max_places(disp)
             assert limit is None or occupied <= limit
@@ -193,7 +194,7 @@ def test_plausible_stream_applies_without_refusal_and_replays(
         for event in events:
             live.apply(event)  # no TransitionError on a plausible stream
         live.close()
-        replayed = JsonlJournal(path).replay(policy)
+        replayed = Engine.replay(policy, JsonlJournal(path))
         assert _states_of(replayed) == _states_of(live)
 
 
@@ -221,7 +222,7 @@ def test_batch_size_does_not_change_the_result(case: tuple[Policy, list[dict[str
         one = Engine(policy, JsonlJournal(Path(folder) / "a.jsonl"))
         for event in events:
             one.apply(event)
-        many = Engine(policy, JsonlJournal(Path(folder) / "b.jsonl"), lot=lot)
+        many = Engine(policy, JsonlJournal(Path(folder) / "b.jsonl"), batch=lot)
         many.apply_many(events)
         one.close()
         many.close()
@@ -248,7 +249,7 @@ def test_perturbed_stream_is_refused_or_acknowledged_never_corrupting(case: tupl
         if perturbation.nature == "double":
             assert refused == 0  # the duplicate is acknowledged, not applied twice
         assert "INCONNU" not in engine.dossiers
-        replayed = JsonlJournal(path).replay(policy)
+        replayed = Engine.replay(policy, JsonlJournal(path))
         assert _states_of(replayed) == _states_of(engine)
 
 
@@ -261,7 +262,7 @@ def test_regression_refused_event_moves_no_clock_and_journals_no_alert(tmp_path:
     base = {"dossier": "P0", "dispositif": "accompagnement_cec"}
     engine.apply({**base, "date": "2018-01-01", "evenement": "demarrage"})
     size = path.stat().st_size
-    clock = engine.horloge
+    clock = engine.clock
     try:
         engine.apply({**base, "date": "2018-03-15", "evenement": "reperage"})
     except TransitionError:
@@ -269,12 +270,12 @@ def test_regression_refused_event_moves_no_clock_and_journals_no_alert(tmp_path:
     else:  # pragma: no cover - the point of the test
         raise AssertionError("reperage after démarrage must be refused")
     assert path.stat().st_size == size
-    assert engine.horloge == clock
+    assert engine.clock == clock
     # The alerts come when time really passes, and replay gives the same ones.
     engine.alertes(au=date(2018, 3, 15))
     engine.close()
     assert path.stat().st_size > size
-    replayed = JsonlJournal(path).replay(policy)
+    replayed = Engine.replay(policy, JsonlJournal(path))
     assert [a.to_event() for a in replayed.alertes()] == [a.to_event() for a in engine.alertes()]
 
 

@@ -84,9 +84,8 @@ def test_policy_at_is_piecewise_constant_and_changes_only_at_date_keys(
         if (v := param.version_au(day)) is not None and v.debut == day
     ]
     assert starting
-    try:
-        policy.at(keys[0] - timedelta(days=1))
-    except PolicyError as exc:
-        assert "première date d'effet" in str(exc)
-    else:
-        raise AssertionError("policy.at before the first date must fail")
+    # Before the first date of effect, every dated value is absent; undated ones stay.
+    before = dict(iter_params(policy.at(keys[0] - timedelta(days=1))))
+    for path, param in iter_params(policy):
+        dated = all(v.debut is not None for v in param.versions)
+        assert (before[path].versions == ()) == dated

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from parcours import bilan, load_policy
 from parcours.engine import Engine, JsonlJournal
 from parcours.policies.schema import Policy
-from parcours.reports.journal import lire_journal
+from parcours.reports.reading import read_journal
 from parcours.testing import CasPolitique, politiques_valides
-from parcours.testing.evenements import flux_plausible
+from parcours.testing.events import flux_plausible
 
 BUNDLED = ("moselle", "meurthe_et_moselle", "seine_saint_denis")
 
@@ -67,7 +67,7 @@ def test_bilans_of_engine_journals_keep_their_identities(
         engine.close()
         if not path.exists():
             path.write_text("", encoding="utf-8")
-        journal = lire_journal(path, policy)
+        journal = read_journal(path, policy)
         first = min((date.fromisoformat(e["date"]) for e in events), default=date(2018, 1, 1))
         du = first + timedelta(days=offset // 3)
         middle = du + timedelta(days=split)

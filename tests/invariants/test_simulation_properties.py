@@ -17,7 +17,7 @@ from parcours.engine import Engine
 from parcours.policies.schema import Policy
 from parcours.simulation import simulate
 from parcours.testing import CasPolitique, politiques_valides
-from parcours.testing.evenements import debut_possible
+from parcours.testing.events import debut_possible
 
 BUNDLED = ("moselle", "meurthe_et_moselle", "seine_saint_denis")
 _STEP = {

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from parcours.errors import PolicyError
-from parcours.policies import Dispositif, Duree, Policy, load_policy
+from parcours.policies import Dispositif, Duree, Policy, load_policy, regles_datees
 from parcours.policies.versions import iter_params
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,7 +72,14 @@ def test_terres_de_lorraine_six_months_from_january_to_june_2018(policy: Policy)
     assert tdl.duree.maximum.valeur == Duree(6, "mois")
     assert tdl.convention is not None
     assert tdl.convention.fin is not None
-    assert (tdl.convention.debut.valeur, tdl.convention.fin.valeur) == (date(2018, 1, 1), date(2018, 6, 30))
+    jour = date(2018, 3, 1)
+    assert (tdl.convention.debut.au(jour), tdl.convention.fin.au(jour)) == (
+        date(2018, 1, 1),
+        date(2018, 6, 30),
+    )
+    # the 2016-2017 activity of 002's table ran under an earlier period, declared as a hypothesis
+    earlier = tdl.convention.debut.version_au(date(2017, 3, 1))
+    assert earlier is not None and earlier.hypothese and earlier.valeur == date(2016, 1, 1)
 
 
 def test_securisation_de_parcours(policy: Policy) -> None:
@@ -88,7 +94,11 @@ def test_securisation_de_parcours(policy: Policy) -> None:
     assert dsp.veille.duree.valeur == Duree(6, "mois")
     assert dsp.convention is not None
     assert dsp.convention.fin is not None
-    assert (dsp.convention.debut.valeur, dsp.convention.fin.valeur) == (date(2018, 1, 1), date(2018, 12, 31))
+    jour = date(2018, 3, 1)
+    assert (dsp.convention.debut.au(jour), dsp.convention.fin.au(jour)) == (
+        date(2018, 1, 1),
+        date(2018, 12, 31),
+    )
 
 
 def test_mpp_two_days_a_week_over_three_months(policy: Policy) -> None:
@@ -135,12 +145,25 @@ def test_only_the_lunevillois_changes_between_2017_and_mid_2018(policy: Policy) 
     assert changed == {
         ("dispositifs", "lunevillois", "capacite", "places"),
         ("dispositifs", "lunevillois", "duree", "maximum"),
+        # the 2018 conventions of Terres de Lorraine and the DSP follow the earlier period
+        ("dispositifs", "terres_de_lorraine", "convention", "debut"),
+        ("dispositifs", "terres_de_lorraine", "convention", "fin"),
+        ("dispositifs", "dispositif_securisation_parcours", "convention", "debut"),
+        ("dispositifs", "dispositif_securisation_parcours", "convention", "fin"),
     }
 
 
-def test_no_value_before_the_tables_of_2016(policy: Policy) -> None:
-    with pytest.raises(PolicyError):
-        policy.at(date(2015, 6, 1))
+def test_the_dated_conventions_open_with_the_tables_of_2016(policy: Policy) -> None:
+    ouverts = {
+        ident: (
+            regles_datees(policy, ident).ouvert(date(2015, 12, 31)),
+            regles_datees(policy, ident).ouvert(date(2016, 1, 1)),
+        )
+        for ident in ("lunevillois", "terres_de_lorraine", "dispositif_securisation_parcours")
+    }
+    assert ouverts == {ident: (False, True) for ident in ouverts}
+    assert not regles_datees(policy, "securisation_parcours_refugies").ouvert(date(2019, 2, 28))
+    assert regles_datees(policy, "securisation_parcours_refugies").ouvert(date(2019, 3, 1))
 
 
 def test_exit_categories_and_positive_flags(policy: Policy) -> None:

@@ -81,12 +81,13 @@ def test_afficher_bad_date_is_a_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
-def test_afficher_before_first_date_says_so(tmp_path: Path) -> None:
+def test_afficher_before_the_opening_says_the_dispositif_is_not_open(tmp_path: Path) -> None:
     path = tmp_path / "dated.yaml"
     path.write_text(DATED, encoding="utf-8")
     result = runner.invoke(app, ["afficher", str(path), "--date", "2016-01-01"])
-    assert result.exit_code == 1
-    assert "première date d'effet est le 2017-01-01" in result.output
+    assert result.exit_code == 0
+    assert "dispositifs.global = (pas ouvert : le dispositif « global » ouvre le 2017-01-01)" in result.output
+    assert "capacite.places" not in result.output
 
 
 def test_diff_two_dates(tmp_path: Path) -> None:

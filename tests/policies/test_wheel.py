@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import site as sitemod
 import subprocess
 import sys
 import venv
@@ -43,8 +44,12 @@ def test_wheel_installs_and_loads_every_bundled_policy(tmp_path: Path) -> None:
     )
     wheel = next(dist.glob("parcours-*.whl"))
     env_dir = tmp_path / "venv"
-    # The dependencies come from the running interpreter; parcours itself only from the wheel.
-    venv.create(env_dir, system_site_packages=True, with_pip=False)
+    # parcours comes from the wheel only; its dependencies from the running interpreter, be it
+    # a virtualenv or a global one: its site-packages are listed in a .pth file of the new
+    # environment (``system_site_packages`` would give the base interpreter's, not a venv's).
+    # Directories listed in a .pth are added after the environment's own site-packages, and
+    # the .pth files they hold (an editable install of parcours) are not run.
+    venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
     site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -52,6 +57,8 @@ def test_wheel_installs_and_loads_every_bundled_policy(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
     ).stdout.strip()
+    parents = [p for p in (*sitemod.getsitepackages(), sitemod.getusersitepackages()) if Path(p).is_dir()]
+    (Path(site) / "_dependances.pth").write_text("\n".join(parents) + "\n", encoding="utf-8")
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "--target", site, str(wheel)],
         check=True,

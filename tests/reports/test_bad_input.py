@@ -11,7 +11,7 @@ import pytest
 from reports_builders import policy_002
 
 from parcours.errors import ParcoursError, PolicyError
-from parcours.reports import bilan, lire_journal
+from parcours.reports import bilan, read_journal
 
 POLICY = policy_002()
 
@@ -41,7 +41,7 @@ def test_each_bad_line_is_named_by_its_number(tmp_path: Path) -> None:
         '{"dossier": "b", "date": "2018-07-02", "evenement": "sortie"}',  # 11
         "[1, 2]",  # 12
     ]
-    journal = lire_journal(_write(tmp_path, lines), POLICY)
+    journal = read_journal(_write(tmp_path, lines), POLICY)
     problems = {p.numero: p.message for p in journal.problemes()}
     assert set(problems) == {4, 5, 6, 8, 9, 10, 11, 12}
     assert "atlantide" in problems[4] and "dispositif" in problems[4]
@@ -68,7 +68,7 @@ def test_dossier_without_any_dispositif(tmp_path: Path) -> None:
         '{"dossier": "z", "date": "2018-03-01", "evenement": "demarrage"}',
         '{"dossier": "z", "date": "2018-04-01", "evenement": "sortie", "motif": "relais"}',
     ]
-    journal = lire_journal(_write(tmp_path, lines), POLICY)
+    journal = read_journal(_write(tmp_path, lines), POLICY)
     assert [(p.numero, "z" in p.message) for p in journal.problemes()] == [(4, True), (5, True)]
 
 
@@ -77,7 +77,7 @@ def test_exit_before_start_is_refused() -> None:
         {"dossier": "a", "date": "2018-05-10", "evenement": "demarrage", "dispositif": "dom"},
         {"dossier": "a", "date": "2018-01-10", "evenement": "sortie", "motif": "relais"},
     ]
-    journal = lire_journal(events, POLICY)
+    journal = read_journal(events, POLICY)
     assert [p.numero for p in journal.problemes()] == [2]
     assert journal.problemes()[0].unite == "événement"
     d = bilan(journal, POLICY, annee=2018).to_dict()
@@ -94,7 +94,7 @@ def test_invalid_utf8_and_control_bytes(tmp_path: Path) -> None:
         + json.dumps(GOOD[2]).encode()
         + b"\n"
     )
-    journal = lire_journal(path, POLICY)
+    journal = read_journal(path, POLICY)
     assert [p.numero for p in journal.problemes()] == [2, 3]
     assert journal.evenements == 2
 
@@ -114,7 +114,7 @@ def test_sqlite_numbers_by_seq(tmp_path: Path) -> None:
         )
     con.commit()
     con.close()
-    journal = lire_journal(path, POLICY)
+    journal = read_journal(path, POLICY)
     assert [(p.numero, p.unite) for p in journal.problemes()] == [(20, "seq")]
     d = bilan(journal, POLICY, annee=2018).to_dict()
     assert (d["accompagnees"], d["sorties"]) == (2, 1)
@@ -143,7 +143,7 @@ def test_period_must_be_given_once() -> None:
 
 
 def test_csv_export_one_row_per_parcours(tmp_path: Path) -> None:
-    from parcours.reports.csv_import import depuis_csv
+    from parcours.reports.csv_import import read_csv
 
     path = tmp_path / "export.csv"
     path.write_text(
@@ -162,8 +162,8 @@ def test_csv_export_one_row_per_parcours(tmp_path: Path) -> None:
         "motif": "motif_sortie",
         "profil.sexe": "sexe",
     }
-    lignes = depuis_csv(path, colonnes, forme="parcours", separateur=";")
-    journal = lire_journal(lignes, POLICY)
+    lignes = read_csv(path, colonnes, forme="parcours", separateur=";")
+    journal = read_journal(lignes, POLICY)
     assert [(p.numero, p.unite) for p in journal.problemes()] == [(4, "ligne"), (5, "ligne")]
     d = bilan(journal, POLICY, annee=2018).to_dict()
     # p3's exit was refused: it stays followed; p4 never started
@@ -173,7 +173,7 @@ def test_csv_export_one_row_per_parcours(tmp_path: Path) -> None:
 
 
 def test_csv_export_one_row_per_event(tmp_path: Path) -> None:
-    from parcours.reports.csv_import import depuis_csv
+    from parcours.reports.csv_import import read_csv
 
     path = tmp_path / "events.csv"
     path.write_text(
@@ -190,7 +190,7 @@ def test_csv_export_one_row_per_event(tmp_path: Path) -> None:
         "dispositif": "dispositif",
         "motif": "motif",
     }
-    d = bilan(depuis_csv(path, colonnes), POLICY, annee=2018).to_dict()
+    d = bilan(read_csv(path, colonnes), POLICY, annee=2018).to_dict()
     assert (d["accompagnees"], d["sorties"], d["encore_suivies_au_31_12"]) == (2, 1, 1)
     with pytest.raises(ParcoursError, match="colonne"):
-        depuis_csv(path, {"dossier": "personne"})
+        read_csv(path, {"dossier": "personne"})

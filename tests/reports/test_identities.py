@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reports_builders import policy_002
 
-from parcours.reports import bilan, lire_journal
+from parcours.reports import bilan, read_journal
 
 POLICY = policy_002()
 DISPOSITIFS = list(POLICY.dispositifs)
@@ -75,7 +75,7 @@ def _rates(d: dict[str, object]) -> list[object]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(events=journals(), start=st.integers(0, 1000), length=st.integers(1, 500), cut=st.integers(0, 499))
 def test_identities(events: list[dict[str, object]], start: int, length: int, cut: int) -> None:
-    journal = lire_journal(events, POLICY)
+    journal = read_journal(events, POLICY)
     assert journal.lignes_ignorees == 0
     du = ORIGIN + timedelta(start)
     au = du + timedelta(length - 1)

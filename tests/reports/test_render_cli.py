@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from parcours.reports import bilan
 from parcours.reports.cli import register
-from parcours.reports.render import rendre
+from parcours.reports.render import render
 
 POLICY = policy_002()
 
@@ -48,7 +48,7 @@ def policy_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_json_keeps_counts(journal_file: Path) -> None:
-    data = json.loads(rendre(bilan(journal_file, POLICY, annee=2018), "json"))
+    data = json.loads(render(bilan(journal_file, POLICY, annee=2018), "json"))
     assert (data["accompagnees"], data["sorties"], data["encore_suivies_au_31_12"]) == (58, 24, 34)
     assert data["par_dispositif"]["lunevillois"]["accompagnees"] == 58
     assert data["lignes_ignorees"] == 1
@@ -59,12 +59,12 @@ def test_json_keeps_counts(journal_file: Path) -> None:
 def test_markdown_and_html_show_the_seed_table(journal_file: Path) -> None:
     b = bilan(journal_file, POLICY, annee=2018, dispositif="lunevillois")
     before = [bilan(journal_file, POLICY, annee=y, dispositif="lunevillois") for y in (2016, 2017)]
-    md = rendre(b, "markdown", before)
+    md = render(b, "markdown", before)
     assert "| Personnes accompagnées | 50 | 70 | 58 |" in md
     assert "| Personnes sorties | 22 | 25 | 24 |" in md
     assert "| Personnes encore suivies au 31/12 | 28 | 45 | 34 |" in md
     assert "## Lignes ignorées" in md and "« x »" in md
-    page = rendre(b, "html", before)
+    page = render(b, "html", before)
     assert page.startswith("<!DOCTYPE html>") and '<html lang="fr">' in page
     assert "<svg" in page and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
     assert "<script" not in page and "@page" in page
@@ -72,7 +72,7 @@ def test_markdown_and_html_show_the_seed_table(journal_file: Path) -> None:
 
 
 def test_csv_long_format(journal_file: Path) -> None:
-    rows = list(csv.DictReader(io.StringIO(rendre(bilan(journal_file, POLICY, annee=2018), "csv"))))
+    rows = list(csv.DictReader(io.StringIO(render(bilan(journal_file, POLICY, annee=2018), "csv"))))
     got = {(r["dispositif"], r["indicateur"], r["modalite"]): r["valeur"] for r in rows}
     assert got[("lunevillois", "accompagnees", "")] == "58"
     assert got[("ensemble", "encore_suivies_au_31_12", "")] == "34"
@@ -83,10 +83,10 @@ def test_frame_and_comparison(journal_file: Path) -> None:
     b17 = bilan(journal_file, POLICY, annee=2017)
     frame = b18.to_frame()
     assert frame.loc["lunevillois", "accompagnees"] == 58
-    comp = b18.comparer(b17).to_dict()
+    comp = b18.compare(b17).to_dict()
     assert comp["accompagnees"] == {"actuel": 58, "precedent": 70, "ecart": -12}
     assert comp["par_dispositif"]["lunevillois"]["sorties"] == {"actuel": 24, "precedent": 25, "ecart": -1}
-    assert b18.comparer(b17).to_frame().loc["lunevillois", ("encore_suivies_au_31_12", "ecart")] == 34 - 45
+    assert b18.compare(b17).to_frame().loc["lunevillois", ("encore_suivies_au_31_12", "ecart")] == 34 - 45
 
 
 def _app() -> typer.Typer:

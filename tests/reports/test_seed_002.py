@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from reports_builders import JournalBuilder
 
-from parcours.reports import bilan, lire_journal
+from parcours.reports import bilan, read_journal
 from parcours.reports._format import format_part
 
 # seed 002, « DETAIL DES CONVENTIONS »: (year, accompagnées, sorties, encore suivies au 31/12)
@@ -31,7 +31,7 @@ def journal_conventions(pol002):  # type: ignore[no-untyped-def]
     for ident, rows in TABLES_002.items():
         jb.yearly_table(ident, rows)
         jb.noise(ident, 2016, 2018)
-    return lire_journal(jb.events, pol002)
+    return read_journal(jb.events, pol002)
 
 
 @pytest.mark.parametrize("ident", list(TABLES_002))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from parcours import load_policy
 from parcours.policies import load_policy_text
 from parcours.reports import bilan
-from parcours.reports.render import rendre
+from parcours.reports.render import render
 
 POLICY = load_policy_text(
     """
@@ -75,12 +75,12 @@ def test_shared_capacity_is_left_out_when_the_bilan_covers_a_part_of_it() -> Non
 
 def test_shared_capacity_appears_in_every_rendering() -> None:
     b = bilan(EVENTS, POLICY, annee=2018)
-    md = rendre(b, "markdown")
+    md = render(b, "markdown")
     assert "## Capacités partagées entre dispositifs" in md
     row = next(line for line in md.splitlines() if line.startswith("| Quota du service"))
     assert "Social, Global" in row
-    assert "Capacités partagées entre dispositifs" in rendre(b, "html")
-    rows = list(csv.DictReader(io.StringIO(rendre(b, "csv"))))
+    assert "Capacités partagées entre dispositifs" in render(b, "html")
+    rows = list(csv.DictReader(io.StringIO(render(b, "csv"))))
     shared = {r["modalite"]: r["valeur"] for r in rows if r["dispositif"] == "quota"}
     assert shared["jours_accompagnement"] == "371"
     assert all(

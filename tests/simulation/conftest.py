@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from parcours.policies import Policy, load_policy
-from parcours.policies.cohorte import Cohorte, load_cohorte
+from parcours.policies.cohort import Cohorte, load_cohorte
 
 ICI = Path(__file__).parent
 DU = date(2017, 1, 1)

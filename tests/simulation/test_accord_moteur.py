@@ -79,7 +79,7 @@ def test_reports_bilan_equals_kernel_aggregates(sim: Simulation) -> None:
     reports = pytest.importorskip("parcours.reports", reason="les rapports ne sont pas encore sur main")
     du = date(sim.au.year, 1, 1) if date(sim.au.year, 1, 1) > sim.du else sim.du
     theirs = reports.bilan(list(sim.events()), sim.policy, du=du, au=sim.au).to_dict()
-    mine = sim.agregats(du, sim.au)
+    mine = sim.aggregates(du, sim.au)
     keys = ("accompagnees", "sorties", "encore_suivies_au_31_12", "sorties_par_motif")
     for key in keys:
         assert theirs[key] == mine[key], key

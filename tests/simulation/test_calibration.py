@@ -13,7 +13,7 @@ from parcours.simulation import monte_carlo, simulate
 def test_moselle_accompagnement_global_exit_shares_and_duration() -> None:
     """004: exit shares (two years to end of May 2017) within 2 points; duration 6 to 9 months."""
     sim = simulate("moselle", du=date(2015, 3, 1), au=date(2017, 5, 31), seed=1, evenements=False)
-    bilan = sim.agregats(du=date(2015, 6, 1))["par_dispositif"]["accompagnement_global"]
+    bilan = sim.aggregates(du=date(2015, 6, 1))["par_dispositif"]["accompagnement_global"]
     observed = sim.policy.dispositifs["accompagnement_global"].observations["sorties"].valeurs
     total = sum(v.versions[0].valeur for v in observed.values())
     for motif, value in observed.items():
@@ -26,7 +26,7 @@ def test_moselle_accompagnement_global_exit_shares_and_duration() -> None:
 def test_moselle_population_is_of_the_published_size() -> None:
     """004: 3 987 people accompanied in two years (loose check of the arrival rate)."""
     sim = simulate("moselle", du=date(2015, 6, 1), au=date(2017, 5, 31), seed=2, evenements=False)
-    assert sim.agregats()["accompagnees"] == pytest.approx(3987, rel=0.1)
+    assert sim.aggregates()["accompagnees"] == pytest.approx(3987, rel=0.1)
 
 
 def test_meurthe_et_moselle_average_duration() -> None:
@@ -36,5 +36,5 @@ def test_meurthe_et_moselle_average_duration() -> None:
     res = monte_carlo(policy, du=date(2016, 1, 1), au=date(2018, 12, 31), seed=1, runs=8)
     # indicators are over the whole simulated period; the 2018 bilan of one run checks the year
     one = simulate(policy, du=date(2016, 1, 1), au=date(2018, 12, 31), seed=1, evenements=False)
-    assert one.agregats(du=date(2018, 1, 1))["duree_moyenne_mois"] == pytest.approx(published, abs=0.5)
+    assert one.aggregates(du=date(2018, 1, 1))["duree_moyenne_mois"] == pytest.approx(published, abs=0.5)
     assert res["duree_moyenne_mois"].moyenne == pytest.approx(published, abs=0.5)

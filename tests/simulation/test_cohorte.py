@@ -6,7 +6,7 @@ import pytest
 
 from parcours.errors import PolicyError
 from parcours.policies import bundled_names, load_policy
-from parcours.policies.cohorte import Cohorte, cohorte_pour, load_cohorte, load_cohorte_text
+from parcours.policies.cohort import Cohorte, find_cohorte, load_cohorte, load_cohorte_text
 
 MINI = """\
 politique: test
@@ -84,7 +84,7 @@ def test_cohort_folder_is_not_a_policy() -> None:
 @pytest.mark.parametrize("name", ["moselle", "meurthe_et_moselle", "seine_saint_denis"])
 def test_bundled_cohorts_match_their_policy(name: str) -> None:
     policy = load_policy(name)
-    cohort = cohorte_pour(policy)
+    cohort = find_cohorte(policy)
     assert cohort is not None
     assert cohort.politique == name
     cohort.verifier(policy)

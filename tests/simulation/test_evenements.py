@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from parcours.policies import Policy
-from parcours.policies.cohorte import Cohorte
+from parcours.policies.cohort import Cohorte
 from parcours.simulation import Simulation, simulate
 
 DU = date(2017, 1, 1)
@@ -134,7 +134,7 @@ def test_aggregates_equal_a_recount_of_the_events(
     sim: Simulation, events: list[dict[str, Any]], politique: Policy, du: date, au: date
 ) -> None:
     positifs = {m for d in politique.dispositifs.values() for m in d.motifs_positifs()}
-    mine = sim.agregats(du, au)
+    mine = sim.aggregates(du, au)
     theirs = _recount(events, du.isoformat(), au.isoformat(), positifs)
     assert mine["accompagnees"] == mine["sorties"] + mine["encore_suivies_au_31_12"]
     for key, value in theirs.items():
@@ -143,7 +143,7 @@ def test_aggregates_equal_a_recount_of_the_events(
 
 def test_journal_and_frame(sim: Simulation, tmp_path: Path) -> None:
     path = tmp_path / "sim.jsonl"
-    n = sim.ecrire_journal(path)
+    n = sim.write_journal(path)
     lines = path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == n
     assert json.loads(lines[0])["dossier"]

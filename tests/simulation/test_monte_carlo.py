@@ -10,8 +10,8 @@ import pytest
 
 from parcours.errors import ParcoursError
 from parcours.policies import Policy
-from parcours.policies.cohorte import Cohorte
-from parcours.simulation import comparer, monte_carlo, simulate, variante
+from parcours.policies.cohort import Cohorte
+from parcours.simulation import compare, monte_carlo, simulate, variant
 
 DU = date(2017, 1, 1)
 AU = date(2017, 12, 31)
@@ -54,8 +54,8 @@ def test_progress_is_reported(politique: Policy, cohorte: Cohorte) -> None:
 
 def test_scenario_differences_on_common_numbers(politique: Policy, cohorte: Cohorte) -> None:
     """Fewer places: a longer waiting list; the difference is far tighter than either run."""
-    fewer = variante(politique, {"dispositifs.flux.capacite.places": 15})
-    res = comparer(politique, fewer, cohorte, DU, AU, runs=12, seed=2, dispositif="flux")
+    fewer = variant(politique, {"dispositifs.flux.capacite.places": 15})
+    res = compare(politique, fewer, cohorte, DU, AU, runs=12, seed=2, dispositif="flux")
     diff = res.difference["en_attente_a_la_fin"]
     assert diff.moyenne > 0
     same = res.difference["entretiens_par_personne"]
@@ -67,8 +67,8 @@ def test_scenario_differences_on_common_numbers(politique: Policy, cohorte: Coho
 
 
 def test_rhythm_scenario_changes_interviews_only(politique: Policy, cohorte: Cohorte) -> None:
-    faster = variante(politique, {"dispositifs.global.rythme_entretiens.intervalle_max": "15 jours"})
-    res = comparer(politique, faster, cohorte, DU, AU, dossiers=3000, runs=4, seed=1, dispositif="global")
+    faster = variant(politique, {"dispositifs.global.rythme_entretiens.intervalle_max": "15 jours"})
+    res = compare(politique, faster, cohorte, DU, AU, dossiers=3000, runs=4, seed=1, dispositif="global")
     assert (res.difference["sorties"].valeurs == 0).all()
     assert res.difference["entretiens_par_personne"].moyenne > 2
 

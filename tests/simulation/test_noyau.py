@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from parcours.policies import Policy
-from parcours.policies.cohorte import Cohorte
-from parcours.simulation import simulate, variante
-from parcours.simulation._calendrier import ajouter_mois, jour
-from parcours.simulation.noyau import Trajectoires
+from parcours.policies.cohort import Cohorte
+from parcours.simulation import simulate, variant
+from parcours.simulation._calendar import ajouter_mois, jour
+from parcours.simulation.kernel import Trajectoires
 
 DU = date(2017, 1, 1)
 AU = date(2018, 12, 31)
@@ -34,7 +34,7 @@ def _occupation(t: Trajectoires) -> np.ndarray:
 
 
 def test_capacity_is_never_exceeded(politique: Policy, cohorte: Cohorte) -> None:
-    small = variante(politique, {"dispositifs.flux.capacite.places": 8})
+    small = variant(politique, {"dispositifs.flux.capacite.places": 8})
     sim = simulate(small, cohorte, du=DU, au=AU, seed=3, dispositif="flux")
     t = sim.trajectoires["flux"]
     assert _occupation(t).max() <= 8
@@ -44,7 +44,7 @@ def test_capacity_is_never_exceeded(politique: Policy, cohorte: Cohorte) -> None
 
 
 def test_fifo_order(politique: Policy, cohorte: Cohorte) -> None:
-    small = variante(politique, {"dispositifs.flux.capacite.places": 8})
+    small = variant(politique, {"dispositifs.flux.capacite.places": 8})
     t = simulate(small, cohorte, du=DU, au=AU, seed=3, dispositif="flux").trajectoires["flux"]
     started = t.demarrage >= 0
     order = np.argsort(t.pret[started], kind="stable")
@@ -52,7 +52,7 @@ def test_fifo_order(politique: Policy, cohorte: Cohorte) -> None:
 
 
 def test_refusal_instead_of_waiting(politique: Policy, cohorte: Cohorte) -> None:
-    small = variante(politique, {"dispositifs.flux.capacite.places": 5})
+    small = variant(politique, {"dispositifs.flux.capacite.places": 5})
     data = small.model_dump()
     data["dispositifs"]["flux"]["capacite"]["si_complet"] = "refus"
     refus = type(small).model_validate(data)
@@ -119,8 +119,8 @@ def test_same_seed_same_result(politique: Policy, cohorte: Cohorte) -> None:
     b = simulate(politique, cohorte, du=DU, au=AU, seed=11)
     c = simulate(politique, cohorte, du=DU, au=AU, seed=12)
     assert list(a.events()) == list(b.events())
-    assert a.agregats() == b.agregats()
-    assert a.agregats() != c.agregats()
+    assert a.aggregates() == b.aggregates()
+    assert a.aggregates() != c.aggregates()
 
 
 def test_one_dispositif_draws_what_it_draws_among_all(politique: Policy, cohorte: Cohorte) -> None:
@@ -131,7 +131,7 @@ def test_one_dispositif_draws_what_it_draws_among_all(politique: Policy, cohorte
 
 def test_common_random_numbers_across_variants(politique: Policy, cohorte: Cohorte) -> None:
     """Changing the rhythm changes interviews only: arrivals and exits are the same draws."""
-    rhythm = variante(politique, {"dispositifs.global.rythme_entretiens.intervalle_max": "2 mois"})
+    rhythm = variant(politique, {"dispositifs.global.rythme_entretiens.intervalle_max": "2 mois"})
     a = simulate(politique, cohorte, du=DU, au=AU, seed=5).trajectoires["global"]
     b = simulate(rhythm, cohorte, du=DU, au=AU, seed=5).trajectoires["global"]
     assert (a.arrivee == b.arrivee).all() and (a.sortie == b.sortie).all()

@@ -46,18 +46,21 @@ class Charge:
 
 def charge(engine: Engine, dispositif: str, au: date) -> Charge:
     """The load of ``dispositif`` in ``engine`` (the engine holds the state; ``au`` the values)."""
-    suivi = engine.suivi(dispositif)
-    regles = suivi.regles(au)
-    par_etp = None if not regles.etp else suivi.occupes / regles.etp
-    taux = None if par_etp is None or not regles.portefeuille else par_etp / regles.portefeuille
+    etat = engine.etat_dispositif(dispositif)
+    regles = etat.regles.au(au)
+    places = None if regles is None else regles.places
+    etp = None if regles is None else regles.etp
+    portefeuille = None if regles is None else regles.portefeuille
+    par_etp = None if not etp else etat.occupes / etp
+    taux = None if par_etp is None or not portefeuille else par_etp / portefeuille
     return Charge(
         dispositif=dispositif,
         au=au,
-        occupes=suivi.occupes,
+        occupes=etat.occupes,
         en_attente=len(engine.attente(dispositif)),
-        places=regles.places,
-        etp=regles.etp,
-        portefeuille_par_etp=regles.portefeuille,
+        places=places,
+        etp=etp,
+        portefeuille_par_etp=portefeuille,
         par_etp=par_etp,
         taux_portefeuille=taux,
     )

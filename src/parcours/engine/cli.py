@@ -13,15 +13,17 @@ import typer
 
 from parcours._cli_utils import out_console, parse_date, user_errors
 from parcours.engine.engine import Engine
-from parcours.engine.journal import Journal, ouvrir_journal
+from parcours.engine.journal import Journal
+from parcours.engine.journals import open_journal
 from parcours.policies import load_policy
+from parcours.policies.alerts import NIVEAUX
 
 __all__ = ["register"]
 
 _LISTE_MAX = 20
 
 
-class Format(StrEnum):
+class FormatJournal(StrEnum):
     texte = "texte"
     json = "json"
 
@@ -35,7 +37,7 @@ PolitiqueOpt = Annotated[
 def _ouvrir(chemin: Path) -> Journal:
     if not chemin.exists():
         raise FileNotFoundError(2, "journal introuvable", str(chemin))
-    return ouvrir_journal(chemin)
+    return open_journal(chemin)
 
 
 def _derniere_date(engine: Engine) -> date | None:
@@ -43,7 +45,7 @@ def _derniere_date(engine: Engine) -> date | None:
 
 
 def _etat(engine: Engine, au: date | None) -> dict[str, Any]:
-    comptes = engine.compter()
+    comptes = engine.count()
     dispositifs: dict[str, Any] = {}
     for ident in engine.policy.dispositifs:
         par_etape: Counter[str] = comptes.get(ident, Counter())
@@ -105,15 +107,15 @@ def rejouer(
         str | None,
         typer.Option("--jusqu-au", help="ne rejouer que les événements jusqu'à cette date (AAAA-MM-JJ)"),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", help="texte ou json")] = Format.texte,
+    format: Annotated[FormatJournal, typer.Option("--format", help="texte ou json")] = FormatJournal.texte,
 ) -> None:
     """Rejoue un journal : dossiers par étape, échéances dépassées, liste d'attente, charge par ETP."""
     limite = parse_date(jusqu_au, "--jusqu-au")
     policy = load_policy(politique)
     with _ouvrir(journal) as source:
-        engine = source.replay(policy, jusqu_au=limite)
+        engine = Engine.replay(policy, source, jusqu_au=limite)
     etat = _etat(engine, limite or _derniere_date(engine))
-    if format is Format.json:
+    if format is FormatJournal.json:
         out_console.print(json.dumps(etat, ensure_ascii=False, indent=2), markup=False)
     else:
         out_console.print(_texte(etat), markup=False)
@@ -128,8 +130,8 @@ def expliquer(
     """Explique un dossier : son historique et le pourquoi de chaque échéance (valeur, fichier:ligne)."""
     policy = load_policy(politique)
     with _ouvrir(journal) as source:
-        engine = source.replay(policy, historique=True)
-    out_console.print(str(engine.expliquer(dossier)), markup=False)
+        engine = Engine.replay(policy, source, historique=True)
+    out_console.print(str(engine.explain(dossier)), markup=False)
 
 
 @user_errors
@@ -143,7 +145,7 @@ def diagramme(
     policy = load_policy(politique)
     engine = Engine(policy)
     idents = [dispositif] if dispositif is not None else list(policy.dispositifs)
-    blocs = [engine.diagramme(ident) for ident in idents]
+    blocs = [engine.diagram(ident) for ident in idents]
     out_console.print("\n".join(blocs), markup=False)
 
 
@@ -159,21 +161,21 @@ def alertes(
         str | None, typer.Option("--niveau", help="seulement ce niveau : info, attention ou urgent")
     ] = None,
     dispositif: Annotated[str | None, typer.Option("--dispositif", "-d", help="un seul dispositif")] = None,
-    format: Annotated[Format, typer.Option("--format", help="texte ou json")] = Format.texte,
+    format: Annotated[FormatJournal, typer.Option("--format", help="texte ou json")] = FormatJournal.texte,
 ) -> None:
     """Liste les alertes d'un journal : celles qu'il contient et celles dues au --au (non écrites)."""
     jour = parse_date(au, "--au")
-    if niveau is not None and niveau not in ("info", "attention", "urgent"):
-        raise typer.BadParameter(f"« {niveau} » : attendu info, attention ou urgent", param_hint="--niveau")
+    if niveau is not None and niveau not in NIVEAUX:
+        raise typer.BadParameter(f"« {niveau} » : attendu {', '.join(NIVEAUX)}", param_hint="--niveau")
     policy = load_policy(politique)
     with _ouvrir(journal) as source:
-        engine = source.replay(policy, jusqu_au=jour)
+        engine = Engine.replay(policy, source, jusqu_au=jour)
     if dispositif is not None:
         policy.dispositif(dispositif)  # an unknown dispositif is a user error
-    jour = jour or engine.horloge or _derniere_date(engine)
+    jour = jour or engine.clock or _derniere_date(engine)
     trouvees = engine.alertes(jour, niveau=niveau, dispositif=dispositif)
     avertissements = [str(w) for w in engine.avertissements]
-    if format is Format.json:
+    if format is FormatJournal.json:
         sortie = {
             "politique": policy.nom,
             "au": None if jour is None else jour.isoformat(),

@@ -1,8 +1,9 @@
 """A dossier: one person's parcours in one dispositif, as a small slots object.
 
 It is not registered on any transitions Machine: it merely carries a ``state`` attribute
-that the dispositif's machine moves. Dates are shared ``date`` objects (the engine interns
-them), idempotency keys are kept as 8-byte hashes, so a dossier costs a few hundred bytes.
+that the dispositif's machine moves. Dates are shared ``date`` objects (durations remember
+the dates they computed), idempotency keys are kept as 8-byte hashes, so a dossier costs a
+few hundred bytes.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from parcours.engine._suivi import Suivi
+from parcours.engine.scheme import EtatDispositif
+from parcours.vocabulary import ETAT_INITIAL
 
 __all__ = ["Dossier"]
 
@@ -25,12 +27,13 @@ class Dossier:
     ``fin_max`` the maximum duration, ``entretien_du`` is when the next interview is due.
     ``manques`` counts deadlines missed (an interview or a bilan after its due date),
     ``absences`` interviews the person missed. ``fin``, ``motif``, ``vers`` describe the exit,
-    ``fin_veille`` the end of the follow-up after an exit that opens one.
+    ``fin_veille`` the end of the follow-up after an exit that opens one, ``veille_emploi``
+    the last point made during it (in employment or not).
     """
 
     __slots__ = (
+        "_dispositif",
         "_ids",
-        "_suivi",
         "absences",
         "debut",
         "dernier_entretien",
@@ -47,13 +50,14 @@ class Dossier:
         "profil",
         "renouvellements",
         "state",
+        "veille_emploi",
         "vers",
     )
 
-    def __init__(self, ident: str, suivi: Suivi, entree: date) -> None:
+    def __init__(self, ident: str, dispositif: EtatDispositif, entree: date) -> None:
         self.id = ident
-        self._suivi = suivi
-        self.state = "nouveau"
+        self._dispositif = dispositif
+        self.state = ETAT_INITIAL
         self.entree = entree
         self.derniere = entree
         self.debut: date | None = None
@@ -68,12 +72,13 @@ class Dossier:
         self.motif: str | None = None
         self.vers: str | None = None
         self.fin_veille: date | None = None
+        self.veille_emploi: bool | None = None
         self.profil: Mapping[str, Any] | None = None
         self._ids = b""
 
     @property
     def dispositif(self) -> str:
-        return self._suivi.ident
+        return self._dispositif.ident
 
     @property
     def etape(self) -> str:
@@ -81,7 +86,7 @@ class Dossier:
 
     def champs(self) -> dict[str, Any]:
         """Every field by name (the hashes of idempotency keys included): for comparisons."""
-        result = {name: getattr(self, name) for name in self.__slots__ if name != "_suivi"}
+        result = {name: getattr(self, name) for name in self.__slots__ if name != "_dispositif"}
         result["dispositif"] = self.dispositif
         return result
 

@@ -1,10 +1,11 @@
 """The engine: moves dossiers through their dispositif's machine, one event at a time.
 
 ``Engine(policy, journal=...)`` keeps every dossier in memory and appends each applied
-event to its journal. An event is judged by the policy values in force on its date. A
-refused event (wrong step, date before the dossier's last event, guard failed) raises
-:class:`~parcours.errors.TransitionError` and changes nothing; an event whose ``id`` the
-dossier already has is acknowledged and not applied again (ids are unique per dossier).
+event to its journal. An event is judged by the rules in force on its date (guards.py); a
+refused event (wrong step, date before the dossier's last event, dispositif closed, guard
+failed) raises :class:`~parcours.errors.TransitionError` and changes nothing; an event whose
+``id`` the dossier already has is acknowledged and not applied again (ids are unique per
+dossier). An accepted event is applied by effects.py.
 
 Capacity: a dispositif's ``places`` are the accompaniments open at once (steps ``demarrage``
 and ``bilan``). A démarrage when they are all taken goes to the waiting list (journaled as
@@ -12,6 +13,11 @@ and ``bilan``). A démarrage when they are all taken goes to the waiting list (j
 waiting dossier starts, by a journaled ``demarrage`` marked ``genere``, dated that day; when
 places grow with a new version, waiting dossiers are served at the dispositif's next
 démarrage or exit. The stream is taken to be in date order across dossiers for capacity.
+
+Replay (:meth:`Engine.replay`) applies each journal line through the same guards and
+effects. The engine's own decisions are read from the journal rather than made again: an
+``attente`` line puts a dossier on the waiting list, a ``genere`` démarrage gives it a place;
+both are checked (a place is never given twice, a dossier never waits beside a free place).
 
 Alerts: the policy's ``alertes`` rules run on each applied event and as the alert clock moves
 (see alertes/surveillance.py for the clock contract). An alert is journaled as an ``alerte``
@@ -22,29 +28,39 @@ in ``avertissements`` and the event stays applied.
 
 from __future__ import annotations
 
-import json
-import json.encoder
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from parcours.engine._regles import Regles
-from parcours.engine._suivi import Suivi
-from parcours.engine.alertes import AlerteLevee, Surveillance
+from parcours._encoding import encode
+from parcours.engine.alerts import AlerteLevee, Surveillance
 from parcours.engine.dossier import Dossier
+from parcours.engine.effects import effectuer
 from parcours.engine.events import Event, normaliser
-from parcours.engine.journal import Journal, Ligne, ouvrir_journal
+from parcours.engine.guards import Mouvement, juger
+from parcours.engine.journal import Journal, Ligne
+from parcours.engine.journals import open_journal
+from parcours.engine.scheme import EtatDispositif
 from parcours.errors import JournalError, ParcoursError, PolicyError, TransitionError
 from parcours.policies.schema import Policy
+from parcours.vocabulary import (
+    ETAPES_FINALES,
+    ETAPES_OUVERTES,
+    ETAT_ATTENTE,
+    EVENEMENT_ALERTE,
+    EVENEMENT_ATTENTE,
+)
+
+if TYPE_CHECKING:
+    from parcours.engine.capacity import Charge
+    from parcours.engine.deadlines import Echeance
+    from parcours.engine.explain import Explication
 
 __all__ = ["Engine", "Lot", "Resultat"]
 
-_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_OUVERTS = frozenset(("demarrage", "bilan"))
-_FINALS = frozenset(("sortie", "reorientation"))
 _JOURS_MAX = 100_000
 
 
@@ -76,28 +92,6 @@ class Lot:
     alertes: int = 0
 
 
-def _pas_json(value: object) -> object:
-    raise TypeError(f"valeur non JSON : {value!r}")
-
-
-def _encodeur() -> Callable[[Mapping[str, Any]], str]:
-    """A compact UTF-8 JSON encoder; the C one built once when available (3x faster per call)."""
-    c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
-    if c_make_encoder is None:  # pragma: no cover - other Python implementations
-        return _encoder.encode
-    c_encoder = c_make_encoder(
-        {}, _pas_json, json.encoder.encode_basestring, None, ":", ",", False, False, True
-    )
-
-    def encode(obj: Mapping[str, Any]) -> str:
-        return "".join(c_encoder(obj, 0))
-
-    return encode
-
-
-_encode = _encodeur()
-
-
 def _connu(ids: bytes, cle: bytes) -> bool:
     index = ids.find(cle)
     while index != -1:
@@ -120,80 +114,95 @@ class Engine:
         journal: Journal | str | os.PathLike[str] | None = None,
         *,
         historique: bool = False,
-        lot: int = 10_000,
+        batch: int = 10_000,
     ) -> None:
         self.policy = policy
         self.dossiers: dict[str, Dossier] = {}
         self.avertissements: list[ParcoursError] = []
-        self.lot = lot
+        self.batch = batch
         self.journal: Journal | None = None
-        self._suivis: dict[str, Suivi] = {}
+        self._etats: dict[str, EtatDispositif] = {}
         self._jours: dict[str, date] = {}
         self._profils: dict[str, Mapping[str, Any]] = {}
         self._tampon: list[Ligne] = []
-        self._generes: list[dict[str, Any]] = []
         self._historique: dict[str, list[dict[str, Any]]] | None = {} if historique else None
         self._panne: BaseException | None = None
         self._surveillance = Surveillance(policy)
-        self._levees: list[AlerteLevee] = []
+        self._rejeu = False
         if journal is not None:
-            attache = journal if isinstance(journal, Journal) else ouvrir_journal(journal)
-            if not attache.est_vide():
+            attache = journal if isinstance(journal, Journal) else open_journal(journal)
+            if not attache.is_empty():
                 raise JournalError(
                     "ce journal contient déjà des événements : "
-                    "reprenez-le avec Journal.replay(politique, continuer=True)",
-                    fichier=attache.nom,
+                    "reprenez-le avec Engine.replay(politique, journal, continuer=True)",
+                    fichier=attache.name,
                 )
-            self._attacher(attache)
+            self.journal = attache
 
-    # --- public API ------------------------------------------------------------------------
+    # --- applying events -------------------------------------------------------------------
 
     def apply(self, event: Mapping[str, Any] | Event) -> Resultat:
         """Apply one event; its journal line is written and flushed before this returns."""
         self._verifier_service()
-        data = event.to_dict() if isinstance(event, Event) else event
-        self._generes.clear()
-        self._levees.clear()
         try:
-            dossier, avant = self._appliquer(data, False)
+            return self._appliquer(event.to_dict() if isinstance(event, Event) else event)
         finally:
             self._vider()
-        ident = str(data.get("dossier"))
-        levees = tuple(self._levees)
-        if dossier is None:
-            etape = self.dossiers[ident].state
-            return Resultat(ident, str(data.get("evenement")), etape, etape, applique=False, alertes=levees)
-        journalise = self._dernier_evenement
-        return Resultat(ident, journalise, avant, dossier.state, True, tuple(self._generes), levees)
 
     def apply_many(self, events: Iterable[Mapping[str, Any] | Event]) -> Lot:
-        """Apply events in order, journaling them by batches of ``lot`` (see journal.py)."""
+        """Apply events in order, journaling them by batches of ``batch`` (see journal.py).
+
+        A refused event raises its error with its position in ``events`` and its ``id``; the
+        events before it stay applied and journaled.
+        """
         self._verifier_service()
-        self._levees.clear()
         appliques = doublons = generes = alertes = 0
-        levees = self._levees
-        appliquer = self._appliquer
-        lot = self.lot
-        tampon = self._tampon
+        batch, tampon, appliquer = self.batch, self._tampon, self._appliquer
+        position = 0
         try:
-            for event in events:
-                data = event.to_dict() if isinstance(event, Event) else event
-                self._generes.clear()
-                dossier, _ = appliquer(data, False)
-                if dossier is None:
-                    doublons += 1
-                else:
+            for position, event in enumerate(events, 1):  # noqa: B007 - read in the except
+                resultat = appliquer(event.to_dict() if isinstance(event, Event) else event)
+                if resultat.applique:
                     appliques += 1
-                    if self._generes:
-                        generes += len(self._generes)
-                if levees:
-                    alertes += len(levees)
-                    levees.clear()
-                if len(tampon) >= lot:
+                    generes += len(resultat.generes)
+                else:
+                    doublons += 1
+                alertes += len(resultat.alertes)
+                if len(tampon) >= batch:
                     self._vider()
+        except ParcoursError as exc:
+            raise _dans_le_lot(exc, position, event) from exc
         finally:
             self._vider()
         return Lot(appliques, doublons, generes, alertes)
+
+    @classmethod
+    def replay(
+        cls,
+        policy: Policy,
+        journal: Journal | str | os.PathLike[str],
+        *,
+        jusqu_au: date | None = None,
+        tolerant: bool = False,
+        continuer: bool = False,
+        historique: bool = False,
+    ) -> Engine:
+        """Rebuild the engine whose applied events ``journal`` holds (see the module docstring).
+
+        Events dated after ``jusqu_au`` are left out. A bad line raises JournalError naming
+        it; with ``tolerant`` the engine of the valid prefix is returned and the error is in
+        its ``avertissements``. With ``continuer`` the engine writes its next events to the
+        journal (a torn last line is cut off first; an invalid line before the end forbids
+        it). ``historique`` keeps each dossier's events in memory (for explanations).
+        """
+        from parcours.engine.replay import rejouer
+
+        source = journal if isinstance(journal, Journal) else open_journal(journal)
+        engine = cls(policy, historique=historique)
+        rejouer(engine, source, jusqu_au=jusqu_au, tolerant=tolerant, continuer=continuer)
+        return engine
+
+    # --- reading the state -----------------------------------------------------------------
 
     def dossier(self, ident: str) -> Dossier:
         try:
@@ -201,55 +210,55 @@ class Engine:
         except KeyError:
             raise TransitionError(f"dossier « {ident} » inconnu", dossier=ident) from None
 
-    def suivi(self, dispositif: str) -> Suivi:
+    def etat_dispositif(self, dispositif: str) -> EtatDispositif:
         """The engine's state for ``dispositif`` (compiled rules, places, waiting list)."""
-        found = self._suivis.get(dispositif)
+        found = self._etats.get(dispositif)
         if found is None:
             try:
-                found = Suivi(dispositif, self.policy.dispositif(dispositif))
+                found = EtatDispositif(dispositif, self.policy.dispositif(dispositif))
             except PolicyError as exc:
-                raise TransitionError(str(exc)) from None
-            self._suivis[dispositif] = found
+                raise TransitionError(str(exc), evenement=None) from exc
+            self._etats[dispositif] = found
         return found
 
     def attente(self, dispositif: str) -> list[str]:
         """The waiting dossiers of ``dispositif``, first served first."""
-        suivi = self._suivis.get(dispositif)
-        if suivi is None:
+        etat = self._etats.get(dispositif)
+        if etat is None:
             return []
-        return [i for i in suivi.attente if self.dossiers[i].state == "attente"]
+        return [i for i in etat.attente if self.dossiers[i].state == ETAT_ATTENTE]
 
-    def compter(self) -> dict[str, Counter[str]]:
+    def count(self) -> dict[str, Counter[str]]:
         """Number of dossiers by dispositif and step."""
         result: dict[str, Counter[str]] = {}
         for dossier in self.dossiers.values():
             result.setdefault(dossier.dispositif, Counter())[dossier.state] += 1
         return result
 
-    def echeances(self, au: date, *, horizon: int = 0) -> list[Any]:
+    def echeances(self, au: date, *, horizon: int = 0) -> list[Echeance]:
         """Deadlines due or overdue on ``au`` (or within ``horizon`` days); see deadlines.py."""
         from parcours.engine.deadlines import echeances
 
         return echeances(self, au, horizon=horizon)
 
-    def charge(self, dispositif: str, au: date) -> Any:
+    def charge(self, dispositif: str, au: date) -> Charge:
         """Places taken and load per ETP of ``dispositif`` against the values in force on ``au``."""
         from parcours.engine.capacity import charge
 
         return charge(self, dispositif, au)
 
-    def expliquer(self, ident: str) -> Any:
+    def explain(self, ident: str) -> Explication:
         """The history of a dossier and why each of its deadlines is what it is."""
         from parcours.engine.explain import expliquer
 
         return expliquer(self, ident)
 
-    def diagramme(self, dispositif: str) -> str:
+    def diagram(self, dispositif: str) -> str:
         """The dispositif's machine as a mermaid state diagram."""
         from parcours.engine.machine import diagramme_mermaid
 
-        suivi = self.suivi(dispositif)
-        return diagramme_mermaid(suivi.topo, f"{self.policy.departement} : {dispositif}")
+        etat = self.etat_dispositif(dispositif)
+        return diagramme_mermaid(etat.topo, f"{self.policy.departement} : {dispositif}")
 
     def historique(self, ident: str) -> list[dict[str, Any]]:
         """The applied events of a dossier: from the journal, or kept in memory (``historique``)."""
@@ -257,23 +266,24 @@ class Engine:
             return list(self._historique.get(ident, ()))
         if self.journal is not None:
             self._vider()
-            return self.journal.lignes_dossier(ident)
+            return self.journal.read_dossier(ident)
         return []
 
-    def avancer(self, au: date) -> list[AlerteLevee]:
+    # --- the alert clock -------------------------------------------------------------------
+
+    def advance(self, au: date) -> list[AlerteLevee]:
         """Move the alert clock to ``au``: the time-based alerts due by then are raised and journaled.
 
         The clock never goes back; each applied event moves it to its date first (see
         alertes/surveillance.py). Returns the alerts raised by this move.
         """
         self._verifier_service()
-        self._levees.clear()
+        if not self._surveillance.actif:
+            return []
         try:
-            if self._surveillance.actif:
-                self._surveiller(self._surveillance.avancer, (au,), False)
+            return self._alertes(self._surveillance.avancer(au))
         finally:
             self._vider()
-        return list(self._levees)
 
     def alertes(
         self,
@@ -285,11 +295,11 @@ class Engine:
     ) -> list[AlerteLevee]:
         """The alerts raised on or before ``au`` (all when None), in the order they were raised.
 
-        With ``au`` after the clock, the clock moves to ``au`` first (see :meth:`avancer`):
+        With ``au`` after the clock, the clock moves to ``au`` first (see :meth:`advance`):
         the alerts this raises are journaled like the others.
         """
         if au is not None:
-            self.avancer(au)
+            self.advance(au)
         return [
             a
             for a in self._surveillance.levees
@@ -300,7 +310,7 @@ class Engine:
         ]
 
     @property
-    def horloge(self) -> date | None:
+    def clock(self) -> date | None:
         """The alert clock: the date up to which time-based alerts have been raised."""
         return self._surveillance.horloge
 
@@ -310,12 +320,169 @@ class Engine:
         if self.journal is not None:
             self.journal.close()
 
-    # --- internals -------------------------------------------------------------------------
+    # --- internals: one event ----------------------------------------------------------------
 
-    _dernier_evenement: str = ""
+    def _lire(self, event: Mapping[str, Any], ligne_moteur: bool) -> tuple[dict[str, Any], date, str | None]:
+        """The event checked by the format, its date, and its journal line (None on replay:
+        nothing is written). A value that is not JSON is refused here, before anything changes."""
+        ev = normaliser(event, moteur=ligne_moteur)
+        texte: str = ev["date"]
+        jour = self._jours.get(texte)
+        if jour is None:
+            try:
+                jour = date.fromisoformat(texte)
+            except ValueError:
+                raise JournalError(
+                    f"événement invalide : dossier {ev['dossier']} : date « {texte} » invalide "
+                    "(attendu : AAAA-MM-JJ)"
+                ) from None
+            if len(self._jours) < _JOURS_MAX:
+                self._jours[texte] = jour
+        if self._rejeu:
+            return ev, jour, None
+        try:
+            return ev, jour, encode(ev)
+        except TypeError as exc:
+            raise JournalError(f"événement invalide : dossier {ev['dossier']} : {exc}") from exc
 
-    def _attacher(self, journal: Journal) -> None:
-        self.journal = journal
+    def _appliquer(self, event: Mapping[str, Any], ligne_moteur: bool = False) -> Resultat:
+        """Read, judge, apply one event. A caller's event lets the engine decide capacity
+        (``ligne_moteur`` False); a journal line being replayed records a decision made."""
+        ev, jour, ligne = self._lire(event, ligne_moteur)
+        ident: str = ev["dossier"]
+        dossier = self.dossiers.get(ident)
+        cle = ev.get("id")
+        cle_b = None if cle is None else _cle(cle)
+        if dossier is None:
+            disp = ev.get("dispositif")
+            if disp is None:
+                raise TransitionError(
+                    f"dossier {ident} inconnu : son premier événement doit indiquer son dispositif",
+                    dossier=ident,
+                    evenement=ev["evenement"],
+                )
+            mouvement = juger(
+                ev, jour, Dossier(ident, self.etat_dispositif(disp), jour), True, not ligne_moteur
+            )
+        else:
+            if cle_b is not None and dossier._ids and _connu(dossier._ids, cle_b):
+                return Resultat(ident, ev["evenement"], dossier.state, dossier.state, applique=False)
+            mouvement = juger(ev, jour, dossier, False, not ligne_moteur)
+        # Accepted: nothing before this point has changed or journaled anything.
+        levees = self._avancer_horloge(jour)
+        generes: list[dict[str, Any]] = []
+        if mouvement.evenement == "demarrage" and not ligne_moteur and not self._rejeu:
+            self._decider_place(mouvement, generes, levees)
+        self._effectuer(mouvement, cle_b, levees, ligne)
+        if not self._rejeu and mouvement.evenement in ETAPES_FINALES and mouvement.avant in ETAPES_OUVERTES:
+            self._servir(mouvement.dossier._dispositif, jour, generes, levees)
+        return Resultat(
+            ident,
+            mouvement.evenement,
+            mouvement.avant,
+            mouvement.dossier.state,
+            True,
+            tuple(generes),
+            tuple(levees),
+        )
+
+    def _effectuer(
+        self, m: Mouvement, cle_b: bytes | None, levees: list[AlerteLevee], ligne: str | None = None
+    ) -> None:
+        """Apply an accepted event, record it (journal or history), run the alert rules.
+
+        ``ligne`` is the event's journal text, encoded when it was read."""
+        effectuer(m)
+        dossier = m.dossier
+        if m.nouveau:
+            self.dossiers[dossier.id] = dossier
+        if cle_b is not None:
+            dossier._ids += cle_b
+        profil = m.ev.get("profil")
+        if profil is not None:
+            dossier.profil = self._profil(profil)
+        ev = m.ev
+        if ev["evenement"] != m.evenement:  # a démarrage put on the waiting list
+            ev = {**ev, "evenement": m.evenement}
+            ligne = None
+        if not self._rejeu:
+            self._tampon.append((dossier.id, ev["date"], m.evenement, ligne or encode(ev)))
+        if self._historique is not None:
+            self._historique.setdefault(dossier.id, []).append(dict(ev))
+        if self._surveillance.actif:
+            levees.extend(
+                self._alertes(self._surveiller(self._surveillance.apres, dossier, m.evenement, ev, m.jour))
+            )
+
+    def _decider_place(self, m: Mouvement, generes: list[dict[str, Any]], levees: list[AlerteLevee]) -> None:
+        """A caller's démarrage: serve the waiting list first, then wait if every place is taken."""
+        places = m.regles.places
+        if places is None:
+            return
+        etat = m.dossier._dispositif
+        self._servir(etat, m.jour, generes, levees)
+        if etat.occupes >= places:
+            m.evenement = EVENEMENT_ATTENTE
+
+    def _servir(
+        self, etat: EtatDispositif, jour: date, generes: list[dict[str, Any]], levees: list[AlerteLevee]
+    ) -> None:
+        """Start waiting dossiers while places are free, by generated démarrages (judged and
+        applied as the journal's lines of them will be on replay)."""
+        attente = etat.attente
+        while attente:
+            dossier = self.dossiers[attente[0]]
+            if dossier.state != ETAT_ATTENTE:
+                attente.popleft()
+                continue
+            le = max(jour, dossier.derniere)
+            regles = etat.regles.au(le)
+            if (
+                regles is None
+                or regles.places is None
+                or etat.occupes >= regles.places
+                or not etat.regles.ouvert(le)
+            ):
+                return
+            genere = {
+                "dossier": dossier.id,
+                "date": le.isoformat(),
+                "evenement": "demarrage",
+                "dispositif": etat.ident,
+                "genere": True,
+            }
+            self._effectuer(juger(genere, le, dossier, False, False), None, levees)
+            generes.append(genere)
+
+    # --- internals: alerts and journal ---------------------------------------------------
+
+    def _avancer_horloge(self, jour: date) -> list[AlerteLevee]:
+        surveillance = self._surveillance
+        if surveillance.actif and (surveillance.horloge is None or jour > surveillance.horloge):
+            return self._alertes(self._surveiller(surveillance.avancer, jour))
+        return []
+
+    def _surveiller(self, appel: Any, *args: Any) -> list[AlerteLevee]:
+        """Run the alert rules; an error of the rules engine is kept as a warning."""
+        try:
+            levees: list[AlerteLevee] = appel(*args)
+        except ParcoursError as exc:
+            self.avertissements.append(exc)
+            return []
+        return levees
+
+    def _alertes(self, levees: list[AlerteLevee]) -> list[AlerteLevee]:
+        """Raised alerts: journaled live; on replay, expected among the journal's lines."""
+        if not levees:
+            return levees
+        if self._rejeu:
+            self._surveillance.attendre(levees)
+            return []
+        for levee in levees:
+            self._tampon.append(
+                (levee.dossier, levee.date.isoformat(), EVENEMENT_ALERTE, encode(levee.to_event()))
+            )
+        return levees
 
     def _verifier_service(self) -> None:
         if self._panne is not None:
@@ -330,312 +497,35 @@ class Engine:
             return
         if self.journal is not None:
             try:
-                self.journal.ecrire(tampon)
+                self.journal.write(tampon)
             except BaseException as exc:
                 self._panne = exc
                 raise
         tampon.clear()
 
-    def _rejouer(self, event: Mapping[str, Any]) -> None:
-        """Apply a journal line as a record: capacity decisions are the journal's.
-
-        The line is checked like a live event (vocabulary, step, date order, guards) but the
-        dossier moves by the compiled machine's transition table (``Regles.suivant``, read
-        from ``machine.events``) rather than by ``trigger``: with no callbacks, that is all
-        a trigger does, and replay is bound by it. Nothing is journaled.
-
-        The alert rules run as live; an ``alerte`` line moves the clock to its date and
-        confirms the alert raised again. A line the policy no longer raises is kept, with a
-        warning in ``avertissements``.
-        """
-        if event.get("evenement") == "alerte":
-            ligne = AlerteLevee.from_event(event)
-            if not self._surveillance.confirmer(ligne):
-                self.avertissements.append(
-                    JournalError(
-                        f"alerte « {ligne.alerte} » du {ligne.date.isoformat()} (dossier {ligne.dossier}) "
-                        "absente des alertes que la politique lève : gardée telle que journalisée"
-                    )
-                )
-            return
-        self._appliquer(event, True)
-
-    def _surveiller(
-        self, appel: Callable[..., list[AlerteLevee]], args: tuple[Any, ...], moteur: bool
-    ) -> None:
-        """Run the alert rules; journal what they raise (live) or expect it in the journal (replay)."""
-        try:
-            levees = appel(*args)
-        except ParcoursError as exc:
-            self.avertissements.append(exc)
-            return
-        if not levees:
-            return
-        if moteur:
-            self._surveillance.attendre(levees)
-            return
-        self._levees.extend(levees)
-        for levee in levees:
-            self._tampon.append((levee.dossier, levee.date.isoformat(), "alerte", _encode(levee.to_event())))
-
-    def _jour(self, texte: str, ev: Mapping[str, Any]) -> date:
-        jour = self._jours.get(texte)
-        if jour is None:
-            try:
-                jour = date.fromisoformat(texte)
-            except ValueError:
-                raise JournalError(
-                    f"événement invalide : dossier {ev['dossier']} : date « {texte} » invalide "
-                    "(attendu : AAAA-MM-JJ)"
-                ) from None
-            if len(self._jours) < _JOURS_MAX:
-                self._jours[texte] = jour
-        return jour
-
-    def _refus(
-        self, dossier: Dossier, nom: str, message: str, permis: tuple[str, ...] = ()
-    ) -> TransitionError:
-        return TransitionError(
-            f"dossier {dossier.id} ({dossier.dispositif}, étape « {dossier.state} ») : {message}",
-            dossier=dossier.id,
-            etape=dossier.state,
-            evenement=nom,
-            autorises=permis,
-        )
-
-    def _appliquer(self, event: Mapping[str, Any], moteur: bool) -> tuple[Dossier | None, str | None]:
-        """Check, then apply one event. Returns (dossier, step before), or (None, None) for a duplicate."""
-        ev = normaliser(event, moteur=moteur)
-        ident: str = ev["dossier"]
-        nom: str = ev["evenement"]
-        jour = self._jour(ev["date"], ev)
-        surveillance = self._surveillance
-        dossier = self.dossiers.get(ident)
-        nouveau = dossier is None
-        cle = ev.get("id")
-        cle_b = None if cle is None else _cle(cle)
-        if dossier is None:
-            disp = ev.get("dispositif")
-            if disp is None:
-                raise TransitionError(
-                    f"dossier {ident} inconnu : son premier événement doit indiquer son dispositif",
-                    dossier=ident,
-                    evenement=nom,
-                )
-            dossier = Dossier(ident, self.suivi(disp), jour)
-        else:
-            if cle_b is not None and dossier._ids and _connu(dossier._ids, cle_b):
-                return None, None
-            disp = ev.get("dispositif")
-            if disp is not None and disp != dossier._suivi.ident:
-                raise self._refus(
-                    dossier, nom, f"le dossier est suivi dans « {dossier.dispositif} », pas « {disp} »"
-                )
-            if jour < dossier.derniere:
-                raise self._refus(
-                    dossier,
-                    nom,
-                    f"événement du {jour.isoformat()} antérieur au dernier événement du dossier "
-                    f"({dossier.derniere.isoformat()})",
-                )
-        suivi = dossier._suivi
-        regles = suivi.regles(jour)
-        if regles.manquants:
-            premiere = suivi.dates[0].isoformat() if suivi.dates else "?"
-            raise self._refus(
-                dossier,
-                nom,
-                f"aucune valeur en vigueur le {jour.isoformat()} pour {', '.join(regles.manquants)} "
-                f"(première date d'effet du dispositif : {premiere})",
-            )
-        etat = dossier.state
-        permis = regles.permis[etat]
-        if moteur and nom == "attente":
-            permis_ici = etat in suivi.sources_attente
-        else:
-            permis_ici = nom in permis and not (etat == "attente" and nom == "demarrage" and not moteur)
-        if not permis_ici:
-            autorises = tuple(p for p in permis if not (etat == "attente" and p == "demarrage"))
-            liste = ", ".join(autorises) if autorises else "aucun (étape finale)"
-            raise self._refus(dossier, nom, f"« {nom} » n'est pas permis ici (permis : {liste})", autorises)
-        journal_ev = ev
-        present = False
-        prochain: date | None = None
-        # --- guards and new values, computed before anything changes -----------------------
-        if nom == "entretien":
-            present = ev.get("presence") != "absent" and dossier.debut is not None
-            if present and dossier.debut is not None:
-                prochain = regles.prochain_entretien(jour, dossier.debut)
-        elif nom == "demarrage":
-            # With ``refus`` there is no waiting list to serve: occupancy is already final.
-            full = regles.places is not None and suivi.occupes >= regles.places
-            if not moteur and full and regles.si_complet == "refus":
-                raise self._refus(
-                    dossier,
-                    nom,
-                    f"toutes les places sont prises ({suivi.occupes}/{regles.places}) et "
-                    "la politique refuse les démarrages (si_complet : refus)",
-                    permis,
-                )
-        elif nom == "renouvellement":
-            rmax = regles.renouvellements_max
-            if rmax is not None and dossier.renouvellements >= rmax:
-                raise self._refus(
-                    dossier,
-                    nom,
-                    f"renouvellement refusé : {dossier.renouvellements} renouvellement(s) déjà, "
-                    f"au plus {rmax} (duree.renouvellements_max)",
-                    permis,
-                )
-            if dossier.fin_max is not None and jour >= dossier.fin_max:
-                raise self._refus(
-                    dossier,
-                    nom,
-                    f"renouvellement refusé : durée maximale atteinte le {dossier.fin_max.isoformat()} "
-                    "(duree.maximum)",
-                    permis,
-                )
-        elif nom == "sortie":
-            motif = ev.get("motif")
-            if motif is None or (regles.motifs and motif not in regles.motifs):
-                connus = ", ".join(sorted(regles.motifs)) or "libre"
-                raise self._refus(
-                    dossier, nom, f"motif de sortie « {motif} » inconnu (motifs_sortie : {connus})", permis
-                )
-        # --- the event is accepted: time passes (alerts), places are served ----------------
-        # Nothing before this point journals anything, so a refused event leaves the journal
-        # and the clock untouched.
-        if surveillance.actif and (surveillance.horloge is None or jour > surveillance.horloge):
-            self._surveiller(surveillance.avancer, (jour,), moteur)
-        if nom == "demarrage" and not moteur and regles.places is not None:
-            self._servir(suivi, regles.places, jour)
-            if suivi.occupes >= regles.places:
-                nom = "attente"
-                journal_ev = dict(ev)
-                journal_ev["evenement"] = "attente"
-        # --- move the machine, then the fields ------------------------------------------------
-        if moteur:
-            dest = regles.suivant[nom][etat]
-            if dest is not None:
-                dossier.state = dest
-        else:
-            regles.machine.events[nom].trigger(dossier)
-        if nouveau:
-            self.dossiers[ident] = dossier
-        dossier.derniere = jour
-        if cle_b is not None:
-            dossier._ids += cle_b
-        profil = ev.get("profil")
-        if profil is not None:
-            dossier.profil = self._profil(profil)
-        if nom == "entretien":
-            if present:
-                du = dossier.entretien_du
-                if du is not None and jour > du:
-                    dossier.manques += 1
-                dossier.dernier_entretien = jour
-                dossier.entretien_du = prochain
-            else:
-                dossier.absences += 1
-        elif nom == "demarrage":
-            self._demarrer(dossier, regles, jour)
-            if moteur and etat == "attente":
-                self._retirer_attente(suivi, ident)
-        elif nom == "attente":
-            suivi.attente.append(ident)
-        elif nom == "bilan":
-            if dossier.fin_cer is not None and jour > dossier.fin_cer:
-                dossier.manques += 1
-        elif nom == "renouvellement":
-            dossier.renouvellements += 1
-            fin_cer = None if regles.cer is None else regles.cer(jour)
-            if fin_cer is not None and dossier.fin_max is not None and fin_cer > dossier.fin_max:
-                fin_cer = dossier.fin_max
-            dossier.fin_cer = fin_cer
-        elif nom in _FINALS:
-            dossier.fin = jour
-            if nom == "sortie":
-                motif = ev["motif"]
-                dossier.motif = motif
-                if regles.veille is not None and motif in regles.veille_motifs:
-                    dossier.fin_veille = regles.veille(jour)
-            else:
-                dossier.vers = ev.get("vers")
-            if etat in _OUVERTS:
-                suivi.occupes -= 1
-        if moteur:
-            if self._historique is not None:
-                self._historique.setdefault(ident, []).append(dict(ev))
-            if surveillance.actif:
-                self._surveiller(surveillance.apres, (dossier, nom, ev, jour), True)
-            return dossier, etat
-        self._journaliser(journal_ev, nom)
-        if surveillance.actif:
-            self._surveiller(surveillance.apres, (dossier, nom, ev, jour), False)
-        if nom in _FINALS and etat in _OUVERTS and regles.places is not None:
-            self._servir(suivi, regles.places, jour)  # journaled after the exit that frees the place
-        return dossier, etat
-
-    def _journaliser(self, ev: Mapping[str, Any], nom: str) -> None:
-        self._dernier_evenement = nom
-        ident: str = ev["dossier"]
-        self._tampon.append((ident, ev["date"], nom, _encode(ev)))
-        if self._historique is not None:
-            self._historique.setdefault(ident, []).append(dict(ev))
-
-    def _demarrer(self, dossier: Dossier, regles: Regles, jour: date) -> None:
-        dossier.debut = jour
-        dossier.renouvellements = 0
-        fin_max = None if regles.maximum is None else regles.maximum(jour)
-        fin_cer = None if regles.cer is None else regles.cer(jour)
-        if fin_cer is not None and fin_max is not None and fin_cer > fin_max:
-            fin_cer = fin_max
-        dossier.fin_max = fin_max
-        dossier.fin_cer = fin_cer
-        dossier.dernier_entretien = jour
-        dossier.entretien_du = regles.prochain_entretien(jour, jour)
-        dossier._suivi.occupes += 1
-
-    def _servir(self, suivi: Suivi, places: int, jour: date) -> None:
-        """Start waiting dossiers while places are free, by generated démarrages."""
-        attente = suivi.attente
-        dossiers = self.dossiers
-        while attente and suivi.occupes < places:
-            ident = attente.popleft()
-            dossier = dossiers[ident]
-            if dossier.state != "attente":
-                continue
-            le = max(jour, dossier.derniere)
-            regles = suivi.regles(le)
-            regles.machine.events["demarrage"].trigger(dossier)
-            dossier.derniere = le
-            self._demarrer(dossier, regles, le)
-            genere = {
-                "dossier": ident,
-                "date": le.isoformat(),
-                "evenement": "demarrage",
-                "dispositif": suivi.ident,
-                "genere": True,
-            }
-            self._journaliser(genere, "demarrage")
-            self._generes.append(genere)
-            if self._surveillance.actif:
-                self._surveiller(self._surveillance.apres, (dossier, "demarrage", genere, le), False)
-
-    @staticmethod
-    def _retirer_attente(suivi: Suivi, ident: str) -> None:
-        attente = suivi.attente
-        if attente and attente[0] == ident:
-            attente.popleft()
-        elif ident in attente:
-            attente.remove(ident)
-
     def _profil(self, profil: Mapping[str, Any]) -> Mapping[str, Any]:
         try:
-            cle = _encoder.encode(sorted(profil.items()))
+            cle = encode(sorted(profil.items()))
         except TypeError:
-            raise ParcoursError("profil : valeurs JSON attendues") from None
+            raise JournalError("profil : valeurs JSON attendues") from None
         found = self._profils.get(cle)
         if found is None:
             found = self._profils[cle] = dict(profil)
         return found
+
+
+def _dans_le_lot(exc: ParcoursError, position: int, event: Any) -> ParcoursError:
+    """``exc`` with the position (and ``id``) of the event of the batch it refused."""
+    ident = event.get("id") if isinstance(event, Mapping) else getattr(event, "id", None)
+    where = f"événement n° {position} du lot" + (f" (id « {ident} »)" if ident is not None else "")
+    if isinstance(exc, TransitionError):
+        return TransitionError(
+            f"{where} : {exc}",
+            dossier=exc.dossier,
+            etape=exc.etape,
+            evenement=exc.evenement,
+            autorises=exc.autorises,
+        )
+    if isinstance(exc, JournalError):
+        return JournalError(f"{where} : {exc}", fichier=exc.fichier, ligne=exc.ligne)
+    return exc

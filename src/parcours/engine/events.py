@@ -3,7 +3,8 @@
 Required keys: ``dossier``, ``date`` (``AAAA-MM-JJ``; a datetime is accepted and truncated),
 ``evenement``; ``dispositif`` is required on a dossier's first event. Optional keys: ``id``
 (idempotency key), ``acteur``, ``profil``, ``details``, ``presence`` (entretien), ``motif``
-(sortie), ``vers`` (reorientation). Lines the engine writes itself carry ``"genere": true``.
+(sortie), ``vers`` (reorientation), ``emploi`` (veille). Lines the engine writes itself carry
+``"genere": true``. The words are those of :mod:`parcours.vocabulary`.
 
 The engine works on plain dicts (the cheapest form); :class:`Event` is a typed view for
 callers who prefer one. :func:`normaliser` checks an event's shape and returns the dict that
@@ -18,19 +19,9 @@ from datetime import date
 from typing import Any
 
 from parcours.errors import JournalError
-from parcours.vocabulaire import EVENEMENTS
+from parcours.vocabulary import EVENEMENT_ATTENTE, EVENEMENTS, PRESENCES
 
-__all__ = [
-    "CLES",
-    "EVENEMENTS",
-    "EVENEMENTS_MOTEUR",
-    "Event",
-    "normaliser",
-]
-
-#: Events only the engine applies from a journal (a démarrage put on the waiting list is
-#: journaled as ``attente``; ``alerte`` lines are confirmed by the alert layer, not applied).
-EVENEMENTS_MOTEUR: tuple[str, ...] = ("attente",)
+__all__ = ["CLES", "Event", "normaliser"]
 
 #: Every key an event may carry, in the order of the format.
 CLES: tuple[str, ...] = (
@@ -45,11 +36,12 @@ CLES: tuple[str, ...] = (
     "presence",
     "motif",
     "vers",
+    "emploi",
     "genere",
 )
 _CLES = frozenset(CLES)
 _VOCAB = frozenset(EVENEMENTS)
-_PRESENCES = frozenset(("present", "absent"))
+_PRESENCES = frozenset(PRESENCES)
 _CHAINES = frozenset(("dispositif", "id", "acteur", "motif", "vers"))
 
 
@@ -62,7 +54,8 @@ def _erreur(message: str, event: Mapping[str, Any]) -> JournalError:
 def normaliser(event: Mapping[str, Any], *, moteur: bool = False) -> dict[str, Any]:
     """Check ``event``'s shape; return the dict to journal (``event`` itself when already canonical).
 
-    ``moteur`` admits what only the engine writes (``attente``, ``genere``): journal replay.
+    ``moteur`` admits what only the engine writes and applies (``attente``, ``genere``): journal
+    replay (``alerte`` lines are confirmed by the alert layer, not applied).
     Raises :class:`~parcours.errors.JournalError` with a French message.
     """
     if not _CLES.issuperset(event):
@@ -72,7 +65,7 @@ def normaliser(event: Mapping[str, Any], *, moteur: bool = False) -> dict[str, A
     if not isinstance(dossier, str) or not dossier:
         raise _erreur("« dossier » manque ou n'est pas une chaîne", event)
     nom = event.get("evenement")
-    if nom not in _VOCAB and not (moteur and nom in EVENEMENTS_MOTEUR):
+    if nom not in _VOCAB and not (moteur and nom == EVENEMENT_ATTENTE):
         raise _erreur(f"événement « {nom} » inconnu (attendu : {', '.join(EVENEMENTS)})", event)
     jour = event.get("date")
     if not isinstance(jour, str) or len(jour) < 10:
@@ -92,7 +85,10 @@ def _verifier_optionnels(event: Mapping[str, Any], moteur: bool) -> None:
             raise _erreur(f"« {key} » doit être une chaîne", event)
     presence = event.get("presence")
     if presence is not None and presence not in _PRESENCES:
-        raise _erreur(f"presence « {presence} » inconnue (attendu : present, absent)", event)
+        raise _erreur(f"presence « {presence} » inconnue (attendu : {', '.join(PRESENCES)})", event)
+    emploi = event.get("emploi")
+    if emploi is not None and not isinstance(emploi, bool):
+        raise _erreur("« emploi » doit être true ou false", event)
     profil = event.get("profil")
     if profil is not None and not isinstance(profil, dict):
         raise _erreur("« profil » doit être un objet", event)
@@ -115,6 +111,7 @@ class Event:
     presence: str | None = None
     motif: str | None = None
     vers: str | None = None
+    emploi: bool | None = None
     genere: bool = field(default=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:

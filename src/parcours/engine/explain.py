@@ -8,17 +8,19 @@ le 2018-02-25 + rythme_entretiens.au_demarrage.intervalle_max = 15 jours
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from parcours.engine.deadlines import echeances_dossier
-from parcours.policies.values import Param
+from parcours.engine.deadlines import echeance, echeances_dossier
+from parcours.policies.rules import CHEMINS
+from parcours.vocabulary import DELAI, ETAT_ATTENTE, EVENEMENTS_CER
 
 if TYPE_CHECKING:
     from parcours.engine.dossier import Dossier
     from parcours.engine.engine import Engine
+    from parcours.engine.scheme import EtatDispositif
 
 __all__ = ["Explication", "expliquer"]
 
@@ -64,84 +66,92 @@ class Explication:
         }
 
 
-def _cite(param: Param[Any] | None, nom: str, jour: date) -> str:
-    if param is None:
-        return f"{nom} non défini"
-    version = param.version_au(jour)
+def _cite(etat: EtatDispositif, chemin: str, jour: date) -> str:
+    """The value at ``chemin`` the engine read on ``jour``, with its file:line and source."""
+    regles = etat.regles.au(jour)
+    version = None if regles is None else regles.versions.get(chemin)
     if version is None:
-        return f"{nom} non encore en vigueur le {jour.isoformat()}"
+        return f"{chemin} non défini le {jour.isoformat()}"
     where = f", {version.origine}" if version.origine is not None else ""
     source = f" ; source : {version.source}" if version.source is not None and str(version.source) else ""
     hypo = " (hypothèse)" if version.hypothese else ""
-    return f"{nom} = {version.valeur}{hypo}{where}{source}"
-
-
-def _delai(delais: Mapping[Any, Param[Any]], etape: str) -> Param[Any] | None:
-    return delais.get(etape)
+    return f"{chemin} = {version.valeur}{hypo}{where}{source}"
 
 
 def _depart_cer(historique: list[dict[str, Any]], dossier: Dossier) -> date | None:
     for event in reversed(historique):
-        if event.get("evenement") in ("renouvellement", "demarrage"):
+        if event.get("evenement") in EVENEMENTS_CER:
             return date.fromisoformat(str(event["date"])[:10])
     return dossier.debut
 
 
+def _entretien(jour: date, dossier: Dossier, historique: list[dict[str, Any]]) -> str:
+    etat = dossier._dispositif
+    ref, debut = dossier.dernier_entretien, dossier.debut
+    regles = None if ref is None else etat.regles.au(ref)
+    if ref is None or debut is None or regles is None:
+        return f"entretien dû le {jour.isoformat()} : rythme_entretiens non défini"
+    quoi = "démarrage" if ref == debut else "dernier entretien"
+    texte = f"entretien dû le {jour.isoformat()} : {quoi} le {ref.isoformat()} + "
+    if (
+        regles.rythme_demarrage is not None
+        and regles.pendant is not None
+        and ref < regles.pendant.ajouter(debut)
+    ):
+        cite_p = _cite(etat, CHEMINS["pendant"], ref)
+        return (
+            texte
+            + _cite(etat, CHEMINS["rythme_demarrage"], ref)
+            + f" (rythme du démarrage du {debut.isoformat()} : {cite_p})"
+        )
+    return texte + _cite(etat, CHEMINS["rythme"], ref)
+
+
+def _fin_cer(jour: date, dossier: Dossier, historique: list[dict[str, Any]]) -> str:
+    depart = _depart_cer(historique, dossier) or jour
+    text = f"fin du CER le {jour.isoformat()} (bilan dû) : CER du {depart.isoformat()} + "
+    text += _cite(dossier._dispositif, CHEMINS["cer"], depart)
+    if dossier.fin_max is not None and jour == dossier.fin_max:
+        text += " ; borné par la durée maximale"
+    return text
+
+
+def _duree_maximum(jour: date, dossier: Dossier, historique: list[dict[str, Any]]) -> str:
+    debut = dossier.debut or jour
+    return (
+        f"durée maximale atteinte le {jour.isoformat()} : démarrage le {debut.isoformat()} + "
+        f"{_cite(dossier._dispositif, CHEMINS['maximum'], debut)}"
+    )
+
+
+def _fin_veille(jour: date, dossier: Dossier, historique: list[dict[str, Any]]) -> str:
+    fin = dossier.fin or jour
+    return (
+        f"fin de la veille le {jour.isoformat()} : sortie le {fin.isoformat()} "
+        f"(motif {dossier.motif}) + {_cite(dossier._dispositif, CHEMINS['veille'], fin)}"
+    )
+
+
+_POURQUOI: dict[str, Callable[[date, Dossier, list[dict[str, Any]]], str]] = {
+    "entretien": _entretien,
+    "fin_cer": _fin_cer,
+    "duree_maximum": _duree_maximum,
+    "fin_veille": _fin_veille,
+}
+
+
 def _pourquoi(nature: str, jour: date, dossier: Dossier, historique: list[dict[str, Any]]) -> str:
-    disp = dossier._suivi.dispositif
-    head = f"{nature.replace('_', ' ')} le {jour.isoformat()} : "
-    if nature == "entretien":
-        ref = dossier.dernier_entretien
-        debut = dossier.debut
-        rythme = disp.rythme_entretiens
-        if ref is None or debut is None or rythme is None:
-            return head + "rythme_entretiens non défini"
-        quoi = "démarrage" if ref == debut else "dernier entretien"
-        dem = rythme.au_demarrage
-        if dem is not None:
-            pendant = dem.pendant.version_au(ref)
-            if pendant is not None and ref < pendant.valeur.ajouter(debut):
-                cite_p = _cite(dem.pendant, "rythme_entretiens.au_demarrage.pendant", ref)
-                return (
-                    f"entretien dû le {jour.isoformat()} : {quoi} le {ref.isoformat()} + "
-                    f"{_cite(dem.intervalle_max, 'rythme_entretiens.au_demarrage.intervalle_max', ref)}"
-                    f" (rythme du démarrage du {debut.isoformat()} : {cite_p})"
-                )
-        return (
-            f"entretien dû le {jour.isoformat()} : {quoi} le {ref.isoformat()} + "
-            f"{_cite(rythme.intervalle_max, 'rythme_entretiens.intervalle_max', ref)}"
-        )
-    if nature == "bilan":
-        depart = _depart_cer(historique, dossier) or jour
-        text = f"bilan dû le {jour.isoformat()} (fin du CER) : CER du {depart.isoformat()} + "
-        text += _cite(disp.duree.cer, "duree.cer", depart)
-        if dossier.fin_max is not None and jour == dossier.fin_max:
-            text += " ; borné par la durée maximale"
-        return text
-    if nature == "duree_maximale" and dossier.debut is not None:
-        return (
-            f"durée maximale atteinte le {jour.isoformat()} : démarrage le {dossier.debut.isoformat()} + "
-            f"{_cite(disp.duree.maximum, 'duree.maximum', dossier.debut)}"
-        )
-    if nature == "fin_veille" and dossier.fin is not None and disp.veille is not None:
-        return (
-            f"fin de la veille le {jour.isoformat()} : sortie le {dossier.fin.isoformat()} "
-            f"(motif {dossier.motif}) + {_cite(disp.veille.duree, 'veille.duree', dossier.fin)}"
-        )
-    if nature.startswith("delai_"):
-        etape = nature.removeprefix("delai_")
-        return (
-            f"délai pour atteindre l'étape {etape} le {jour.isoformat()} : entrée le "
-            f"{dossier.entree.isoformat()} + "
-            f"{_cite(_delai(disp.delais_max, etape), f'delais_max.{etape}', dossier.entree)}"
-        )
-    return head.rstrip(" :")
+    explication = _POURQUOI.get(nature)
+    if explication is not None:
+        return explication(jour, dossier, historique)
+    etape = nature.removeprefix(DELAI)
+    return (
+        f"délai pour atteindre l'étape {etape} le {jour.isoformat()} : entrée le "
+        f"{dossier.entree.isoformat()} + {_cite(dossier._dispositif, f'delais_max.{etape}', dossier.entree)}"
+    )
 
 
-def expliquer(engine: Engine, ident: str) -> Explication:
-    """The explanation of dossier ``ident`` (TransitionError if the engine does not know it)."""
-    dossier = engine.dossier(ident)
-    historique = engine.historique(ident)
+def _faits(engine: Engine, dossier: Dossier) -> list[str]:
     faits = [f"entré le {dossier.entree.isoformat()}, dernier événement le {dossier.derniere.isoformat()}"]
     if dossier.debut is not None:
         faits.append(
@@ -153,22 +163,28 @@ def expliquer(engine: Engine, ident: str) -> Explication:
             f"motif {dossier.motif}" if dossier.state == "sortie" else f"vers {dossier.vers or 'non précisé'}"
         )
         faits.append(f"{dossier.state} le {dossier.fin.isoformat()} ({quoi})")
-    if dossier.state == "attente":
-        rang = engine.attente(dossier.dispositif).index(ident) + 1
+    if dossier.state == ETAT_ATTENTE:
+        rang = engine.attente(dossier.dispositif).index(dossier.id) + 1
         faits.append(f"en liste d'attente, rang {rang}")
     if dossier.profil:
         faits.append("profil : " + ", ".join(f"{k} = {v}" for k, v in dossier.profil.items()))
+    return faits
+
+
+def expliquer(engine: Engine, ident: str) -> Explication:
+    """The explanation of dossier ``ident`` (TransitionError if the engine does not know it)."""
+    dossier = engine.dossier(ident)
+    historique = engine.historique(ident)
+    jour = dossier.derniere
     dues = [
-        (nature, jour, _pourquoi(nature, jour, dossier, historique))
-        for nature, jour in echeances_dossier(dossier)
+        (nature, quand, _pourquoi(nature, quand, dossier, historique))
+        for nature, quand in echeances_dossier(dossier, jour)
     ]
+    fin = echeance(dossier, "fin_convention", jour)
+    if fin is not None:
+        texte = f"fin de la convention le {fin.isoformat()} : " + _cite(
+            dossier._dispositif, CHEMINS["convention_fin"], jour
+        )
+        dues.append(("fin_convention", fin, texte))
     dues.sort(key=lambda item: item[1])
-    conv = dossier._suivi.dispositif.convention
-    if conv is not None and conv.fin is not None and dossier.state in ("demarrage", "bilan"):
-        fin = conv.fin.version_au(dossier.derniere)
-        if fin is not None:
-            texte = f"fin de la convention le {fin.valeur.isoformat()} : " + _cite(
-                conv.fin, "convention.fin", dossier.derniere
-            )
-            dues.append(("fin_convention", fin.valeur, texte))
-    return Explication(ident, dossier.dispositif, dossier.state, historique, dues, faits)
+    return Explication(ident, dossier.dispositif, dossier.state, historique, dues, _faits(engine, dossier))

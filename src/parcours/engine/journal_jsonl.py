@@ -16,27 +16,28 @@ __all__ = ["JsonlJournal"]
 class JsonlJournal(Journal):
     """A JSONL file. Lines are written with one ``write`` per call, then flushed."""
 
-    def __init__(self, chemin: str | os.PathLike[str], *, durable: bool = False) -> None:
-        super().__init__(chemin, durable=durable)
+    def __init__(self, path: str | os.PathLike[str], *, durable: bool = False) -> None:
+        super().__init__(path, durable=durable)
         self._fichier: IO[bytes] | None = None
         self._prefixe_valide: int | None = None
         self._dechiree = False
 
     def _ouvrir(self) -> IO[bytes]:
         if self._fichier is None:
-            if self.chemin.exists() and self.chemin.stat().st_size > 0:
-                with open(self.chemin, "rb") as existing:
+            if self.path.exists() and self.path.stat().st_size > 0:
+                with open(self.path, "rb") as existing:
                     existing.seek(-1, os.SEEK_END)
                     if existing.read(1) != b"\n":
                         raise JournalError(
                             "la dernière ligne est tronquée (écriture interrompue) : "
-                            "rejouez le journal avec continuer=True pour la retirer",
-                            fichier=self.nom,
+                            "reprenez le journal avec Engine.replay(politique, journal, "
+                            "continuer=True), qui la retire",
+                            fichier=self.name,
                         )
-            self._fichier = open(self.chemin, "ab")  # noqa: SIM115 - kept open across writes
+            self._fichier = open(self.path, "ab")  # noqa: SIM115 - kept open across writes
         return self._fichier
 
-    def ecrire(self, lignes: Sequence[Ligne]) -> None:
+    def write(self, lignes: Sequence[Ligne]) -> None:
         if not lignes:
             return
         fichier = self._ouvrir()
@@ -45,41 +46,41 @@ class JsonlJournal(Journal):
         if self.durable:
             os.fsync(fichier.fileno())
 
-    def est_vide(self) -> bool:
-        return not self.chemin.exists() or self.chemin.stat().st_size == 0
+    def is_empty(self) -> bool:
+        return not self.path.exists() or self.path.stat().st_size == 0
 
-    def lire(self) -> Iterator[tuple[int, dict[str, Any]]]:
+    def read(self) -> Iterator[tuple[int, dict[str, Any]]]:
         self._prefixe_valide = 0
         self._dechiree = False
-        if not self.chemin.exists():
+        if not self.path.exists():
             return
         fin = 0
         loads = json.loads
-        with open(self.chemin, "rb") as source:
+        with open(self.path, "rb") as source:
             for numero, brute in enumerate(source, 1):
                 if not brute.endswith(b"\n"):
                     self._dechiree = True
                     raise JournalError(
-                        "ligne tronquée (écriture interrompue)", fichier=self.nom, ligne=numero
+                        "ligne tronquée (écriture interrompue)", fichier=self.name, ligne=numero
                     )
                 try:
                     event = loads(brute)
                 except ValueError as exc:
-                    raise JournalError(f"ligne invalide : {exc}", fichier=self.nom, ligne=numero) from None
+                    raise JournalError(f"ligne invalide : {exc}", fichier=self.name, ligne=numero) from exc
                 if not isinstance(event, dict):
                     raise JournalError(
-                        "ligne invalide : un objet JSON est attendu", fichier=self.nom, ligne=numero
+                        "ligne invalide : un objet JSON est attendu", fichier=self.name, ligne=numero
                     )
                 yield numero, event
                 fin += len(brute)
                 self._prefixe_valide = fin
 
-    def lignes_dossier(self, dossier: str) -> list[dict[str, Any]]:
+    def read_dossier(self, dossier: str) -> list[dict[str, Any]]:
         aiguille = json.dumps(dossier, ensure_ascii=False).encode("utf-8")
         result: list[dict[str, Any]] = []
-        if not self.chemin.exists():
+        if not self.path.exists():
             return result
-        with open(self.chemin, "rb") as source:
+        with open(self.path, "rb") as source:
             for brute in source:
                 if aiguille in brute:
                     try:
@@ -90,12 +91,12 @@ class JsonlJournal(Journal):
                         result.append(event)
         return result
 
-    def reparer(self) -> bool:
-        """Cut the torn last line found by the last :meth:`lire` (nothing else is touched)."""
+    def repair(self) -> bool:
+        """Cut the torn last line found by the last :meth:`read` (nothing else is touched)."""
         if not self._dechiree or self._prefixe_valide is None:
             return False
         self.close()
-        with open(self.chemin, "r+b") as fichier:
+        with open(self.path, "r+b") as fichier:
             fichier.truncate(self._prefixe_valide)
         self._dechiree = False
         return True

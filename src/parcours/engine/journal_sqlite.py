@@ -28,23 +28,23 @@ SCHEMA = (
 class SqliteJournal(Journal):
     """A SQLite database in WAL mode (``synchronous=NORMAL``; ``FULL`` when ``durable``)."""
 
-    def __init__(self, chemin: str | os.PathLike[str], *, durable: bool = False) -> None:
-        super().__init__(chemin, durable=durable)
+    def __init__(self, path: str | os.PathLike[str], *, durable: bool = False) -> None:
+        super().__init__(path, durable=durable)
         self._conn: sqlite3.Connection | None = None
 
     def _connexion(self) -> sqlite3.Connection:
         if self._conn is None:
             try:
-                conn = sqlite3.connect(self.chemin, isolation_level=None)
+                conn = sqlite3.connect(self.path, isolation_level=None)
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute(f"PRAGMA synchronous={'FULL' if self.durable else 'NORMAL'}")
                 conn.execute(SCHEMA)
             except sqlite3.DatabaseError as exc:
-                raise JournalError(f"base SQLite illisible : {exc}", fichier=self.nom) from None
+                raise JournalError(f"base SQLite illisible : {exc}", fichier=self.name) from exc
             self._conn = conn
         return self._conn
 
-    def ecrire(self, lignes: Sequence[Ligne]) -> None:
+    def write(self, lignes: Sequence[Ligne]) -> None:
         if not lignes:
             return
         conn = self._connexion()
@@ -58,8 +58,8 @@ class SqliteJournal(Journal):
             raise
         conn.execute("COMMIT")
 
-    def est_vide(self) -> bool:
-        if not self.chemin.exists():
+    def is_empty(self) -> bool:
+        if not self.path.exists():
             return True
         row = self._connexion().execute("SELECT 1 FROM evenements LIMIT 1").fetchone()
         return row is None
@@ -70,18 +70,18 @@ class SqliteJournal(Journal):
             try:
                 event = loads(texte)
             except (TypeError, ValueError) as exc:
-                raise JournalError(f"ligne invalide : {exc}", fichier=self.nom, ligne=seq) from None
+                raise JournalError(f"ligne invalide : {exc}", fichier=self.name, ligne=seq) from exc
             if not isinstance(event, dict):
-                raise JournalError("ligne invalide : un objet JSON est attendu", fichier=self.nom, ligne=seq)
+                raise JournalError("ligne invalide : un objet JSON est attendu", fichier=self.name, ligne=seq)
             yield seq, event
 
-    def lire(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        if not self.chemin.exists():
+    def read(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        if not self.path.exists():
             return iter(())
         return self._lignes("SELECT seq, ligne FROM evenements ORDER BY seq")
 
-    def lignes_dossier(self, dossier: str) -> list[dict[str, Any]]:
-        if not self.chemin.exists():
+    def read_dossier(self, dossier: str) -> list[dict[str, Any]]:
+        if not self.path.exists():
             return []
         sql = "SELECT seq, ligne FROM evenements WHERE dossier = ? ORDER BY seq"
         return [event for _, event in self._lignes(sql, (dossier,))]

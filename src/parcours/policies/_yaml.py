@@ -167,7 +167,7 @@ def _decode(raw: bytes, fichier: str) -> str:
                 colonne=col,
                 attendu="un fichier texte encodé en UTF-8",
             )
-        ) from None
+        ) from exc
     if text.startswith("\ufeff"):
         text = text[1:]
     return text
@@ -315,9 +315,9 @@ def read_yaml(raw: bytes, fichier: str, *, fast: bool = True) -> Located:
                 ligne=mark.line + 1 if mark else None,
                 colonne=mark.column + 1 if mark else None,
             )
-        ) from None
+        ) from exc
     except yaml.YAMLError as exc:  # pragma: no cover - reader errors are mostly marked
-        raise PolicyError(Problem(f"syntaxe YAML : {exc}", fichier=fichier)) from None
+        raise PolicyError(Problem(f"syntaxe YAML : {exc}", fichier=fichier)) from exc
     if node is None:
         raise PolicyError(Problem("fichier vide", fichier=fichier, ligne=1, colonne=1))
     builder = _Builder(loader, fichier)
@@ -331,7 +331,7 @@ def read_yaml(raw: bytes, fichier: str, *, fast: bool = True) -> Located:
                 ligne=big.node.start_mark.line + 1,
                 colonne=big.node.start_mark.column + 1,
             )
-        ) from None
+        ) from big
     if builder.problems:
         raise PolicyError(sorted(builder.problems, key=lambda p: (p.ligne or 0, p.colonne or 0)))
     return Located(data, fichier, builder.valeurs, builder.cles)

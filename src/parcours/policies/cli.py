@@ -17,12 +17,13 @@ from parcours.policies.bundled import bundled_names
 from parcours.policies.display import Row, diff_rows, flatten, format_value
 from parcours.policies.jsonschema import policy_json_schema
 from parcours.policies.loader import load_policy
+from parcours.policies.rules import regles_datees
 from parcours.policies.schema import Policy
 
 __all__ = ["register"]
 
 
-class Format(StrEnum):
+class FormatPolitique(StrEnum):
     texte = "texte"
     json = "json"
 
@@ -34,7 +35,21 @@ def _row_key(row: Row, dated: bool) -> str:
 
 
 def _snapshot(policy: Policy, jour: date | None) -> list[Row]:
-    return flatten(policy.at(jour) if jour is not None else policy)
+    """Every value, or the values in force on ``jour`` (a dispositif not open then shows as such)."""
+    if jour is None:
+        return flatten(policy)
+    fermes = {
+        ident: regles.fermeture(jour)
+        for ident in policy.dispositifs
+        if not (regles := regles_datees(policy, ident)).ouvert(jour)
+    }
+    rows = [
+        r
+        for r in flatten(policy.at(jour))
+        if not any(r.chemin.startswith(f"dispositifs.{i}.") for i in fermes)
+    ]
+    rows.extend(Row(f"dispositifs.{ident}", f"(pas ouvert : {raison})") for ident, raison in fermes.items())
+    return rows
 
 
 def valider(
@@ -76,7 +91,9 @@ def afficher(
     date_: Annotated[
         str | None, typer.Option("--date", help="Valeurs en vigueur à cette date (AAAA-MM-JJ).")
     ] = None,
-    format_: Annotated[Format, typer.Option("--format", help="texte ou json.")] = Format.texte,
+    format_: Annotated[
+        FormatPolitique, typer.Option("--format", help="texte ou json.")
+    ] = FormatPolitique.texte,
     origine: Annotated[
         bool, typer.Option("--origine", help="Indiquer fichier:ligne de chaque valeur.")
     ] = False,
@@ -90,7 +107,7 @@ def afficher(
     rows = _snapshot(policy, jour)
     if hypotheses:
         rows = [r for r in rows if r.hypothese]
-    if format_ is Format.json:
+    if format_ is FormatPolitique.json:
         payload = {
             "politique": policy.nom,
             "fichier": policy.fichier,
@@ -154,6 +171,9 @@ def diff(
     keyed_left = [Row(_row_key(r, dated), r.valeur, r.debut, r.origine) for r in left]
     keyed_right = [Row(_row_key(r, dated), r.valeur, r.debut, r.origine) for r in right]
     changes = diff_rows(keyed_left, keyed_right)
+    # a dispositif open on one side only shows as one line, not as each of its values
+    fermes = [k for k, a, b in changes if (a is None or b is None) and k.count(".") == 1]
+    changes = [c for c in changes if not any(c[0].startswith(f"{f}.") for f in fermes)]
     if not changes:
         out_console.print(f"aucune différence entre {labels[0]} et {labels[1]}", markup=False)
         return

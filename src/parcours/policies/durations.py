@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = ["UNITES", "Duree", "add_months", "parse_duree"]
 
@@ -45,6 +45,9 @@ UNITES: tuple[Unite, ...] = ("jours", "semaines", "mois", "ans")
 ATTENDU = "un nombre entier suivi de jours, semaines, mois ou ans (ex. « 6 semaines »)"
 
 _PATTERN = re.compile(r"^\s*(\d+)\s*([a-zA-Zéè]+)\s*$")
+# Dates computed by one duration are remembered (the same days come back again and again in a
+# journal, and sharing the resulting ``date`` objects keeps dossiers small), up to this many.
+_MEMO_MAX = 100_000
 
 
 @dataclass(frozen=True, order=False)
@@ -53,6 +56,7 @@ class Duree:
 
     nombre: int
     unite: Unite
+    _memo: dict[date, date] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         if self.nombre < 0:
@@ -84,8 +88,22 @@ class Duree:
         months = self.nombre * (12 if self.unite == "ans" else 1)
         return months * 365.25 / 12
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Duree, (self.nombre, self.unite))  # the memo stays behind
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Duree:
+        return self  # immutable
+
     def ajouter(self, depart: date) -> date:
         """The date ``depart`` plus this duration (months clamp to the month's end)."""
+        found = self._memo.get(depart)
+        if found is None:
+            found = self._ajouter(depart)
+            if len(self._memo) < _MEMO_MAX:
+                self._memo[depart] = found
+        return found
+
+    def _ajouter(self, depart: date) -> date:
         if self.unite == "jours":
             return depart + timedelta(days=self.nombre)
         if self.unite == "semaines":

@@ -15,9 +15,11 @@ from pydantic import BaseModel, ValidationError
 from parcours.errors import PolicyError, Problem
 from parcours.policies._normalise import Canonical, PosMap, merge, normalise, suggest
 from parcours.policies._yaml import Located, dotted, read_yaml
-from parcours.policies.alertes import Alerte
+from parcours.policies.alerts import Alerte
 from parcours.policies.bundled import bundled_names, find_bundled
-from parcours.policies.schema import ETAPES, Dispositif, Policy
+from parcours.policies.rules import problemes_ouverture
+from parcours.policies.schema import Dispositif, Policy
+from parcours.vocabulary import ETAPES
 
 __all__ = ["load_document", "load_policy", "load_policy_text"]
 
@@ -118,7 +120,7 @@ def _load_bytes(
             colonne=where.colonne if where else None,
             chemin="herite",
         )
-        raise PolicyError([context, *exc.problems]) from None
+        raise PolicyError([context, *exc.problems]) from exc
     data = merge(parent.canonical.data, canonical.data)
     data["herite"] = parent_name
     pos: PosMap = {**parent.canonical.pos, **canonical.pos}
@@ -329,6 +331,7 @@ def _finish(loaded: _Loaded, nom: str | None) -> Policy:
         problems.extend(_not_already_reported(_pydantic_problems(exc, canonical, loaded.fichier), problems))
     if policy is not None:
         problems.extend(_reference_problems(policy, canonical, loaded.fichier))
+        problems.extend(problemes_ouverture(policy))
     if problems:
         unique = list(dict.fromkeys(problems))
         unique.sort(

@@ -12,17 +12,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from parcours.policies.alertes import Alerte
+from parcours.policies.alerts import Alerte
 from parcours.policies.values import DureeField, Param, Source, Taux
+from parcours.vocabulary import ETAPES, ETAPES_OBLIGATOIRES, Drapeau, Etape
 
 __all__ = [
-    "ETAPES",
     "Capacite",
     "CapaciteCommune",
     "Convention",
     "Dispositif",
     "DureeAccompagnement",
-    "Etape",
     "Indicateur",
     "ModeAction",
     "MotifSortie",
@@ -37,26 +36,6 @@ __all__ = [
     "Veille",
 ]
 
-Etape = Literal[
-    "reperage",
-    "prescription",
-    "diagnostic_partage",
-    "demarrage",
-    "bilan",
-    "sortie",
-    "reorientation",
-]
-#: The steps of a parcours, in order (seed 004: repérage → prescription → diagnostic partagé →
-#: démarrage → bilan, then sortie or réorientation).
-ETAPES: tuple[Etape, ...] = (
-    "reperage",
-    "prescription",
-    "diagnostic_partage",
-    "demarrage",
-    "bilan",
-    "sortie",
-    "reorientation",
-)
 IDENT = r"^[a-z][a-z0-9_]*$"
 #: How a dispositif works with people: one to one, in groups, or both.
 ModeAction = Literal["individuel", "collectif", "individuel_et_collectif"]
@@ -141,9 +120,7 @@ class Objectif(_Model):
     libelle: str
     taux: Param[Taux]
     motifs: tuple[str, ...] | None = Field(None, description="motifs comptés au numérateur")
-    selon: Literal["positive", "emploi"] | None = Field(
-        None, description="compter les motifs marqués positive ou emploi"
-    )
+    selon: Drapeau | None = Field(None, description="compter les motifs marqués positive ou emploi")
     base: Literal["sorties", "accompagnees"] = "sorties"
 
     @model_validator(mode="after")
@@ -254,7 +231,7 @@ class Dispositif(_Model):
         repeated = sorted({s for s in etapes if etapes.count(s) > 1})
         if repeated:
             problems.append("étape répétée : " + ", ".join(repeated))
-        for required in ("demarrage", "sortie"):
+        for required in ETAPES_OBLIGATOIRES:
             if required not in etapes:
                 problems.append(f"l'étape « {required} » est obligatoire")
         if list(dict.fromkeys(etapes)) != [s for s in ETAPES if s in etapes]:

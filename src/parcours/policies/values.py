@@ -126,7 +126,6 @@ class Param(_Frozen, Generic[T]):
 # --- Value types -------------------------------------------------------------------------
 
 _TAUX = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*%\s*$")
-TAUX_ATTENDU = "un pourcentage (« 15 % ») ou une fraction entre 0 et 1"
 
 
 def parse_taux(value: object) -> float:

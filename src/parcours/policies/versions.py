@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from parcours.errors import PolicyError
 from parcours.policies.values import Param
 
 __all__ = ["dates_effet", "iter_params", "policy_at"]
@@ -59,15 +58,9 @@ def dates_effet(policy: BaseModel) -> tuple[date, ...]:
 def policy_at(policy: M, jour: date) -> M:
     """``policy`` with each parameter reduced to its version in force on ``jour``.
 
-    Asking before the policy's first date of effect is an error; a parameter whose own first
-    date is later than ``jour`` is left without a version (it is not yet in force).
+    A parameter whose first date is later than ``jour`` is left without a version: it is
+    absent on that day (see policies/rules.py for the dating rule).
     """
-    dates = dates_effet(policy)
-    if dates and jour < dates[0]:
-        raise PolicyError(
-            f"aucune valeur de la politique n'est en vigueur le {jour.isoformat()} : "
-            f"la première date d'effet est le {dates[0].isoformat()}"
-        )
     result: M = _map_params(policy, lambda p: p.restreint(jour))
     private = getattr(policy, "__pydantic_private__", None)
     if private is not None and result is not policy:

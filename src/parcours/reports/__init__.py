@@ -14,23 +14,32 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from parcours.reports.calcul import Bilan, bilan
-    from parcours.reports.compare import Comparaison
-    from parcours.reports.journal import JournalLu, Probleme, lire_journal
+    from parcours.reports.compare import ComparaisonPeriodes
+    from parcours.reports.compute import Bilan, bilan
     from parcours.reports.model import Indicateurs
-    from parcours.reports.periode import Periode
+    from parcours.reports.period import Periode
+    from parcours.reports.reading import JournalLu, LigneEcartee, read_journal
 
-__all__ = ["Bilan", "Comparaison", "Indicateurs", "JournalLu", "Periode", "Probleme", "bilan", "lire_journal"]
+__all__ = [
+    "Bilan",
+    "ComparaisonPeriodes",
+    "Indicateurs",
+    "JournalLu",
+    "LigneEcartee",
+    "Periode",
+    "bilan",
+    "read_journal",
+]
 
 _WHERE = {
-    "Bilan": "calcul",
-    "bilan": "calcul",
-    "Comparaison": "compare",
-    "JournalLu": "journal",
-    "Probleme": "journal",
-    "lire_journal": "journal",
+    "Bilan": "compute",
+    "bilan": "compute",
+    "ComparaisonPeriodes": "compare",
+    "JournalLu": "reading",
+    "LigneEcartee": "reading",
+    "read_journal": "reading",
     "Indicateurs": "model",
-    "Periode": "periode",
+    "Periode": "period",
 }
 
 

@@ -10,9 +10,9 @@ import numpy as np
 import numpy.typing as npt
 
 from parcours.policies.durations import Duree
-from parcours.policies.values import Param
+from parcours.policies.rules import ReglesDatees
 
-__all__ = ["Jours", "ajouter", "ajouter_selon"]
+__all__ = ["Jours", "ajouter", "ajouter_regle"]
 
 Jours = npt.NDArray[np.datetime64]
 
@@ -34,16 +34,21 @@ def ajouter(jours: Jours, duree: Duree) -> Jours:
     return result
 
 
-def ajouter_selon(param: Param[Duree], jours: Jours, quand: Jours) -> Jours:
-    """``jours +`` the duration in force on ``quand`` (element-wise); NaT where none is in force."""
+def ajouter_regle(regles: ReglesDatees, attribut: str, jours: Jours, quand: Jours) -> Jours:
+    """``jours +`` the duration rule ``attribut`` in force on ``quand`` (element-wise, from the
+    compiled rules the engine applies); NaT where it is absent."""
     result = np.full(jours.shape, np.datetime64("NaT"), dtype="datetime64[D]")
-    versions = list(param.versions)
-    for i, version in enumerate(versions):
+    for fenetre in regles:
+        duree = getattr(fenetre, attribut)
+        if duree is None:
+            continue
         mask = np.ones(jours.shape, dtype=bool)
-        if version.debut is not None:
-            mask &= quand >= np.datetime64(version.debut, "D")
-        if i + 1 < len(versions) and versions[i + 1].debut is not None:
-            mask &= quand < np.datetime64(versions[i + 1].debut, "D")
+        if fenetre.debut is not None:
+            mask &= quand >= np.datetime64(fenetre.debut, "D")
+        if fenetre.fin is not None:
+            mask &= quand < np.datetime64(fenetre.fin, "D")
+        if regles.ouverture is not None:
+            mask &= quand >= np.datetime64(regles.ouverture, "D")
         if mask.any():
-            result[mask] = ajouter(jours[mask], version.valeur)
+            result[mask] = ajouter(jours[mask], duree)
     return result

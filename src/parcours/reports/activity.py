@@ -18,9 +18,9 @@ Counted over the events dated in the period, for the dossiers of the chosen disp
 from __future__ import annotations
 
 from parcours.reports._sql import chaine, jour, liste
-from parcours.reports.journal import JournalLu
 from parcours.reports.model import Activite
-from parcours.reports.periode import Periode
+from parcours.reports.period import Periode
+from parcours.reports.reading import JournalLu
 
 __all__ = ["ACCOMPAGNEMENT_GLOBAL", "activite"]
 

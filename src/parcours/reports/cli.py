@@ -4,37 +4,25 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from parcours._cli_utils import err_console, out_console, parse_date, user_errors
+from parcours.errors import UsageError
+from parcours.reports.period import Periode
+from parcours.reports.render import Format
 
 __all__ = ["register"]
 
 
-class FormatSortie(StrEnum):
-    json = "json"
-    markdown = "markdown"
-    html = "html"
-    csv = "csv"
-
-
 def _periode(annee: int | None, du: str | None, au: str | None) -> tuple[date, date]:
-    if annee is not None and (du is not None or au is not None):
-        raise typer.BadParameter(
-            "indiquez soit --annee, soit --du et --au, pas les deux", param_hint="--annee"
-        )
-    if annee is not None:
-        return date(annee, 1, 1), date(annee, 12, 31)
-    debut, fin = parse_date(du, "--du"), parse_date(au, "--au")
-    if debut is None or fin is None:
-        raise typer.BadParameter("indiquez la période : --annee, ou --du et --au", param_hint="--du/--au")
-    if fin < debut:
-        raise typer.BadParameter(f"la date de fin ({au}) précède la date de début ({du})", param_hint="--au")
-    return debut, fin
+    try:
+        periode = Periode.choisir(annee, parse_date(du, "--du"), parse_date(au, "--au"))
+    except UsageError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--annee/--du/--au") from exc
+    return periode.du, periode.au
 
 
 def bilan_cmd(
@@ -49,9 +37,7 @@ def bilan_cmd(
     du: Annotated[str | None, typer.Option("--du", help="premier jour de la période (AAAA-MM-JJ)")] = None,
     au: Annotated[str | None, typer.Option("--au", help="dernier jour de la période (AAAA-MM-JJ)")] = None,
     dispositif: Annotated[str | None, typer.Option("--dispositif", "-d", help="un seul dispositif")] = None,
-    format: Annotated[
-        FormatSortie, typer.Option("--format", "-f", help="format de sortie")
-    ] = FormatSortie.markdown,
+    format: Annotated[Format, typer.Option("--format", "-f", help="format de sortie")] = Format.markdown,
     sortie: Annotated[
         Path | None, typer.Option("--sortie", "-o", help="fichier écrit (par défaut : la sortie standard)")
     ] = None,
@@ -75,13 +61,13 @@ def _executer(
     precedents: int,
 ) -> None:
     from parcours.policies import load_policy
-    from parcours.reports import Bilan, Periode, bilan, lire_journal
-    from parcours.reports.render import Format, rendre
+    from parcours.reports import Bilan, Periode, bilan, read_journal
+    from parcours.reports.render import render
 
     policy = load_policy(politique)
     if not journal.is_file():
         raise FileNotFoundError(2, "journal introuvable", str(journal))
-    lu = lire_journal(journal, policy)
+    lu = read_journal(journal, policy)
     courant = Periode(*periode)
     anciens: list[Bilan] = []
     p = courant
@@ -89,8 +75,7 @@ def _executer(
         p = p.precedente()
         anciens.insert(0, bilan(lu, policy, du=p.du, au=p.au, dispositif=dispositif))
     b = bilan(lu, policy, du=courant.du, au=courant.au, dispositif=dispositif)
-    fmt: Format = format  # type: ignore[assignment]
-    texte = rendre(b, fmt, anciens)
+    texte = render(b, format, anciens)
     if b.lignes_ignorees:
         err_console.print(
             f"attention : {b.lignes_ignorees} ligne(s) du journal ignorée(s) ; "

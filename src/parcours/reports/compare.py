@@ -10,9 +10,9 @@ import pandas as pd
 from parcours.reports.export import scalaires
 
 if TYPE_CHECKING:
-    from parcours.reports.calcul import Bilan
+    from parcours.reports.compute import Bilan
 
-__all__ = ["Comparaison"]
+__all__ = ["ComparaisonPeriodes"]
 
 
 def _ecart(actuel: Any, precedent: Any) -> Any:
@@ -22,7 +22,7 @@ def _ecart(actuel: Any, precedent: Any) -> Any:
 
 
 @dataclass(frozen=True)
-class Comparaison:
+class ComparaisonPeriodes:
     """``actuel`` against ``precedent`` (normally the same policy, an earlier period)."""
 
     actuel: Bilan

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parcours.reports._sql import jour, liste
-from parcours.reports.journal import JournalLu
-from parcours.reports.periode import Periode
+from parcours.reports.period import Periode
+from parcours.reports.reading import JournalLu
 
 __all__ = ["Comptes", "compter"]
 

@@ -28,7 +28,7 @@ import numpy as np
 from parcours.errors import JournalError
 from parcours.reports.sources import Lignes, _table
 
-__all__ = ["depuis_csv"]
+__all__ = ["read_csv"]
 
 _FR_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
@@ -91,7 +91,7 @@ def _lignes_parcours(
             yield 2 * numero + 1, json.dumps(sortie, ensure_ascii=False)
 
 
-def depuis_csv(
+def read_csv(
     chemin: str | os.PathLike[str],
     colonnes: Mapping[str, str],
     *,

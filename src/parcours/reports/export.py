@@ -13,7 +13,7 @@ import pandas as pd
 from parcours.reports.model import Indicateurs, Occupation
 
 if TYPE_CHECKING:
-    from parcours.reports.calcul import Bilan
+    from parcours.reports.compute import Bilan
 
 __all__ = [
     "ENSEMBLE",
@@ -125,78 +125,55 @@ def bilan_dict(b: Bilan) -> dict[str, Any]:
     }
 
 
-#: The scalar indicators, in display order: (column, label).
-SCALAIRES: tuple[tuple[str, str], ...] = (
-    ("accompagnees", "Personnes accompagnées"),
-    ("sorties", "Personnes sorties"),
-    ("encore_suivies_au_31_12", "Personnes encore suivies en fin de période"),
-    ("entrees", "Entrées en accompagnement"),
-    ("sorties_positives", "Sorties positives"),
-    ("taux_sorties_positives", "Taux de sorties positives"),
-    ("sorties_emploi", "Sorties vers l'emploi"),
-    ("duree_moyenne_mois", "Durée moyenne d'accompagnement (mois)"),
-    ("duree_mediane_mois", "Durée médiane d'accompagnement (mois)"),
-    ("cer_signes", "CER signés"),
-    ("rendez_vous", "Rendez-vous tenus"),
-    ("nombre_moyen_rendez_vous", "Nombre moyen de rendez-vous par usager"),
-    ("personnes_recues", "Personnes reçues"),
-    ("personnes_mobilisees", "Personnes mobilisées"),
-    ("taux_mobilisation", "Taux de mobilisation"),
-    ("entrees_accompagnement_global", "Entrées en accompagnement global"),
-    ("echeances_dues", "Échéances d'entretien dues"),
-    ("echeances_depassees", "Échéances d'entretien dépassées"),
-    ("taux_respect_rythme", "Respect du rythme des entretiens"),
-    ("occupation_moyenne", "Occupation moyenne (places)"),
-    ("places", "Places (capacité)"),
-    ("taux_occupation", "Taux d'occupation"),
-    ("charge_par_etp", "Personnes suivies par ETP"),
-    ("portefeuille_par_etp", "Portefeuille prévu par ETP"),
-    ("veille_sorties_observees", "Sorties suivies en veille"),
-    ("taux_emploi_veille", "En emploi à l'issue de la veille"),
+#: The scalar indicators, in display order: (column, label, key path in
+#: :func:`indicateurs_dict`). A frame's column is read from the one dictionary of a bilan.
+SCALAIRES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("accompagnees", "Personnes accompagnées", ("accompagnees",)),
+    ("sorties", "Personnes sorties", ("sorties",)),
+    ("encore_suivies_au_31_12", "Personnes encore suivies en fin de période", ("encore_suivies_au_31_12",)),
+    ("entrees", "Entrées en accompagnement", ("entrees",)),
+    ("sorties_positives", "Sorties positives", ("sorties_positives",)),
+    ("taux_sorties_positives", "Taux de sorties positives", ("taux_sorties_positives",)),
+    ("sorties_emploi", "Sorties vers l'emploi", ("sorties_emploi",)),
+    ("duree_moyenne_mois", "Durée moyenne d'accompagnement (mois)", ("duree_moyenne_mois",)),
+    ("duree_mediane_mois", "Durée médiane d'accompagnement (mois)", ("duree_mediane_mois",)),
+    ("cer_signes", "CER signés", ("cer_signes",)),
+    ("rendez_vous", "Rendez-vous tenus", ("rendez_vous",)),
+    ("nombre_moyen_rendez_vous", "Nombre moyen de rendez-vous par usager", ("nombre_moyen_rendez_vous",)),
+    ("personnes_recues", "Personnes reçues", ("personnes_recues",)),
+    ("personnes_mobilisees", "Personnes mobilisées", ("personnes_mobilisees",)),
+    ("taux_mobilisation", "Taux de mobilisation", ("taux_mobilisation",)),
+    (
+        "entrees_accompagnement_global",
+        "Entrées en accompagnement global",
+        ("entrees_accompagnement_global",),
+    ),
+    ("echeances_dues", "Échéances d'entretien dues", ("rythme", "echeances_dues")),
+    ("echeances_depassees", "Échéances d'entretien dépassées", ("rythme", "echeances_depassees")),
+    ("taux_respect_rythme", "Respect du rythme des entretiens", ("rythme", "taux_respect")),
+    ("occupation_moyenne", "Occupation moyenne (places)", ("occupation", "occupation_moyenne")),
+    ("places", "Places (capacité)", ("occupation", "places")),
+    ("taux_occupation", "Taux d'occupation", ("occupation", "taux_occupation")),
+    ("charge_par_etp", "Personnes suivies par ETP", ("occupation", "charge_par_etp")),
+    ("portefeuille_par_etp", "Portefeuille prévu par ETP", ("occupation", "portefeuille_par_etp")),
+    ("veille_sorties_observees", "Sorties suivies en veille", ("veille", "sorties_observees")),
+    ("taux_emploi_veille", "En emploi à l'issue de la veille", ("veille", "taux_emploi")),
 )
 
 #: Columns of SCALAIRES that are rates (fractions), displayed as percentages.
-TAUX = frozenset(
-    {
-        "taux_sorties_positives",
-        "taux_mobilisation",
-        "taux_respect_rythme",
-        "taux_occupation",
-        "taux_emploi_veille",
-    }
-)
+TAUX = frozenset(col for col, _, chemin in SCALAIRES if chemin[-1].startswith("taux_"))
 
 
 def scalaires(ind: Indicateurs) -> dict[str, Any]:
-    occ = ind.occupation
-    return {
-        "accompagnees": ind.accompagnees,
-        "sorties": ind.sorties,
-        "encore_suivies_au_31_12": ind.encore_suivies,
-        "entrees": ind.entrees,
-        "sorties_positives": ind.sorties_positives,
-        "taux_sorties_positives": ind.taux_sorties_positives,
-        "sorties_emploi": ind.sorties_emploi,
-        "duree_moyenne_mois": ind.duree_moyenne_mois,
-        "duree_mediane_mois": ind.duree_mediane_mois,
-        "cer_signes": ind.activite.cer_signes,
-        "rendez_vous": ind.activite.rendez_vous,
-        "nombre_moyen_rendez_vous": ind.nombre_moyen_rendez_vous,
-        "personnes_recues": ind.activite.personnes_recues,
-        "personnes_mobilisees": ind.activite.personnes_mobilisees,
-        "taux_mobilisation": ind.activite.taux_mobilisation,
-        "entrees_accompagnement_global": ind.activite.entrees_accompagnement_global,
-        "echeances_dues": ind.rythme.echeances_dues,
-        "echeances_depassees": ind.rythme.echeances_depassees,
-        "taux_respect_rythme": ind.rythme.taux_respect,
-        "occupation_moyenne": occ.occupation_moyenne,
-        "places": occ.places,
-        "taux_occupation": occ.taux_occupation,
-        "charge_par_etp": occ.charge_par_etp,
-        "portefeuille_par_etp": occ.portefeuille_par_etp,
-        "veille_sorties_observees": ind.veille.sorties_observees,
-        "taux_emploi_veille": ind.veille.taux_emploi,
-    }
+    """The scalar indicators of :data:`SCALAIRES`, read from :func:`indicateurs_dict`."""
+    donnees = indicateurs_dict(ind)
+    out: dict[str, Any] = {}
+    for colonne, _, chemin in SCALAIRES:
+        valeur: Any = donnees
+        for cle in chemin:
+            valeur = valeur[cle]
+        out[colonne] = valeur
+    return out
 
 
 def _lignes(b: Bilan) -> list[tuple[str, Indicateurs]]:

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "Activite",
+    "BilanVeille",
     "CapacitePartagee",
     "Indicateurs",
     "Occupation",
-    "Resultat",
+    "ResultatObjectif",
     "Rythme",
-    "Veille",
     "part",
 ]
 
@@ -28,7 +28,7 @@ def part(numerateur: int | float, denominateur: int | float) -> float | None:
 
 
 @dataclass(frozen=True)
-class Resultat:
+class ResultatObjectif:
     """An expected result of the policy (« 15 % de sorties positives ») against the period."""
 
     libelle: str
@@ -122,7 +122,7 @@ class CapacitePartagee:
 
 
 @dataclass(frozen=True)
-class Veille:
+class BilanVeille:
     """Situation some months after the exit, where the journal records it (``veille`` events)."""
 
     sorties_observees: int = 0
@@ -147,12 +147,12 @@ class Indicateurs:
     sorties_emploi: int = 0
     duree_totale_jours: int = 0  # of the exits of the period
     duree_mediane_jours: float | None = None
-    objectifs: dict[str, Resultat] = field(default_factory=dict)
+    objectifs: dict[str, ResultatObjectif] = field(default_factory=dict)
     repartition: dict[str, dict[str, int]] = field(default_factory=dict)
     activite: Activite = Activite()
     rythme: Rythme = Rythme()
     occupation: Occupation = Occupation()
-    veille: Veille = Veille()
+    veille: BilanVeille = BilanVeille()
 
     @property
     def taux_sorties_positives(self) -> float | None:

@@ -3,23 +3,26 @@
 An accompaniment occupies a place on every day from its démarrage to its exit, both
 included (the same days that make a person « accompagnée »). The average occupancy of a
 period is the sum of these person-days divided by its number of days; the capacity is the
-policy's ``capacite.places`` averaged over the days on which a value is in force.
+policy's ``capacite.places`` averaged over the days on which a value is in force, read from
+the compiled rules the engine applies.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import numpy as np
 import numpy.typing as npt
 
-from parcours.policies.schema import Dispositif, Policy
+from parcours.policies.rules import ReglesDatees, regles_datees
+from parcours.policies.schema import Policy
 from parcours.policies.values import Param
 from parcours.reports._sql import jour, liste
-from parcours.reports.journal import JournalLu
 from parcours.reports.model import CapacitePartagee, Occupation
-from parcours.reports.periode import Periode
+from parcours.reports.period import Periode
+from parcours.reports.reading import JournalLu
 
 __all__ = ["occupation"]
 
@@ -40,25 +43,52 @@ def _serie(rows: list[tuple[date, int]], periode: Periode, decalage: int = 0) ->
     return result
 
 
-def _places(param: Param[int] | None, periode: Periode) -> float | None:
-    if param is None:
-        return None
-    bornes = sorted({periode.du, *(d for d in param.dates if periode.du < d <= periode.au)})
+def _moyenne(valeurs: Sequence[tuple[date, date, float | None]], periode: Periode) -> float | None:
+    """The average over the period's days of a value given on [debut, fin) spans (None: absent)."""
     total, jours = 0.0, 0
-    for i, debut in enumerate(bornes):
-        fin = bornes[i + 1] if i + 1 < len(bornes) else periode.au + timedelta(days=1)
-        version = param.version_au(debut)
-        if version is not None:
-            total += version.valeur * (fin - debut).days
-            jours += (fin - debut).days
+    fin_periode = periode.au + timedelta(days=1)
+    for debut, fin, valeur in valeurs:
+        d, f = max(debut, periode.du), min(fin, fin_periode)
+        if valeur is not None and d < f:
+            total += valeur * (f - d).days
+            jours += (f - d).days
     return total / jours if jours else None
 
 
-def _au(disp: Dispositif, periode: Periode) -> tuple[float | None, int | None]:
-    cap = disp.capacite
-    etp = cap.etp.version_au(periode.au) if cap.etp is not None else None
-    porte = cap.portefeuille_par_etp.version_au(periode.au) if cap.portefeuille_par_etp is not None else None
-    return (None if etp is None else float(etp.valeur), None if porte is None else int(porte.valeur))
+def _places(regles: ReglesDatees, periode: Periode) -> float | None:
+    """The dispositif's places averaged over the days a value is in force (compiled rules)."""
+    spans = [
+        (
+            w.debut or regles.ouverture or date.min,
+            w.fin or date.max,
+            None if w.places is None else float(w.places),
+        )
+        for w in regles
+    ]
+    return _moyenne(spans, periode)
+
+
+def _places_communes(param: Param[int] | None, periode: Periode) -> float | None:
+    """A shared capacity's places averaged over the days a value is in force."""
+    if param is None:
+        return None
+    versions = param.versions
+    spans = [
+        (
+            v.debut or date.min,
+            versions[i + 1].debut or date.max if i + 1 < len(versions) else date.max,
+            float(v.valeur),
+        )
+        for i, v in enumerate(versions)
+    ]
+    return _moyenne(spans, periode)
+
+
+def _au(regles: ReglesDatees, periode: Periode) -> tuple[float | None, int | None]:
+    au = regles.au(periode.au)
+    if au is None:
+        return None, None
+    return (None if au.etp is None else float(au.etp), au.portefeuille)
 
 
 def _par_mois(serie: npt.NDArray[np.int64], periode: Periode) -> dict[str, float]:
@@ -106,11 +136,11 @@ def occupation(
     places_total: float | None = 0.0
     etp_total: float | None = 0.0
     for ident in dispositifs:
-        disp = policy.dispositifs[ident]
+        regles = regles_datees(policy, ident)
         serie = series[ident]
         total += serie
-        places = _places(disp.capacite.places, periode)
-        etp, porte = _au(disp, periode)
+        places = _places(regles, periode)
+        etp, porte = _au(regles, periode)
         places_total = None if places is None or places_total is None else places_total + places
         etp_total = None if etp is None or etp_total is None else etp_total + etp
         result[ident] = Occupation(
@@ -140,7 +170,7 @@ def occupation(
             occupation=Occupation(
                 jours=periode.jours,
                 jours_accompagnement=int(serie.sum()),
-                places=_places(commune.places, periode),
+                places=_places_communes(commune.places, periode),
                 par_mois=_par_mois(serie, periode),
             ),
         )

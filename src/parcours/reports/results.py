@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+from parcours.policies.rules import ReglesDatees
 from parcours.policies.schema import Dispositif
-from parcours.reports.journal import MOTIF_REORIENTATION
-from parcours.reports.model import Resultat
+from parcours.reports.model import ResultatObjectif
+from parcours.vocabulary import MOTIF_REORIENTATION
 
 __all__ = ["categories", "objectifs", "positives"]
 
@@ -29,10 +30,16 @@ def positives(disp: Dispositif, par_motif: dict[str, int]) -> tuple[int, int]:
 
 
 def objectifs(
-    disp: Dispositif, par_motif: dict[str, int], sorties: int, accompagnees: int, au: date
-) -> dict[str, Resultat]:
+    ident_dispositif: str,
+    disp: Dispositif,
+    par_motif: dict[str, int],
+    sorties: int,
+    accompagnees: int,
+    au: date,
+) -> dict[str, ResultatObjectif]:
     """Each expected result of the dispositif against the period (taux in force on ``au``)."""
-    result: dict[str, Resultat] = {}
+    regles = ReglesDatees(ident_dispositif, disp).au(au)
+    result: dict[str, ResultatObjectif] = {}
     for ident, obj in disp.resultats_attendus.items():
         if obj.motifs is not None:
             retenus = set(obj.motifs)
@@ -40,10 +47,9 @@ def objectifs(
             retenus = {m for m, d in disp.motifs_sortie.items() if d.positive}
         else:
             retenus = {m for m, d in disp.motifs_sortie.items() if d.emploi}
-        version = obj.taux.version_au(au)
-        result[ident] = Resultat(
+        result[ident] = ResultatObjectif(
             libelle=obj.libelle,
-            taux_attendu=None if version is None else float(version.valeur),
+            taux_attendu=None if regles is None else regles.objectifs.get(ident),
             numerateur=sum(n for m, n in par_motif.items() if m in retenus),
             denominateur=sorties if obj.base == "sorties" else accompagnees,
             base=obj.base,

@@ -2,7 +2,8 @@
 
 From the démarrage and from each interview held, the next interview is due within
 ``intervalle_max`` (``au_demarrage.intervalle_max`` while the anchor falls in the first
-``au_demarrage.pendant`` of the accompaniment); each such deadline is an échéance. An
+``au_demarrage.pendant`` of the accompaniment), the rules in force on the anchor's day read
+from the compiled rules the engine applies; each such deadline is an échéance. An
 échéance is *tenue* when the next interview is held on or before it, *dépassée* otherwise;
 échéances on or after the end of the accompaniment are not due. A period counts the
 échéances that fall in it. Durations follow the policy's calendar rules (months clamp to
@@ -20,12 +21,13 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from parcours.policies.rules import regles_datees
 from parcours.policies.schema import Policy
-from parcours.reports._dates import Jours, ajouter_selon
+from parcours.reports._dates import Jours, ajouter_regle
 from parcours.reports._sql import liste
-from parcours.reports.journal import JournalLu
 from parcours.reports.model import Rythme
-from parcours.reports.periode import Periode
+from parcours.reports.period import Periode
+from parcours.reports.reading import JournalLu
 
 __all__ = ["Echeances", "echeances", "rythme"]
 
@@ -102,20 +104,17 @@ def _calculer(journal: JournalLu, policy: Policy) -> Echeances:
     fin = _jours(table.column("fin"))[dossier]
     echeance = np.full(ancre.shape, _NAT, dtype="datetime64[D]")
     for ident in suivis:
-        regle = policy.dispositifs[ident].rythme_entretiens
-        assert regle is not None
         if ident not in noms:
             continue
+        regles = regles_datees(policy, ident)
         mask = disp == noms.index(ident)
         a = ancre[mask]
-        e = ajouter_selon(regle.intervalle_max, a, a)
-        if regle.au_demarrage is not None:
-            d = debut[mask]
-            limite = ajouter_selon(regle.au_demarrage.pendant, d, d)
-            strict = ajouter_selon(regle.au_demarrage.intervalle_max, a, a)
-            debut_strict = ~np.isnat(limite) & (a < limite)
-            e = np.where(debut_strict, strict, e)
-        echeance[mask] = e
+        # as Regles.prochain_entretien: the rules in force on the anchor's day
+        e = ajouter_regle(regles, "rythme", a, a)
+        limite = ajouter_regle(regles, "pendant", debut[mask], a)
+        strict = ajouter_regle(regles, "rythme_demarrage", a, a)
+        debut_strict = ~np.isnat(limite) & ~np.isnat(strict) & (a < limite)
+        echeance[mask] = np.where(debut_strict, strict, e)
     due = ~np.isnat(echeance) & (np.isnat(fin) | (echeance < fin))
     tenue = ~np.isnat(suivant) & (suivant <= echeance)
     return Echeances(dispositifs=tuple(noms), dispositif=disp[due], date=echeance[due], tenue=tenue[due])

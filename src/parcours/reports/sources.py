@@ -1,7 +1,7 @@
 """Journal sources as raw lines: one ``(numero, ligne)`` row per event, numbered for messages.
 
 Every input (a JSONL file, a SQLite journal, Python events, a CSV export) becomes the same
-pyarrow table of JSON texts, so that one parser (:mod:`parcours.reports.journal`) reads them
+pyarrow table of JSON texts, so that one parser (:mod:`parcours.reports.reading`) reads them
 all and reports a bad event by its line number (JSONL), its ``seq`` (SQLite) or its rank.
 """
 
@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-__all__ = ["Lignes", "depuis_evenements", "depuis_fichier", "depuis_jsonl", "depuis_sqlite"]
+__all__ = ["Lignes", "read_events", "read_file", "read_jsonl", "read_sqlite"]
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -41,7 +41,7 @@ def _table(numeros: Any, lignes: pa.Array | list[str]) -> pa.Table:
     return pa.table({"numero": pa.array(numeros, pa.int64()), "ligne": pa.array(lignes, pa.string())})
 
 
-def depuis_jsonl(chemin: str | os.PathLike[str]) -> Lignes:
+def read_jsonl(chemin: str | os.PathLike[str]) -> Lignes:
     """Read a JSONL file; line numbers count every line of the file, blank ones included."""
     path = Path(chemin)
     try:
@@ -94,7 +94,7 @@ def _read_lines_slow(path: Path) -> pa.Table:
     return _table(np.arange(1, len(texts) + 1, dtype=np.int64), texts)
 
 
-def depuis_sqlite(chemin: str | os.PathLike[str]) -> Lignes:
+def read_sqlite(chemin: str | os.PathLike[str]) -> Lignes:
     """Read the ``evenements`` table of a SQLite journal, numbered by its ``seq``."""
     uri = Path(chemin).resolve().as_uri() + "?mode=ro"
     con = sqlite3.connect(uri, uri=True)
@@ -105,16 +105,16 @@ def depuis_sqlite(chemin: str | os.PathLike[str]) -> Lignes:
     return Lignes(_table([r[0] for r in rows], [r[1] for r in rows]), str(chemin), "seq")
 
 
-def depuis_evenements(evenements: Iterable[Mapping[str, Any]], source: str = "<événements>") -> Lignes:
+def read_events(evenements: Iterable[Mapping[str, Any]], source: str = "<événements>") -> Lignes:
     """Python events (dicts in the journal format), numbered from 1 in the given order."""
     texts = [json.dumps(dict(e), ensure_ascii=False, default=str) for e in evenements]
     return Lignes(_table(np.arange(1, len(texts) + 1, dtype=np.int64), texts), source, "événement")
 
 
-def depuis_fichier(chemin: str | os.PathLike[str]) -> Lignes:
+def read_file(chemin: str | os.PathLike[str]) -> Lignes:
     """A journal file: SQLite when it starts with SQLite's header, JSONL otherwise."""
     with open(chemin, "rb") as handle:
         head = handle.read(len(_SQLITE_MAGIC))
     if head == _SQLITE_MAGIC:
-        return depuis_sqlite(chemin)
-    return depuis_jsonl(chemin)
+        return read_sqlite(chemin)
+    return read_jsonl(chemin)

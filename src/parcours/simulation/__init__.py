@@ -3,7 +3,7 @@
 Importing :mod:`parcours` (or its command) does not import numpy: the names below are loaded
 on first use::
 
-    from parcours.simulation import simulate, monte_carlo, comparer, variante
+    from parcours.simulation import simulate, monte_carlo, compare, variant
 """
 
 from __future__ import annotations
@@ -13,20 +13,20 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from parcours.simulation.distributions import Distribution, Distributions
-    from parcours.simulation.montecarlo import Comparaison, comparer, monte_carlo
+    from parcours.simulation.montecarlo import ComparaisonScenarios, compare, monte_carlo
     from parcours.simulation.simulation import BilanSimule, Simulation, simulate
-    from parcours.simulation.variantes import variante
+    from parcours.simulation.variants import variant
 
 __all__ = [
     "BilanSimule",
-    "Comparaison",
+    "ComparaisonScenarios",
     "Distribution",
     "Distributions",
     "Simulation",
-    "comparer",
+    "compare",
     "monte_carlo",
     "simulate",
-    "variante",
+    "variant",
 ]
 
 _OU = {
@@ -35,10 +35,10 @@ _OU = {
     "simulate": "simulation",
     "Distribution": "distributions",
     "Distributions": "distributions",
-    "Comparaison": "montecarlo",
-    "comparer": "montecarlo",
+    "ComparaisonScenarios": "montecarlo",
+    "compare": "montecarlo",
     "monte_carlo": "montecarlo",
-    "variante": "variantes",
+    "variant": "variants",
 }
 
 

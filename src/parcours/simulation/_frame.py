@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from parcours.simulation.evenements import identifiants
-from parcours.simulation.noyau import Trajectoires
+from parcours.simulation.events import identifiants
+from parcours.simulation.kernel import Trajectoires
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -14,10 +14,11 @@ import numpy.typing as npt
 
 from parcours.errors import PolicyError
 from parcours.policies.durations import Duree
+from parcours.policies.rules import ReglesDatees
 from parcours.policies.values import Param
-from parcours.simulation._calendrier import date_de, en_mois_jours, jour
+from parcours.simulation._calendar import date_de, en_mois_jours, jour
 
-__all__ = ["serie", "serie_duree"]
+__all__ = ["ouvert", "regle", "regle_duree", "serie", "serie_duree"]
 
 T = TypeVar("T")
 
@@ -73,3 +74,65 @@ def serie_duree(
             mois[start:end], jours[start:end] = en_mois_jours(value)
             defini[start:end] = True
     return mois, jours, defini
+
+
+def _fenetres(regles: ReglesDatees, debut: int, n: int) -> list[tuple[int, int, Any]]:
+    """(first offset, end offset, rules) of each window of ``regles`` overlapping the period;
+    days before the opening belong to no window."""
+    out: list[tuple[int, int, Any]] = []
+    for fenetre in regles:
+        start = 0 if fenetre.debut is None else jour(fenetre.debut) - debut
+        end = n if fenetre.fin is None else jour(fenetre.fin) - debut
+        start, end = max(start, 0), min(end, n)
+        if start < end:
+            out.append((start, end, fenetre))
+    return out
+
+
+def regle(
+    regles: ReglesDatees,
+    attribut: str,
+    debut: int,
+    n: int,
+    defaut: float,
+    conv: Callable[[Any], float] = float,
+) -> npt.NDArray[np.float64]:
+    """The rule ``attribut`` of the compiled rules in force on each day (``defaut`` when absent)."""
+    out = np.full(n, defaut, dtype=np.float64)
+    for start, end, fenetre in _fenetres(regles, debut, n):
+        valeur = getattr(fenetre, attribut)
+        if valeur is not None:
+            out[start:end] = float(valeur)
+    return out
+
+
+def regle_duree(
+    regles: ReglesDatees, attribut: str, debut: int, n: int, defaut: Duree | None
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """A duration rule on each day as (months, days, defined) arrays (``defaut`` when absent)."""
+    mois = np.zeros(n, dtype=np.int64)
+    jours = np.zeros(n, dtype=np.int64)
+    defini = np.zeros(n, dtype=np.bool_)
+    if defaut is not None:
+        mois[:], jours[:] = en_mois_jours(defaut)
+        defini[:] = True
+    for start, end, fenetre in _fenetres(regles, debut, n):
+        valeur = getattr(fenetre, attribut)
+        if valeur is not None:
+            mois[start:end], jours[start:end] = en_mois_jours(valeur)
+            defini[start:end] = True
+    return mois, jours, defini
+
+
+def ouvert(regles: ReglesDatees, debut: int, n: int) -> npt.NDArray[np.bool_]:
+    """Whether the dispositif is open (entries and démarrages allowed) on each day."""
+    out = np.zeros(n, dtype=np.bool_)
+    jours = np.arange(debut, debut + n)
+    for start, end, fenetre in _fenetres(regles, debut, n):
+        ok = np.ones(end - start, dtype=np.bool_)
+        if fenetre.convention_debut is not None:
+            ok &= jours[start:end] >= jour(fenetre.convention_debut)
+        if fenetre.convention_fin is not None:
+            ok &= jours[start:end] <= jour(fenetre.convention_fin)
+        out[start:end] = ok
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -13,7 +14,7 @@ from parcours._cli_utils import err_console, out_console, parse_date, user_error
 __all__ = ["register"]
 
 
-class Format(StrEnum):
+class FormatSimulation(StrEnum):
     texte = "texte"
     json = "json"
     html = "html"
@@ -69,17 +70,18 @@ def simuler(
             "--cohorte", help="Modèle de cohorte (fichier YAML) ; par défaut celui de la politique."
         ),
     ] = None,
-    format_: Annotated[Format, typer.Option("--format", help="texte, json ou html.")] = Format.texte,
+    format_: Annotated[
+        FormatSimulation, typer.Option("--format", help="texte, json ou html.")
+    ] = FormatSimulation.texte,
 ) -> None:
     """Simuler les parcours d'une politique : bilan et indicateurs, ou leurs distributions."""
-    from parcours.simulation._rendu import en_html, en_json, en_texte
-    from parcours.simulation.montecarlo import monte_carlo
-    from parcours.simulation.simulation import preparer, simulate
+    from parcours.simulation._render import en_html, en_json, en_texte
+    from parcours.simulation.simulation import prepare
 
     jour_du, jour_au = parse_date(du, "--du"), parse_date(au, "--au")
     if jour_du and jour_au and jour_au < jour_du:
         raise typer.BadParameter("--au précède --du", param_hint="--au")
-    policy, model, d1, d2, regles = preparer(politique, cohorte, jour_du, jour_au, dispositif)
+    policy, model, d1, d2, regles = prepare(politique, cohorte, jour_du, jour_au, dispositif)
     entete: dict[str, Any] = {
         "politique": policy.nom,
         "du": d1.isoformat(),
@@ -88,43 +90,58 @@ def simuler(
         "graine": graine,
         "runs": runs,
     }
-    resultat: dict[str, Any]
+    options = {"dispositif": dispositif, "capacite_proportionnelle": capacite_proportionnelle}
     if runs == 1:
-        with (
-            err_console.status("simulation…", spinner="dots")
-            if (dossiers or 0) > 200_000
-            else contextlib.nullcontext()
-        ):
-            sim = simulate(
-                policy,
-                model,
-                d1,
-                d2,
-                dossiers,
-                graine,
-                dispositif=dispositif,
-                evenements=False,
-                capacite_proportionnelle=capacite_proportionnelle,
-            )
-        resultat = {"bilan": sim.agregats(), "indicateurs": sim.indicateurs()}
+        resultat = _une(policy, model, d1, d2, dossiers, graine, options)
     else:
-        with _progression(runs) as barre:
-            tache = barre.add_task("runs", total=runs)
-            distributions = monte_carlo(
-                policy,
-                model,
-                d1,
-                d2,
-                dossiers,
-                graine,
-                runs,
-                dispositif=dispositif,
-                progression=lambda fait, _total: barre.update(tache, completed=fait),
-                capacite_proportionnelle=capacite_proportionnelle,
-            )
-        resultat = distributions.to_dict()
-    rendu = {Format.texte: en_texte, Format.json: en_json, Format.html: en_html}[format_]
-    out_console.print(rendu(entete, resultat), markup=False, highlight=False)
+        resultat = _plusieurs(policy, model, d1, d2, dossiers, graine, runs, options)
+    rendus = {
+        FormatSimulation.texte: en_texte,
+        FormatSimulation.json: en_json,
+        FormatSimulation.html: en_html,
+    }
+    out_console.print(rendus[format_](entete, resultat), markup=False, highlight=False)
+
+
+def _une(
+    policy: Any, model: Any, du: date, au: date, dossiers: int | None, graine: int, options: dict[str, Any]
+) -> dict[str, Any]:
+    """One run: its bilan figures and indicators."""
+    from parcours.simulation.simulation import simulate
+
+    gros = (dossiers or 0) > 200_000
+    with err_console.status("simulation…", spinner="dots") if gros else contextlib.nullcontext():
+        sim = simulate(policy, model, du, au, dossiers, graine, evenements=False, **options)
+    return {"bilan": sim.aggregates(), "indicateurs": sim.indicateurs()}
+
+
+def _plusieurs(
+    policy: Any,
+    model: Any,
+    du: date,
+    au: date,
+    dossiers: int | None,
+    graine: int,
+    runs: int,
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    """Monte Carlo: the distribution of each figure over ``runs`` runs."""
+    from parcours.simulation.montecarlo import monte_carlo
+
+    with _progression(runs) as barre:
+        tache = barre.add_task("runs", total=runs)
+        distributions = monte_carlo(
+            policy,
+            model,
+            du,
+            au,
+            dossiers,
+            graine,
+            runs,
+            progression=lambda fait, _total: barre.update(tache, completed=fait),
+            **options,
+        )
+    return distributions.to_dict()
 
 
 def register(app: typer.Typer) -> None:

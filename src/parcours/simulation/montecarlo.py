@@ -4,7 +4,7 @@ Run ``i`` uses child ``i`` of ``SeedSequence(seed).spawn(runs)``, whoever comput
 result does not depend on the executor or on its number of workers. Rules are compiled once
 and shipped to the workers; each task runs one seed (aggregates only, no events kept).
 
-Scenarios (:func:`comparer`) run two policy variants on the same seeds, hence the same
+Scenarios (:func:`compare`) run two policy variants on the same seeds, hence the same
 arrivals, profiles, delays and exit draws per dossier (common random numbers): the spread of
 the differences is far smaller than the spread of either variant.
 
@@ -26,38 +26,36 @@ from typing import Any
 
 import numpy as np
 
-from parcours.errors import ParcoursError
-from parcours.policies.cohorte import Cohorte
+from parcours.errors import UsageError
+from parcours.policies.cohort import Cohorte
 from parcours.policies.schema import Policy
-from parcours.simulation._calendrier import jour
-from parcours.simulation.agregats import indicateurs
+from parcours.simulation._calendar import jour
+from parcours.simulation.aggregates import indicateurs
 from parcours.simulation.distributions import Distributions
-from parcours.simulation.regles import Regles
-from parcours.simulation.simulation import executer, preparer
+from parcours.simulation.simulation import prepare, run
+from parcours.simulation.tables import Tableaux
 
-__all__ = ["Comparaison", "comparer", "monte_carlo"]
+__all__ = ["ComparaisonScenarios", "compare", "monte_carlo"]
 
 Source = Policy | str | os.PathLike[str]
 Progression = Callable[[int, int], None]
 
 
 def _un_run(
-    regles: Mapping[str, Regles],
+    regles: Mapping[str, Tableaux],
     dossiers: int | None,
     graine: np.random.SeedSequence,
     du: int,
     au: int,
     proportionnelle: bool = False,
 ) -> dict[str, float]:
-    trajectoires = executer(
-        regles, dossiers, graine, evenements=False, capacite_proportionnelle=proportionnelle
-    )
+    trajectoires = run(regles, dossiers, graine, evenements=False, capacite_proportionnelle=proportionnelle)
     return indicateurs(trajectoires, du, au)
 
 
 def _deux_runs(
-    a: Mapping[str, Regles],
-    b: Mapping[str, Regles],
+    a: Mapping[str, Tableaux],
+    b: Mapping[str, Tableaux],
     dossiers: int | None,
     graine: np.random.SeedSequence,
     du: int,
@@ -96,7 +94,7 @@ def _lancer(
 
 def _graines(seed: int | np.random.SeedSequence | None, runs: int) -> list[np.random.SeedSequence]:
     if runs < 1:
-        raise ParcoursError(f"runs doit être au moins 1 (reçu : {runs})")
+        raise UsageError(f"runs doit être au moins 1 (reçu : {runs})")
     racine = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     return racine.spawn(runs)
 
@@ -116,13 +114,13 @@ def monte_carlo(
     capacite_proportionnelle: bool = False,
 ) -> Distributions:
     """``runs`` independent simulations; each indicator's distribution with intervals."""
-    _, _, du, au, regles = preparer(policy, cohort, du, au, dispositif)
+    _, _, du, au, regles = prepare(policy, cohort, du, au, dispositif)
     args = [(regles, dossiers, g, jour(du), jour(au), capacite_proportionnelle) for g in _graines(seed, runs)]
     return Distributions.depuis(_lancer(_un_run, args, executor, progression))
 
 
 @dataclass(frozen=True)
-class Comparaison:
+class ComparaisonScenarios:
     """Two variants on common random numbers: each one's distributions and of B − A."""
 
     a: Distributions
@@ -137,7 +135,7 @@ class Comparaison:
         }
 
 
-def comparer(
+def compare(
     policy_a: Source,
     policy_b: Source,
     cohort: Cohorte | str | os.PathLike[str] | None = None,
@@ -151,13 +149,13 @@ def comparer(
     dispositif: str | None = None,
     progression: Progression | None = None,
     capacite_proportionnelle: bool = False,
-) -> Comparaison:
+) -> ComparaisonScenarios:
     """Run variant A and variant B on the same seeds; report B − A per indicator.
 
     The cohort model (by default policy A's) is the same for both: only the rules differ.
     """
-    _, model, du, au, regles_a = preparer(policy_a, cohort, du, au, dispositif)
-    _, _, _, _, regles_b = preparer(policy_b, model, du, au, dispositif)
+    _, model, du, au, regles_a = prepare(policy_a, cohort, du, au, dispositif)
+    _, _, _, _, regles_b = prepare(policy_b, model, du, au, dispositif)
     args = [
         (regles_a, regles_b, dossiers, g, jour(du), jour(au), capacite_proportionnelle)
         for g in _graines(seed, runs)
@@ -166,4 +164,4 @@ def comparer(
     a = [p[0] for p in paires]
     b = [p[1] for p in paires]
     diff = [{k: rb[k] - ra[k] for k in ra} for ra, rb in zip(a, b, strict=True)]
-    return Comparaison(Distributions.depuis(a), Distributions.depuis(b), Distributions.depuis(diff))
+    return ComparaisonScenarios(Distributions.depuis(a), Distributions.depuis(b), Distributions.depuis(diff))

@@ -4,12 +4,11 @@
 >>> sim = simulate("moselle", du=date(2017, 1, 1), au=date(2017, 12, 31), seed=1)
 >>> sim.bilan().to_dict()["accompagnees"]          # doctest: +SKIP
 >>> sim.to_frame()                                   # one row per dossier (pandas)
->>> sim.ecrire_journal("simulation.jsonl")           # the events, for the engine
+>>> sim.write_journal("simulation.jsonl")           # the events, for the engine
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from collections.abc import Iterator, Mapping
@@ -19,23 +18,26 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from parcours.errors import ParcoursError, PolicyError
-from parcours.policies.cohorte import Cohorte, cohorte_pour, load_cohorte
+from parcours.errors import PolicyError, UsageError
+from parcours.policies.cohort import Cohorte, find_cohorte, load_cohorte
 from parcours.policies.durations import add_months
 from parcours.policies.loader import load_policy
 from parcours.policies.schema import Policy
-from parcours.simulation._aleas import Aleas
-from parcours.simulation._calendrier import date_de, jour
-from parcours.simulation._defaut import cohorte_par_defaut
-from parcours.simulation.agregats import agreger, indicateurs
-from parcours.simulation.evenements import evenements
-from parcours.simulation.noyau import Trajectoires, simuler_dispositif
-from parcours.simulation.regles import Regles, compiler
+from parcours.reports.period import Periode
+from parcours.simulation._calendar import date_de, jour
+from parcours.simulation._default import cohorte_par_defaut
+from parcours.simulation._random import Aleas
+from parcours.simulation.aggregates import agreger, indicateurs
+from parcours.simulation.events import evenements
+from parcours.simulation.kernel import Trajectoires, simuler_dispositif
+from parcours.simulation.tables import Tableaux, compiler
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["BilanSimule", "Graine", "Simulation", "executer", "preparer", "simulate"]
+    from parcours.reports.compute import Bilan
+
+__all__ = ["BilanSimule", "Graine", "Simulation", "prepare", "run", "simulate"]
 
 Graine = int | np.random.SeedSequence | None
 
@@ -77,16 +79,16 @@ class Simulation:
         a, b = jour(du or self.du), jour(au or self.au)
         if a < jour(self.du) or b > jour(self.au) or a > b:
             couverte = f"du {self.du.isoformat()} au {self.au.isoformat()}"
-            raise ParcoursError(f"période hors de la simulation : elle couvre {couverte}")
+            raise UsageError(f"période hors de la simulation : elle couvre {couverte}")
         return a, b
 
     def events(self) -> Iterator[dict[str, Any]]:
         """The events of every dossier, in date order (journal format of DESIGN.md)."""
         if not self._evenements_gardes:
-            raise ParcoursError("simulation lancée sans ses événements : relancez avec evenements=True")
+            raise UsageError("simulation lancée sans ses événements : relancez avec evenements=True")
         return evenements(self.trajectoires)
 
-    def ecrire_journal(self, chemin: str | os.PathLike[str]) -> int:
+    def write_journal(self, chemin: str | os.PathLike[str]) -> int:
         """Write the events as JSON lines; returns how many."""
         n = 0
         with open(chemin, "w", encoding="utf-8") as out:
@@ -95,25 +97,23 @@ class Simulation:
                 n += 1
         return n
 
-    def agregats(self, du: date | None = None, au: date | None = None) -> dict[str, Any]:
+    def aggregates(self, du: date | None = None, au: date | None = None) -> dict[str, Any]:
         """The kernel's bilan figures over [du, au] (by default the simulated period)."""
         return agreger(self.trajectoires, *self._periode(du, au))
 
-    def bilan(self, du: date | None = None, au: date | None = None) -> Any:
+    def bilan(self, du: date | None = None, au: date | None = None) -> Bilan | BilanSimule:
         """The reports' bilan of [du, au] computed from this run's events.
 
-        It equals :meth:`agregats` (tests/simulation/test_accord_moteur.py); without the
-        reports package (or with ``evenements=False``) the kernel's own figures are returned
-        in a :class:`BilanSimule` with the same ``to_dict()`` keys.
+        It equals :meth:`aggregates` (tests/simulation/test_accord_moteur.py); a run made
+        with ``evenements=False`` has no events: its kernel figures are returned in a
+        :class:`BilanSimule` with the same ``to_dict()`` keys.
         """
+        from parcours.reports.compute import bilan
+
         a, b = self._periode(du, au)
-        try:
-            reports = importlib.import_module("parcours.reports")
-        except ImportError:
-            reports = None
-        if reports is None or not self._evenements_gardes:
+        if not self._evenements_gardes:
             return BilanSimule(agreger(self.trajectoires, a, b))
-        return reports.bilan(list(self.events()), self.policy, du=date_de(a), au=date_de(b))
+        return bilan(list(self.events()), self.policy, du=date_de(a), au=date_de(b))
 
     def indicateurs(self, du: date | None = None, au: date | None = None) -> dict[str, float]:
         """Flat indicators: bilan figures, waiting, occupation, interviews, veille."""
@@ -136,7 +136,7 @@ def _cohorte(policy: Policy, cohort: Cohorte | str | os.PathLike[str] | None, du
     elif cohort is not None:
         model = load_cohorte(cohort)
     else:
-        model = cohorte_pour(policy) or cohorte_par_defaut(policy, du)
+        model = find_cohorte(policy) or cohorte_par_defaut(policy, du)
     model.verifier(policy)
     return model
 
@@ -151,9 +151,8 @@ def _periode_defaut(policy: Policy, du: date | None, au: date | None) -> tuple[d
         du = min(debuts) if debuts else date(date.today().year, 1, 1)
     if au is None:
         au = date.fromordinal(add_months(du, 12).toordinal() - 1)
-    if au < du:
-        raise ParcoursError(f"période vide : le {au.isoformat()} précède le {du.isoformat()}")
-    return du, au
+    periode = Periode(du, au)  # refuses an empty period
+    return periode.du, periode.au
 
 
 def _repartir(total: int, poids: Mapping[str, float]) -> dict[str, int]:
@@ -167,13 +166,13 @@ def _repartir(total: int, poids: Mapping[str, float]) -> dict[str, int]:
     return base
 
 
-def preparer(
+def prepare(
     policy: Policy | str | os.PathLike[str],
     cohort: Cohorte | str | os.PathLike[str] | None = None,
     du: date | None = None,
     au: date | None = None,
     dispositif: str | None = None,
-) -> tuple[Policy, Cohorte, date, date, dict[str, Regles]]:
+) -> tuple[Policy, Cohorte, date, date, dict[str, Tableaux]]:
     """Load and compile once what every run of a Monte Carlo shares."""
     pol = _policy(policy)
     du, au = _periode_defaut(pol, du, au)
@@ -189,8 +188,8 @@ def preparer(
     return pol, model, du, au, regles
 
 
-def executer(
-    regles: Mapping[str, Regles],
+def run(
+    regles: Mapping[str, Tableaux],
     dossiers: int | None,
     seed: Graine,
     *,
@@ -242,8 +241,8 @@ def simulate(
     The simulation starts empty on ``du``. ``evenements=False`` keeps only what aggregates
     need (faster, less memory); ``entretiens=False`` skips interviews.
     """
-    pol, model, du, au, regles = preparer(policy, cohort, du, au, dispositif)
-    trajectoires = executer(
+    pol, model, du, au, regles = prepare(policy, cohort, du, au, dispositif)
+    trajectoires = run(
         regles,
         dossiers,
         seed,

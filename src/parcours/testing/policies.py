@@ -10,7 +10,8 @@ import yaml
 from hypothesis import strategies as st
 
 from parcours.policies.loader import load_policy_text
-from parcours.policies.schema import ETAPES, Policy
+from parcours.policies.schema import Policy
+from parcours.vocabulary import ETAPES, ETAPES_OBLIGATOIRES
 
 __all__ = [
     "CasInvalide",
@@ -60,8 +61,19 @@ def durees(max_jours: int = 400) -> st.SearchStrategy[str]:
 
 
 @st.composite
-def _valeur(draw: st.DrawFn, inner: st.SearchStrategy[Any], dated: bool = True) -> Any:
-    """A value in one of the written forms: plain, sourced, hypothèse, or date-keyed."""
+def _valeur(
+    draw: st.DrawFn,
+    inner: st.SearchStrategy[Any],
+    dated: bool = True,
+    depuis: date | None = None,
+    requise: bool = False,
+) -> Any:
+    """A value in one of the written forms: plain, sourced, hypothèse, or date-keyed.
+
+    Date keys start on or after ``depuis`` (the dispositif's first date of effect); a value
+    the language requires (``requise``) starts on ``depuis`` itself, so that it is in force
+    when its dispositif opens.
+    """
     form = draw(st.sampled_from(("plain", "source", "hypothese", "dates") if dated else ("plain", "source")))
     if form == "plain":
         return draw(inner)
@@ -69,7 +81,8 @@ def _valeur(draw: st.DrawFn, inner: st.SearchStrategy[Any], dated: bool = True) 
         return {"valeur": draw(inner), "source": {"document": "seed.txt", "citation": "texte"}}
     if form == "hypothese":
         return {"valeur": draw(inner), "hypothese": True, "raison": "hypothèse générée"}
-    start = draw(st.dates(date(2010, 1, 1), date(2030, 1, 1)))
+    base = depuis if depuis is not None else date(2010, 1, 1)
+    start = base if requise else draw(st.dates(base, base + timedelta(days=5 * 365)))
     gaps = draw(st.lists(st.integers(1, 900), min_size=0, max_size=3))
     keys = [start]
     for gap in gaps:
@@ -79,9 +92,10 @@ def _valeur(draw: st.DrawFn, inner: st.SearchStrategy[Any], dated: bool = True) 
 
 @st.composite
 def _dispositif(draw: st.DrawFn) -> dict[str, Any]:
-    optional = [s for s in ETAPES if s not in ("demarrage", "sortie")]
+    optional = [s for s in ETAPES if s not in ETAPES_OBLIGATOIRES]
     chosen = set(draw(st.lists(st.sampled_from(optional), unique=True))) | {"demarrage", "sortie"}
     etapes = [s for s in ETAPES if s in chosen]
+    depuis = draw(st.dates(date(2010, 1, 1), date(2030, 1, 1)))  # the dispositif's first date of effect
     motifs = draw(st.dictionaries(_IDS, st.booleans(), min_size=1, max_size=4))
     out: dict[str, Any] = {
         "libelle": draw(_LIBELLES),
@@ -93,24 +107,24 @@ def _dispositif(draw: st.DrawFn) -> dict[str, Any]:
     }
     capacite: dict[str, Any] = {}
     if draw(st.booleans()):
-        capacite["places"] = draw(_valeur(st.integers(1, 5000)))
+        capacite["places"] = draw(_valeur(st.integers(1, 5000), depuis=depuis))
     if draw(st.booleans()):
-        capacite["etp"] = draw(_valeur(st.integers(1, 20)))
-        capacite["portefeuille_par_etp"] = draw(_valeur(st.integers(1, 200)))
+        capacite["etp"] = draw(_valeur(st.integers(1, 20), depuis=depuis))
+        capacite["portefeuille_par_etp"] = draw(_valeur(st.integers(1, 200), depuis=depuis))
     if capacite:
         capacite["si_complet"] = draw(st.sampled_from(("attente", "refus")))
         out["capacite"] = capacite
     duree_d: dict[str, Any] = {}
     if draw(st.booleans()):
-        duree_d["cer"] = draw(_valeur(durees(366)))
+        duree_d["cer"] = draw(_valeur(durees(366), depuis=depuis))
     if draw(st.booleans()):
-        duree_d["renouvellements_max"] = draw(_valeur(st.integers(0, 5)))
+        duree_d["renouvellements_max"] = draw(_valeur(st.integers(0, 5), depuis=depuis))
     if draw(st.booleans()):
-        duree_d["maximum"] = draw(_valeur(durees(1000)))
+        duree_d["maximum"] = draw(_valeur(durees(1000), depuis=depuis))
     if duree_d:
         out["duree"] = duree_d
     if draw(st.booleans()):
-        rythme: dict[str, Any] = {"intervalle_max": draw(_valeur(durees(90)))}
+        rythme: dict[str, Any] = {"intervalle_max": draw(_valeur(durees(90), depuis=depuis, requise=True))}
         if draw(st.booleans()):
             rythme["au_demarrage"] = {
                 "intervalle_max": draw(_valeur(durees(30), dated=False)),
@@ -120,12 +134,14 @@ def _dispositif(draw: st.DrawFn) -> dict[str, Any]:
     emploi = [m for m, positive in motifs.items() if positive]
     veille = draw(st.booleans())
     if emploi and veille:
-        out["veille"] = {"duree": draw(_valeur(durees(366))), "motifs": emploi}
+        out["veille"] = {"duree": draw(_valeur(durees(366), depuis=depuis, requise=True)), "motifs": emploi}
     if draw(st.booleans()):
         out["resultats_attendus"] = {
             "objectif": {
                 "libelle": "Objectif",
-                "taux": draw(_valeur(st.integers(0, 100).map(lambda n: f"{n} %"))),
+                "taux": draw(
+                    _valeur(st.integers(0, 100).map(lambda n: f"{n} %"), depuis=depuis, requise=True)
+                ),
                 "selon": draw(st.sampled_from(("positive", "emploi"))),
             }
         }

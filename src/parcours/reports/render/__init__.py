@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from parcours.reports.calcul import Bilan
+    from parcours.reports.compute import Bilan
 
-__all__ = ["FORMATS", "Format", "rendre"]
-
-Format = Literal["json", "markdown", "html", "csv"]
-FORMATS: tuple[Format, ...] = ("json", "markdown", "html", "csv")
+__all__ = ["Format", "render"]
 
 
-def rendre(b: Bilan, format: Format, precedents: Sequence[Bilan] = ()) -> str:
+class Format(StrEnum):
+    """The renderings of a bilan (the ``--format`` of ``parcours bilan``)."""
+
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+    csv = "csv"
+
+
+def render(b: Bilan, format: Format | str, precedents: Sequence[Bilan] = ()) -> str:
     """``b`` as text in ``format``; ``precedents`` (older first) add columns to the tables."""
+    format = Format(format)
     if format == "json":
         from parcours.reports.render.tabular import en_json
 

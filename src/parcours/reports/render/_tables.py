@@ -9,7 +9,7 @@ from parcours.reports._format import format_nombre, format_part, format_taux
 from parcours.reports.model import Indicateurs
 
 if TYPE_CHECKING:
-    from parcours.reports.calcul import Bilan
+    from parcours.reports.compute import Bilan
 
 __all__ = ["Table", "capacites_communes", "indicateurs", "profils", "sorties", "tableau_annuel"]
 

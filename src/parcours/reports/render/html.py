@@ -19,7 +19,7 @@ from parcours.reports.render._tables import (
 from parcours.reports.render.svg import barres, barres_empilees, courbe
 
 if TYPE_CHECKING:
-    from parcours.reports.calcul import Bilan
+    from parcours.reports.compute import Bilan
 
 __all__ = ["en_html"]
 

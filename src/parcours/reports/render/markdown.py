@@ -16,7 +16,7 @@ from parcours.reports.render._tables import (
 )
 
 if TYPE_CHECKING:
-    from parcours.reports.calcul import Bilan
+    from parcours.reports.compute import Bilan
 
 __all__ = ["en_markdown"]
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from parcours.reports.export import ENSEMBLE, indicateurs_dict, occupation_dict
 
 if TYPE_CHECKING:
-    from parcours.reports.calcul import Bilan
+    from parcours.reports.compute import Bilan
 
 __all__ = ["en_csv", "en_json"]
 
@@ -19,7 +19,7 @@ __all__ = ["en_csv", "en_json"]
 def en_json(b: Bilan, precedents: Sequence[Bilan] = ()) -> str:
     data = b.to_dict()
     if precedents:
-        data["comparaison"] = b.comparer(precedents[-1]).to_dict()
+        data["comparaison"] = b.compare(precedents[-1]).to_dict()
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from parcours.simulation._calendrier import date_de
-from parcours.simulation._issues import fin_de_periode, periodes_avant
-from parcours.simulation.noyau import Trajectoires
+from parcours.simulation._calendar import date_de
+from parcours.simulation._exits import fin_de_periode, periodes_avant
+from parcours.simulation.kernel import Trajectoires
 
 __all__ = ["NOMS", "evenements", "identifiants"]
 

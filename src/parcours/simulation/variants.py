@@ -1,6 +1,6 @@
 """Policy variants for scenarios: the same policy with a few values changed.
 
-    >>> quinze = variante(policy, {"dispositifs.global.rythme_entretiens.intervalle_max": "15 jours"})
+    >>> quinze = variant(policy, {"dispositifs.global.rythme_entretiens.intervalle_max": "15 jours"})
 
 Each changed value replaces every dated version of that parameter by one assumption
 (``hypothese: true``, raison « variante de scénario »); the result is validated as a policy.
@@ -16,10 +16,10 @@ from pydantic import ValidationError
 from parcours.errors import PolicyError
 from parcours.policies.schema import Policy
 
-__all__ = ["variante"]
+__all__ = ["variant"]
 
 
-def variante(policy: Policy, changements: Mapping[str, Any]) -> Policy:
+def variant(policy: Policy, changements: Mapping[str, Any]) -> Policy:
     """``policy`` with the values at the given dotted key paths replaced."""
     data = policy.model_dump()
     for chemin, valeur in changements.items():
@@ -39,7 +39,7 @@ def variante(policy: Policy, changements: Mapping[str, Any]) -> Policy:
     try:
         result = Policy.model_validate(data)
     except ValidationError as exc:
-        raise PolicyError(f"variante invalide : {exc.errors()[0]['msg']}") from None
+        raise PolicyError(f"variante invalide : {exc.errors()[0]['msg']}") from exc
     result._fichier = policy.fichier
     result._nom = policy.nom
     return result

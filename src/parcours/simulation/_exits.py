@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from parcours.simulation.regles import Regles
+from parcours.simulation.tables import Tableaux
 
 __all__ = ["FORCE_BILAN", "FORCE_CONVENTION", "FORCE_MAXIMUM", "Issues", "Tirages", "tirer_issues"]
 
@@ -57,14 +57,14 @@ class Issues:
     motif: npt.NDArray[np.int16]  # index in regles.motifs, -1 for a réorientation
 
 
-def fin_de_periode(regles: Regles, demarrage: I64 | int, off: I64 | int, k: I64) -> I64:
+def fin_de_periode(regles: Tableaux, demarrage: I64 | int, off: I64 | int, k: I64) -> I64:
     """The day period ``k`` (0-based) of a dossier started on ``demarrage`` ends (its bilan)."""
     return regles.calendrier.ajouter(
         demarrage, regles.cer.mois[off] * (k + 1), regles.cer.jours[off] * (k + 1)
     )
 
 
-def periodes_avant(regles: Regles, demarrage: I64, off: I64, jour: I64) -> I64:
+def periodes_avant(regles: Tableaux, demarrage: I64, off: I64, jour: I64) -> I64:
     """How many period ends fall on or before ``jour``."""
     longueur = np.maximum(regles.cer.mois[off] * 30.4375 + regles.cer.jours[off], 1.0)
     m = np.maximum(np.floor((jour - demarrage) / longueur).astype(np.int64), 0)
@@ -79,7 +79,7 @@ def periodes_avant(regles: Regles, demarrage: I64, off: I64, jour: I64) -> I64:
 
 
 def _renouvellements_permis(
-    regles: Regles, demarrage: I64 | int, off: I64 | int, plafond: int, n: int
+    regles: Tableaux, demarrage: I64 | int, off: I64 | int, plafond: int, n: int
 ) -> I64:
     """How many renewals each dossier may have, judged as the engine does: renewal ``j + 1``
     falls on the bilan ending period ``j`` and needs ``j`` < renouvellements_max in force on
@@ -99,7 +99,7 @@ def _renouvellements_permis(
     return dernier
 
 
-def tirer_issues(regles: Regles, tirages: Tirages, idx: I64, demarrage: I64 | int, horizon: int) -> Issues:
+def tirer_issues(regles: Tableaux, tirages: Tirages, idx: I64, demarrage: I64 | int, horizon: int) -> Issues:
     """Draw the end of the accompaniments of dossiers ``idx`` started on ``demarrage``.
 
     ``demarrage`` is one day per dossier, or a single day for the whole batch (the capacity

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from parcours.policies.alertes import Alerte
+from parcours.policies.alerts import Alerte
 from parcours.policies.schema import Policy
 from parcours.policies.values import Param
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from parcours.simulation.regles import Regles
+from parcours.simulation.tables import Tableaux
 
 __all__ = ["demarrer"]
 
@@ -21,7 +21,7 @@ I64 = npt.NDArray[np.int64]
 
 
 def demarrer(
-    regles: Regles,
+    regles: Tableaux,
     pret: I64,
     echelle: float,
     issue: Callable[[I64, I64 | int], I64],

@@ -13,13 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from parcours.simulation._calendrier import date_de
-from parcours.simulation.noyau import Trajectoires
-from parcours.simulation.regles import MOIS
+from parcours.simulation._calendar import date_de
+from parcours.simulation.kernel import Trajectoires
+from parcours.simulation.tables import MOIS
+from parcours.vocabulary import MOTIF_REORIENTATION
 
 __all__ = ["agreger", "indicateurs"]
-
-REORIENTATION = "reorientation"
 
 
 def _un(t: Trajectoires, du: int, au: int) -> dict[str, Any]:
@@ -38,7 +37,7 @@ def _un(t: Trajectoires, du: int, au: int) -> dict[str, Any]:
             motifs[nom] = count
     reo = int((codes < 0).sum())
     if reo:
-        motifs[REORIENTATION] = reo
+        motifs[MOTIF_REORIENTATION] = reo
     n_sorties = int(sorties.sum())
     positives = int(t.regles.positifs[codes[codes >= 0]].sum()) if n_sorties else 0
     duree = (e - s)[sorties]

@@ -27,8 +27,8 @@ When a condition becomes true (the day of an alert):
 ``occupation``      the day an event brings occupancy from under ``seuil`` to ``seuil`` or
                     more (dated that event, for its dossier); again only after it fell back
 
-Deadlines are those of deadlines.py: ``entretien`` (next interview), ``fin_cer`` and
-``bilan`` (end of the CER period, while no bilan is recorded), ``duree_maximum``,
+Deadlines are those of deadlines.py, read there: ``entretien`` (next interview),
+``fin_cer`` (end of the CER period, while no bilan is recorded), ``duree_maximum``,
 ``fin_convention`` (per open dossier), ``fin_veille`` (after an exit that opens one).
 ``sauf_evenement`` cancels the alert when that event is recorded after the deadline took its
 current value. Values that change with the date are read on the day the event or deadline is
@@ -50,21 +50,23 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from parcours.engine.alertes.compilation import Programme, RegleCompilee, compiler_dispositif, version_index
-from parcours.engine.alertes.levee import AlerteLevee, format_date
+from parcours.engine.alerts.compilation import Programme, RegleCompilee, compiler_dispositif, version_index
+from parcours.engine.alerts.raised import AlerteLevee, format_date
+from parcours.engine.deadlines import echeance as echeance_en_cours
+from parcours.policies.alerts import CHAMPS
 from parcours.policies.schema import Policy
 from parcours.policies.values import format_taux
+from parcours.vocabulary import ETAPES_FINALES, ETAPES_OUVERTES
 
 if TYPE_CHECKING:
-    from parcours.engine.alertes._hote import Hote
+    from parcours.engine.alerts._host import Hote
     from parcours.engine.dossier import Dossier
 
 __all__ = ["Surveillance"]
 
 _UN_JOUR = timedelta(days=1)
-_OUVERTS = frozenset(("demarrage", "bilan"))
-_FINALS = frozenset(("sortie", "reorientation"))
-_CHAMPS = ("presence", "motif", "vers", "acteur")
+_FINALS = frozenset(ETAPES_FINALES)
+_CHAMPS = tuple(CHAMPS)  # the fields of an event a rule may filter on
 _format = string.Formatter().vformat
 
 
@@ -77,7 +79,7 @@ class _Echeance:
     sauf: dict[str, Any] | None = None
 
 
-class _Suivi:
+class _SuiviAlertes:
     """The alert state of one dossier."""
 
     __slots__ = ("dossier", "ech", "ev", "programme", "ruleset")
@@ -109,7 +111,7 @@ class Surveillance:
         self._a_confirmer: Counter[tuple[str, str, str]] = Counter()
         self._hote: Hote | None = None
         self._programmes: dict[str, tuple[Programme, str] | None] = {}
-        self._dossiers: dict[str, _Suivi] = {}
+        self._dossiers: dict[str, _SuiviAlertes] = {}
         self._agenda: list[tuple[int, int, str, str, str, int]] = []
         self._seq = itertools.count()
         self._ids = itertools.count(1)
@@ -138,7 +140,7 @@ class Surveillance:
         nouvelles: list[AlerteLevee] = []
         suivi = self._dossiers.get(dossier.id)
         if suivi is None:
-            suivi = self._dossiers[dossier.id] = _Suivi(dossier, programme, ruleset)
+            suivi = self._dossiers[dossier.id] = _SuiviAlertes(dossier, programme, ruleset)
         for regle in programme.par_evenement.get(nom, ()):
             self._compter(suivi, regle, event, jour, nouvelles)
         for regle in programme.sauf.get(nom, ()):
@@ -196,7 +198,7 @@ class Surveillance:
         found: tuple[Programme, str] | None = None
         if not programme.vide:
             if self._hote is None:
-                from parcours.engine.alertes._hote import Hote
+                from parcours.engine.alerts._host import Hote
 
                 self._hote = Hote()
             regles = {
@@ -242,7 +244,7 @@ class Surveillance:
 
     def _compter(
         self,
-        suivi: _Suivi,
+        suivi: _SuiviAlertes,
         regle: RegleCompilee,
         event: Mapping[str, Any],
         jour: date,
@@ -282,7 +284,7 @@ class Surveillance:
         if ident in suivi.ev:
             self._planifier(dans.valeur.ajouter(jour), "exp", suivi.dossier.id, regle.ident, ident)
 
-    def _echeances(self, suivi: _Suivi, jour: date) -> None:
+    def _echeances(self, suivi: _SuiviAlertes, jour: date) -> None:
         for regle in suivi.programme.echeances:
             found = self._echeance(regle, suivi.dossier, jour)
             actuelle = suivi.ech.get(regle.ident)
@@ -300,7 +302,7 @@ class Surveillance:
             self._affirmer(suivi.ruleset, fait)
             self._planifier(max(seuil, jour), "tic", suivi.dossier.id, regle.ident, cle)
 
-    def _oublier(self, suivi: _Suivi, ech: _Echeance) -> None:
+    def _oublier(self, suivi: _SuiviAlertes, ech: _Echeance) -> None:
         if ech.fait is not None:
             self._retirer(suivi.ruleset, ech.fait)
             ech.fait = None
@@ -312,8 +314,7 @@ class Surveillance:
     def _echeance(regle: RegleCompilee, dossier: Dossier, jour: date) -> tuple[date, date] | None:
         """(deadline, day the rule fires) for ``dossier`` now, or None."""
         quand = regle.alerte.quand
-        etat = dossier.state
-        ouvert = etat in _OUVERTS
+        ouvert = dossier.state in ETAPES_OUVERTES
         cond = quand.echeance
         if cond is None:
             duree = quand.duree_parcours
@@ -328,18 +329,7 @@ class Surveillance:
             else:
                 limite = dossier.fin_max
             return None if limite is None else (limite, limite + _UN_JOUR)
-        nom = cond.nom
-        echeance: date | None = None
-        if nom == "entretien":
-            echeance = dossier.entretien_du if ouvert else None
-        elif nom in ("fin_cer", "bilan"):
-            echeance = dossier.fin_cer if etat == "demarrage" else None
-        elif nom == "duree_maximum":
-            echeance = dossier.fin_max if ouvert else None
-        elif nom == "fin_convention":
-            echeance = dossier._suivi.regles(jour).convention_fin if ouvert else None
-        elif nom == "fin_veille":
-            echeance = dossier.fin_veille if etat == "sortie" else None
+        echeance = echeance_en_cours(dossier, cond.nom, jour)
         if echeance is None:
             return None
         if cond.dans is not None:
@@ -350,13 +340,14 @@ class Surveillance:
         version = cond.depassee_de.version_au(jour)
         return None if version is None else (echeance, version.valeur.ajouter(echeance) + _UN_JOUR)
 
-    def _occupation(self, suivi: _Suivi, jour: date, out: list[AlerteLevee]) -> None:
-        disp = suivi.dossier._suivi
+    def _occupation(self, suivi: _SuiviAlertes, jour: date, out: list[AlerteLevee]) -> None:
+        disp = suivi.dossier._dispositif
         occupes = disp.occupes
         if self._occupes.get(disp.ident) == occupes:
             return
         self._occupes[disp.ident] = occupes
-        places = disp.regles(jour).places
+        regles = disp.regles.au(jour)
+        places = None if regles is None else regles.places
         if not places:
             return
         taux = occupes / places
@@ -401,7 +392,7 @@ class Surveillance:
             if suivi.dossier.state in _FINALS and not suivi.vivant():
                 del self._dossiers[ident]
 
-    def _sonner(self, suivi: _Suivi, ident: str, cle: int, jour: date, out: list[AlerteLevee]) -> None:
+    def _sonner(self, suivi: _SuiviAlertes, ident: str, cle: int, jour: date, out: list[AlerteLevee]) -> None:
         ech = suivi.ech.get(ident)
         if ech is None or ech.fait is None or ech.fait["cle"] != cle:
             return
@@ -419,8 +410,9 @@ class Surveillance:
             if cond.depasse is not None:
                 limite = str(cond.depasse.au(debut))
             else:
-                maximum = dossier._suivi.dispositif.duree.maximum
-                limite = "la durée maximale" + (f" ({maximum.au(debut)})" if maximum is not None else "")
+                regles = dossier._dispositif.regles.au(debut)
+                maximum = None if regles is None else regles.maximum
+                limite = "la durée maximale" + (f" ({maximum})" if maximum is not None else "")
             valeurs = {"duree": _mois_entre(debut, jour), "limite": limite, "depuis": format_date(debut)}
         else:
             echeance = regle.alerte.quand.echeance
@@ -435,7 +427,9 @@ class Surveillance:
 
     # --- alerts -----------------------------------------------------------------------------
 
-    def _lever(self, regle: RegleCompilee, suivi: _Suivi, jour: date, valeurs: dict[str, Any]) -> AlerteLevee:
+    def _lever(
+        self, regle: RegleCompilee, suivi: _SuiviAlertes, jour: date, valeurs: dict[str, Any]
+    ) -> AlerteLevee:
         dossier = suivi.dossier
         champs = {
             "dossier": dossier.id,

@@ -12,17 +12,18 @@ from parcours.policies.schema import Policy
 from parcours.reports import sources
 from parcours.reports.activity import activite
 from parcours.reports.counts import Comptes, compter
-from parcours.reports.journal import MOTIF_REORIENTATION, JournalLu, Probleme, lire_journal
-from parcours.reports.model import Activite, CapacitePartagee, Indicateurs, Occupation, Rythme, Veille
+from parcours.reports.model import Activite, BilanVeille, CapacitePartagee, Indicateurs, Occupation, Rythme
 from parcours.reports.occupancy import occupation
-from parcours.reports.periode import Periode
+from parcours.reports.period import Periode
+from parcours.reports.reading import JournalLu, LigneEcartee, read_journal
 from parcours.reports.results import categories, objectifs, positives
 from parcours.reports.rhythm import rythme
+from parcours.vocabulary import MOTIF_REORIENTATION
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from parcours.reports.compare import Comparaison
+    from parcours.reports.compare import ComparaisonPeriodes
 
 __all__ = ["Bilan", "bilan"]
 
@@ -42,7 +43,7 @@ class Bilan:
     source: str
     evenements: int
     lignes_ignorees: int
-    problemes: tuple[Probleme, ...] = field(default_factory=tuple)
+    problemes: tuple[LigneEcartee, ...] = field(default_factory=tuple)
     motifs: dict[str, str] = field(default_factory=dict)  # motif id → label
     capacites_communes: dict[str, CapacitePartagee] = field(default_factory=dict)
 
@@ -56,10 +57,10 @@ class Bilan:
 
         return bilan_frame(self)
 
-    def comparer(self, precedent: Bilan) -> Comparaison:
-        from parcours.reports.compare import Comparaison
+    def compare(self, precedent: Bilan) -> ComparaisonPeriodes:
+        from parcours.reports.compare import ComparaisonPeriodes
 
-        return Comparaison(self, precedent)
+        return ComparaisonPeriodes(self, precedent)
 
 
 def bilan(
@@ -74,13 +75,13 @@ def bilan(
     """The bilan of ``du``..``au`` (or of the civil year ``annee``) for ``policy``.
 
     ``journal_or_events`` is a JSONL or SQLite journal path, Python events, or a journal
-    already read with :func:`~parcours.reports.journal.lire_journal` (read it once to compute
+    already read with :func:`~parcours.reports.reading.read_journal` (read it once to compute
     several periods). ``dispositif`` restricts the bilan to one dispositif of the policy.
     """
-    periode = _periode(du, au, annee)
+    periode = Periode.choisir(annee, du, au)
     if dispositif is not None:
         policy.dispositif(dispositif)  # a PolicyError naming the known ones
-    journal = lire_journal(journal_or_events, policy)
+    journal = read_journal(journal_or_events, policy)
     idents = (dispositif,) if dispositif is not None else tuple(policy.dispositifs)
     comptes = compter(journal, periode, idents)
     acts = activite(journal, periode, idents)
@@ -118,18 +119,6 @@ def bilan(
     )
 
 
-def _periode(du: date | None, au: date | None, annee: int | None) -> Periode:
-    from parcours.errors import ParcoursError
-
-    if annee is not None:
-        if du is not None or au is not None:
-            raise ParcoursError("indiquez soit une année, soit les dates du et au, pas les deux")
-        return Periode.annee(annee)
-    if du is None or au is None:
-        raise ParcoursError("indiquez la période : du et au, ou une année")
-    return Periode(du, au)
-
-
 def _indicateurs(
     policy: Policy, ident: str, periode: Periode, c: Comptes, act: Activite, ryt: Rythme, occ: Occupation
 ) -> Indicateurs:
@@ -146,12 +135,12 @@ def _indicateurs(
         sorties_emploi=emp,
         duree_totale_jours=c.duree_totale_jours,
         duree_mediane_jours=c.duree_mediane_jours,
-        objectifs=objectifs(disp, c.sorties_par_motif, c.sorties, c.accompagnees, periode.au),
+        objectifs=objectifs(ident, disp, c.sorties_par_motif, c.sorties, c.accompagnees, periode.au),
         repartition=c.repartition,
         activite=act,
         rythme=ryt,
         occupation=occ,
-        veille=Veille(sorties_observees=c.veille_observees, en_emploi=c.veille_en_emploi),
+        veille=BilanVeille(sorties_observees=c.veille_observees, en_emploi=c.veille_en_emploi),
     )
 
 
@@ -185,5 +174,5 @@ def _total(
         activite=act,
         rythme=ryt,
         occupation=occ,
-        veille=Veille(sorties_observees=c.veille_observees, en_emploi=c.veille_en_emploi),
+        veille=BilanVeille(sorties_observees=c.veille_observees, en_emploi=c.veille_en_emploi),
     )

@@ -43,7 +43,7 @@ __all__ = [
     "Flux",
     "Profil",
     "Sorties",
-    "cohorte_pour",
+    "find_cohorte",
     "load_cohorte",
     "load_cohorte_text",
 ]
@@ -306,7 +306,7 @@ def _bundled(name: str) -> Traversable | None:
     return candidate if candidate.is_file() else None
 
 
-def cohorte_pour(policy: BaseModel) -> Cohorte | None:
+def find_cohorte(policy: BaseModel) -> Cohorte | None:
     """The cohort model that goes with ``policy``: ``cohortes/<nom>.yaml`` beside its file, or bundled."""
     from parcours.policies.schema import Policy
 

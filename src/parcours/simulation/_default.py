@@ -6,7 +6,8 @@ from datetime import date
 from typing import Any
 
 from parcours.errors import PolicyError
-from parcours.policies.cohorte import Cohorte
+from parcours.policies.cohort import Cohorte
+from parcours.policies.rules import ReglesDatees
 from parcours.policies.schema import Dispositif, Policy
 
 __all__ = ["cohorte_par_defaut"]
@@ -16,15 +17,18 @@ def _h(valeur: Any, raison: str) -> dict[str, Any]:
     return {"versions": [{"valeur": valeur, "hypothese": True, "raison": raison}]}
 
 
-def _arrivees(dispositif: Dispositif, jour: date) -> tuple[float, str]:
+def _arrivees(ident: str, dispositif: Dispositif, jour: date) -> tuple[float, str]:
     cap = dispositif.capacite
     if cap.personnes_par_an is not None and cap.personnes_par_an.version_au(jour) is not None:
         return float(cap.personnes_par_an.au(jour)), "capacite.personnes_par_an de la politique"
+    regles = ReglesDatees(ident, dispositif)
+    # the rules in force on ``jour``, or at the opening when it is later
+    au = regles.au(jour) or regles.fenetres[0]
     places: float | None = None
-    if cap.places is not None and cap.places.version_au(jour) is not None:
-        places = float(cap.places.au(jour))
-    elif cap.etp is not None and cap.portefeuille_par_etp is not None:
-        places = float(cap.etp.au(jour)) * float(cap.portefeuille_par_etp.au(jour))
+    if au.places is not None:
+        places = float(au.places)
+    elif au.etp is not None and au.portefeuille is not None:
+        places = float(au.etp) * float(au.portefeuille)
     if places is not None:
         return places * 12 / 9, "places renouvelées tous les 9 mois en moyenne (hypothèse du simulateur)"
     return 100.0, "aucune capacité dans la politique : 100 arrivées par an (hypothèse du simulateur)"
@@ -40,7 +44,7 @@ def cohorte_par_defaut(policy: Policy, jour: date) -> Cohorte:
                 f"dispositif « {ident} » : aucun motif de sortie déclaré, impossible de simuler ses "
                 "sorties sans modèle de cohorte (policies/cohortes/<politique>.yaml)"
             )
-        par_an, raison = _arrivees(dispositif, jour)
+        par_an, raison = _arrivees(ident, dispositif, jour)
         sorties: dict[str, Any] = {
             "en_cours_de_periode": _h(0.3, "part des personnes qui sortent au cours d'une période de CER"),
             "au_bilan": _h(

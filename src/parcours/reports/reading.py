@@ -2,7 +2,7 @@
 
 Reading happens once; every bilan of any period is then a few SQL aggregates. Lines that
 cannot be counted (invalid JSON, missing key, bad date, unknown event, dispositif or motif)
-are set aside as :class:`Probleme` with their line number; none is dropped silently.
+are set aside as :class:`LigneEcartee` with their line number; none is dropped silently.
 
 Tables (DuckDB, in memory):
 
@@ -27,20 +27,13 @@ from parcours.errors import JournalError
 from parcours.policies.schema import Policy
 from parcours.reports import sources
 from parcours.reports._sql import chaine, liste
-from parcours.vocabulaire import EVENEMENTS_JOURNAL
+from parcours.vocabulary import EVENEMENTS_JOURNAL, MOTIF_REORIENTATION
 
-__all__ = ["EVENEMENTS", "JournalLu", "Probleme", "lire_journal"]
-
-#: Event types a report knows: the journal's, plus ``diagnostic_partage`` (the step's name,
-#: found in CSV exports) and ``veille`` (the point made after an exit). ``alerte`` is read and
-#: ignored by every count.
-EVENEMENTS = (*EVENEMENTS_JOURNAL, "diagnostic_partage", "veille")
-#: Key under which a réorientation without a motif is counted among the exits.
-MOTIF_REORIENTATION = "reorientation"
+__all__ = ["JournalLu", "LigneEcartee", "read_journal"]
 
 
 @dataclass(frozen=True)
-class Probleme:
+class LigneEcartee:
     """A journal line set aside, with the reason in French."""
 
     numero: int
@@ -68,7 +61,7 @@ SELECT numero, dossier, jour, evenement, dispositif, motif, presence, vers, gene
     WHEN date_brute IS NULL THEN 'clé « date » manquante'
     WHEN jour IS NULL THEN 'date « ' || date_brute || ' » invalide (attendu : AAAA-MM-JJ)'
     WHEN evenement IS NULL THEN 'clé « evenement » manquante'
-    WHEN evenement NOT IN {liste(EVENEMENTS)} THEN 'événement « ' || evenement || ' » inconnu'
+    WHEN evenement NOT IN {liste(EVENEMENTS_JOURNAL)} THEN 'événement « ' || evenement || ' » inconnu'
     WHEN evenement = 'sortie' AND motif IS NULL THEN 'sortie sans motif'
     WHEN dispositif IS NOT NULL AND dispositif NOT IN {liste(policy.dispositifs)}
       THEN 'dispositif « ' || dispositif || ' » inconnu de la politique {policy.nom.replace("'", "''")}'
@@ -176,13 +169,13 @@ class JournalLu:
         self.evenements = int(row[0]) if row else 0
         self._cache: dict[str, Any] = {}
 
-    def problemes(self, limite: int | None = 100) -> list[Probleme]:
+    def problemes(self, limite: int | None = 100) -> list[LigneEcartee]:
         """The lines set aside, in line order (the first ``limite`` of them)."""
         sql = "SELECT numero, message FROM problemes ORDER BY numero"
         if limite is not None:
             sql += f" LIMIT {int(limite)}"
         rows = self.con.execute(sql).fetchall()
-        return [Probleme(int(n) // self._diviseur, str(m), self.unite) for n, m in rows]
+        return [LigneEcartee(int(n) // self._diviseur, str(m), self.unite) for n, m in rows]
 
     def sql(self, query: str, params: list[object] | None = None) -> list[tuple[Any, ...]]:
         return self.con.execute(query, params or []).fetchall()
@@ -191,17 +184,17 @@ class JournalLu:
         self.con.close()
 
 
-def lire_journal(
+def read_journal(
     source: JournalLu | str | os.PathLike[str] | Iterable[Mapping[str, Any]] | sources.Lignes,
     policy: Policy,
 ) -> JournalLu:
     """Read a journal (a JSONL or SQLite path, Python events, or raw lines) for ``policy``."""
     if isinstance(source, JournalLu):
         if source.policy is not policy:
-            raise JournalError("ce journal a été lu avec une autre politique : relisez-le avec lire_journal")
+            raise JournalError("ce journal a été lu avec une autre politique : relisez-le avec read_journal")
         return source
     if isinstance(source, sources.Lignes):
         return JournalLu(source, policy)
     if isinstance(source, (str, os.PathLike)):
-        return JournalLu(sources.depuis_fichier(source), policy)
-    return JournalLu(sources.depuis_evenements(source), policy)
+        return JournalLu(sources.read_file(source), policy)
+    return JournalLu(sources.read_events(source), policy)

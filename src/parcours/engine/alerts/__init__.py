@@ -4,7 +4,7 @@ Importing this package imports no rules engine: durable_rules is loaded when an 
 meets a dispositif that has alert rules.
 """
 
-from parcours.engine.alertes.levee import CLES_ALERTE, AlerteLevee
-from parcours.engine.alertes.surveillance import Surveillance
+from parcours.engine.alerts.monitor import Surveillance
+from parcours.engine.alerts.raised import CLES_ALERTE, AlerteLevee
 
 __all__ = ["CLES_ALERTE", "AlerteLevee", "Surveillance"]

@@ -1,8 +1,9 @@
 """Strategies that generate event streams for a policy: plausible parcours, and perturbed ones.
 
-A plausible parcours follows the dispositif's steps in order, dates never go backwards, each
-event is dated when every value of the dispositif is in force, renewals stay within
-``renouvellements_max`` and before the maximum duration, exits use a declared motif. Streams
+A plausible parcours follows the dispositif's steps in order, dates never go backwards, it
+enters the dispositif once it is open, renewals stay within ``renouvellements_max`` and
+before the maximum duration (both read from the compiled rules in force, as the engine reads
+them), exits use a declared motif. Streams
 keep the number of dossiers of a dispositif within its places, so that a plausible stream is
 applied by the engine without any refusal.
 """
@@ -15,23 +16,19 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from parcours.policies.rules import ReglesDatees, ouverture
 from parcours.policies.schema import Dispositif, Policy
-from parcours.policies.versions import iter_params
+from parcours.vocabulary import ETAPE_EVENEMENT, ETAPES_AVANT
 
 __all__ = ["Perturbation", "debut_possible", "flux_perturbe", "flux_plausible", "places_min"]
 
-_EVENT_OF_STEP = {
-    "reperage": "reperage",
-    "prescription": "prescription",
-    "diagnostic_partage": "diagnostic",
-}
 _HORIZON = date(2040, 12, 31)
 
 
 def debut_possible(dispositif: Dispositif) -> date:
-    """The first day on which every value the dispositif declares is in force."""
-    firsts = [p.versions[0].debut for _, p in iter_params(dispositif) if p.versions and p.versions[0].debut]
-    return max(firsts, default=date(2018, 1, 1))
+    """The first day a dossier may enter the dispositif (2018-01-01 when it is always open)."""
+    jour = ouverture(dispositif)
+    return date(2018, 1, 1) if jour is None else jour
 
 
 def places_min(dispositif: Dispositif) -> int | None:
@@ -46,8 +43,12 @@ def places_min(dispositif: Dispositif) -> int | None:
 def _parcours(
     draw: st.DrawFn, ident: str, dispositif_id: str, dispositif: Dispositif
 ) -> list[dict[str, Any]]:
+    regles = ReglesDatees(dispositif_id, dispositif)
     start = debut_possible(dispositif)
-    jour = start + timedelta(days=draw(st.integers(0, 3 * 365)))
+    fin = regles.fenetres[-1].convention_fin
+    # entered while open, started at most 90 days later (three steps of at most 30 days)
+    marge = 3 * 365 if fin is None else max(0, min(3 * 365, (fin - start).days - 90))
+    jour = start + timedelta(days=draw(st.integers(0, marge)))
     events: list[dict[str, Any]] = []
 
     def add(evenement: str, **extra: Any) -> None:
@@ -57,16 +58,19 @@ def _parcours(
         event["id"] = f"{ident}-{len(events)}"
         events.append(event)
 
-    avant = [s for s in dispositif.etapes if s in _EVENT_OF_STEP]
+    avant = [s for s in dispositif.etapes if s in ETAPES_AVANT]
     if avant:
         first = draw(st.integers(0, len(avant)))  # len(avant): start at démarrage directly
         for step in avant[first:]:
-            add(_EVENT_OF_STEP[step])
+            add(ETAPE_EVENEMENT[step])
             jour += timedelta(days=draw(st.integers(0, 30)))
+    if not regles.ouvert(jour):
+        return []
     add("demarrage")
     debut = jour
-    duree = dispositif.duree
-    fin_max = None if duree.maximum is None else duree.maximum.au(debut).ajouter(debut)
+    au_debut = regles.au(debut)
+    maximum = None if au_debut is None else au_debut.maximum
+    fin_max = None if maximum is None else maximum.ajouter(debut)
     renouvellements = 0
     has_bilan = "bilan" in dispositif.etapes
     for _period in range(draw(st.integers(0, 3))):
@@ -80,7 +84,8 @@ def _parcours(
             add("bilan")
         renewal_day = jour + timedelta(days=draw(st.integers(0, 10)))
         # The engine judges a renewal by the maximum in force on the renewal's own day.
-        rmax = None if duree.renouvellements_max is None else duree.renouvellements_max.au(renewal_day)
+        au_jour = regles.au(renewal_day)
+        rmax = None if au_jour is None else au_jour.renouvellements_max
         can_renew = (rmax is None or renouvellements < rmax) and (fin_max is None or renewal_day < fin_max)
         if not can_renew or not draw(st.booleans()):
             break

@@ -10,30 +10,25 @@ first simulated day. Values absent from the cohort model take the simulator's st
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from parcours.errors import PolicyError
-from parcours.policies.cohorte import PROFILS, CohorteDispositif
+from parcours.policies.cohort import PROFILS, CohorteDispositif
 from parcours.policies.durations import Duree
+from parcours.policies.rules import ReglesDatees
 from parcours.policies.schema import Dispositif
-from parcours.policies.versions import iter_params
-from parcours.simulation._calendrier import Calendrier, jour
-from parcours.simulation._series import serie, serie_duree
+from parcours.simulation._calendar import Calendrier, date_de, jour
+from parcours.simulation._series import ouvert, regle, regle_duree, serie, serie_duree
+from parcours.vocabulary import ETAPE_EVENEMENT, ETAPES_AVANT
 
-__all__ = ["AVANT", "DEFAUTS", "Regles", "compiler"]
+__all__ = ["DEFAUTS", "Tableaux", "compiler"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
-
-#: Steps before démarrage, in order, and the event each one is journaled as.
-AVANT: tuple[tuple[str, str], ...] = (
-    ("reperage", "reperage"),
-    ("prescription", "prescription"),
-    ("diagnostic_partage", "diagnostic"),
-)
 
 #: The simulator's own assumptions, used when neither policy nor cohort model says.
 DEFAUTS: dict[str, str] = {
@@ -58,7 +53,7 @@ class Duree3:
 
 
 @dataclass(frozen=True)
-class Regles:
+class Tableaux:
     """One dispositif's rules and behaviour over the simulated days ``[debut, debut + n)``."""
 
     ident: str
@@ -103,6 +98,10 @@ def _duree(param: object, debut: int, n: int, defaut: Duree | None) -> Duree3:
     return Duree3(mois, jours, defini)
 
 
+def _regle(regles: ReglesDatees, attribut: str, debut: int, n: int, defaut: Duree | None = None) -> Duree3:
+    return Duree3(*regle_duree(regles, attribut, debut, n, defaut))
+
+
 def _mix(parts: dict[str, object], debut: int, n: int, nom: str) -> tuple[tuple[str, ...], F64]:
     labels = tuple(parts)
     if not labels:
@@ -114,18 +113,16 @@ def _mix(parts: dict[str, object], debut: int, n: int, nom: str) -> tuple[tuple[
     return labels, cumul
 
 
-def _capacite(dispositif: Dispositif, cohorte: CohorteDispositif, debut: int, n: int) -> F64:
-    cap = dispositif.capacite
-    places = serie(cap.places, debut, n, np.inf, "capacite.places")
-    if cap.etp is not None and cap.portefeuille_par_etp is not None:
-        etp = serie(cap.etp, debut, n, np.inf, "capacite.etp")
-        places = np.minimum(places, etp * serie(cap.portefeuille_par_etp, debut, n, np.inf, "portefeuille"))
+def _capacite(regles: ReglesDatees, cohorte: CohorteDispositif, debut: int, n: int) -> F64:
+    """The policy's places on each day (inf: unlimited), bounded by what the référents can
+    hold when the cohort model says how many interviews an ETP holds a month (a behaviour,
+    not a rule: it only delays starts)."""
+    places = regle(regles, "places", debut, n, np.inf)
     charge = cohorte.entretiens.par_etp_par_mois
-    if cap.etp is not None and charge is not None:
-        etp = serie(cap.etp, debut, n, np.inf, "capacite.etp")
+    etp = regle(regles, "etp", debut, n, np.inf)
+    if charge is not None and np.isfinite(etp).any():
         intervalle = _duree(cohorte.entretiens.intervalle, debut, n, None)
-        rythme = dispositif.rythme_entretiens
-        imax = _duree(rythme.intervalle_max if rythme else None, debut, n, None)
+        imax = _regle(regles, "rythme", debut, n)
         mois = np.where(intervalle.defini, intervalle.mois, imax.mois)
         jours = np.where(intervalle.defini, intervalle.jours, imax.jours)
         longueur = mois * MOIS + jours
@@ -135,100 +132,86 @@ def _capacite(dispositif: Dispositif, cohorte: CohorteDispositif, debut: int, n:
     return places
 
 
-def premier_jour_juge(dispositif: Dispositif) -> int | None:
-    """The first day every value the dispositif declares is in force (the engine refuses
-    events dated earlier: they cannot be judged); ``None`` when some value has always been."""
-    regles: list[object] = [
-        dispositif.capacite,
-        dispositif.duree,
-        dispositif.rythme_entretiens,
-        dispositif.veille,
-    ]
-    if dispositif.convention is not None:
-        regles.append(dispositif.convention.fin)
-    premiers = [
-        jour(param.versions[0].debut)
-        for node in regles
-        for _, param in iter_params(node)
-        if param.versions and param.versions[0].debut is not None
-    ]
-    return max(premiers) if premiers else None
+def _motifs_veille(regles: ReglesDatees, motifs: tuple[str, ...]) -> B:
+    ouvrent = regles.fenetres[-1].veille_motifs
+    return np.array([m in ouvrent for m in motifs], dtype=np.bool_)
 
 
-def compiler(ident: str, dispositif: Dispositif, cohorte: CohorteDispositif, debut: int, n: int) -> Regles:
-    """Compile one dispositif's rules and cohort behaviour over ``n`` days from day ``debut``.
-
-    Days before every declared value is in force are closed: no one arrives then.
-    """
-    etapes = dispositif.etapes
-    ouvert = np.ones(n, dtype=np.bool_)
-    juge = premier_jour_juge(dispositif)
-    if juge is not None:
-        ouvert &= np.arange(debut, debut + n) >= juge
-    fin: int | None = None
-    if dispositif.convention is not None:
-        conv = dispositif.convention
-        days = np.arange(debut, debut + n)
-        first = serie(conv.debut, debut, n, None, "convention.debut", lambda d: float(jour(d)))
-        ouvert &= days >= first
-        if conv.fin is not None:
-            last = serie(conv.fin, debut, n, None, "convention.fin", lambda d: float(jour(d)))
-            ouvert &= days <= last
-            fin = int(last[-1]) if n else None
-    rythme = dispositif.rythme_entretiens
-    phase = rythme.au_demarrage if rythme is not None else None
-    veille = dispositif.veille
-    sorties = cohorte.sorties
-    motifs = tuple(sorties.motifs)
-    for motif in motifs:
-        if motif not in dispositif.motifs_sortie:
-            raise PolicyError(f"{ident} : motif de sortie « {motif} » non déclaré par la politique")
-    labels, cumul = _mix(dict(sorties.motifs), debut, n, "sorties.motifs")
-    if veille is None:
-        motifs_veille = np.zeros(len(motifs), dtype=np.bool_)
-    else:
-        ouvrent = veille.motifs or tuple(k for k, m in dispositif.motifs_sortie.items() if m.emploi)
-        motifs_veille = np.array([m in ouvrent for m in motifs], dtype=np.bool_)
+def _arrivees(cohorte: CohorteDispositif, debut: int, n: int, ouvert: B) -> F64:
     arrivees = np.zeros(n, dtype=np.float64)
     for nom, flux in cohorte.arrivees.flux.items():
         if flux.par_an is not None:
             arrivees += serie(flux.par_an, debut, n, 0.0, f"arrivees.flux.{nom}.par_an") / 365.25
         else:
             arrivees += serie(flux.par_mois, debut, n, 0.0, f"arrivees.flux.{nom}.par_mois") / MOIS
-    arrivees *= ouvert
+    out: F64 = arrivees * ouvert
+    return out
+
+
+def _delais(cohorte: CohorteDispositif, debut: int, n: int) -> dict[str, F64]:
     delais: dict[str, F64] = {}
     for etape in ("prescription", "diagnostic_partage", "demarrage"):
         d = _duree(getattr(cohorte.delais, etape), debut, n, _DELAI)
         delais[etape] = (d.mois * MOIS + d.jours).astype(np.float64)
-    renouv = serie(dispositif.duree.renouvellements_max, debut, n, -1.0, "renouvellements_max")
-    return Regles(
+    return delais
+
+
+def _politique(regles: ReglesDatees, debut: int, n: int) -> dict[str, Any]:
+    """The policy's rules, day by day, read from its compiled rules (policies/rules.py)."""
+    etapes = regles.dispositif.etapes
+    ouvert_ = ouvert(regles, debut, n)
+    fin = None
+    if n:
+        dernier = regles.au(date_de(debut + n - 1))
+        fin = None if dernier is None or dernier.convention_fin is None else jour(dernier.convention_fin)
+    return {
+        "avant": tuple(ETAPE_EVENEMENT[e] for e in ETAPES_AVANT if e in etapes),
+        "a_bilan": "bilan" in etapes,
+        "a_reorientation": "reorientation" in etapes,
+        "capacite_places": regle(regles, "places", debut, n, np.inf),
+        "refus": regles.dispositif.capacite.si_complet == "refus",
+        "ouvert": ouvert_,
+        "fin_convention": fin,
+        "cer": _regle(regles, "cer", debut, n, _CER),
+        "renouvellements_max": regle(regles, "renouvellements_max", debut, n, -1.0).astype(np.int64),
+        "maximum": _regle(regles, "maximum", debut, n),
+        "intervalle_max": _regle(regles, "rythme", debut, n),
+        "phase_demarrage": _regle(regles, "pendant", debut, n),
+        "intervalle_demarrage": _regle(regles, "rythme_demarrage", debut, n),
+        "veille": _regle(regles, "veille", debut, n),
+    }
+
+
+def compiler(ident: str, dispositif: Dispositif, cohorte: CohorteDispositif, debut: int, n: int) -> Tableaux:
+    """Compile one dispositif's rules and cohort behaviour over ``n`` days from day ``debut``.
+
+    The policy's rules come from its compiled form, the same the engine applies; days the
+    dispositif is not open (before its opening, outside its convention) nobody arrives.
+    """
+    regles = ReglesDatees(ident, dispositif)
+    politique = _politique(regles, debut, n)
+    sorties = cohorte.sorties
+    motifs = tuple(sorties.motifs)
+    for motif in motifs:
+        if motif not in dispositif.motifs_sortie:
+            raise PolicyError(f"{ident} : motif de sortie « {motif} » non déclaré par la politique")
+    labels, cumul = _mix(dict(sorties.motifs), debut, n, "sorties.motifs")
+    del politique["capacite_places"]
+    return Tableaux(
         ident=ident,
         debut=debut,
         n=n,
-        avant=tuple(evt for etape, evt in AVANT if etape in etapes),
-        a_bilan="bilan" in etapes,
-        a_reorientation="reorientation" in etapes,
-        capacite=_capacite(dispositif, cohorte, debut, n),
-        refus=dispositif.capacite.si_complet == "refus",
-        ouvert=ouvert,
-        fin_convention=fin,
-        cer=_duree(dispositif.duree.cer, debut, n, _CER),
-        renouvellements_max=renouv.astype(np.int64),
-        maximum=_duree(dispositif.duree.maximum, debut, n, None),
-        intervalle_max=_duree(rythme.intervalle_max if rythme else None, debut, n, None),
-        phase_demarrage=_duree(phase.pendant if phase else None, debut, n, None),
-        intervalle_demarrage=_duree(phase.intervalle_max if phase else None, debut, n, None),
-        veille=_duree(veille.duree if veille else None, debut, n, None),
-        motifs_veille=motifs_veille,
-        arrivees_par_jour=arrivees,
-        delais=delais,
+        capacite=_capacite(regles, cohorte, debut, n),
+        motifs_veille=_motifs_veille(regles, motifs),
+        arrivees_par_jour=_arrivees(cohorte, debut, n, politique["ouvert"]),
+        delais=_delais(cohorte, debut, n),
         absence=serie(cohorte.entretiens.absence, debut, n, 0.0, "entretiens.absence"),
         intervalle=_duree(cohorte.entretiens.intervalle, debut, n, None),
         report=_duree(cohorte.entretiens.report, debut, n, _REPORT),
         en_cours=serie(sorties.en_cours_de_periode, debut, n, None, "sorties.en_cours_de_periode"),
         au_bilan=serie(sorties.au_bilan, debut, n, None, "sorties.au_bilan"),
         reorientation=serie(sorties.reorientation, debut, n, 0.0, "sorties.reorientation")
-        * ("reorientation" in etapes),
+        * politique["a_reorientation"],
         motifs=labels,
         parts_motifs=cumul,
         positifs=np.array([dispositif.motifs_sortie[m].positive for m in labels], dtype=np.bool_),
@@ -238,4 +221,5 @@ def compiler(ident: str, dispositif: Dispositif, cohorte: CohorteDispositif, deb
             if var in PROFILS
         },
         calendrier=Calendrier(debut, n),
+        **politique,
     )

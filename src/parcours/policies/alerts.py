@@ -35,16 +35,14 @@ and one condition under ``quand``::
 from __future__ import annotations
 
 import string
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from parcours.policies.values import DureeField, Param, Source, Taux
-from parcours.vocabulaire import EVENEMENTS, Evenement
+from parcours.vocabulary import PRESENCES, Evenement, NatureEcheance
 
 __all__ = [
-    "ECHEANCES",
-    "EVENEMENTS",
     "Alerte",
     "ConditionAlerte",
     "ConditionDuree",
@@ -55,14 +53,13 @@ __all__ = [
 
 #: Fields of an event a rule may filter on, with their allowed values when they are closed.
 CHAMPS: dict[str, tuple[str, ...] | None] = {
-    "presence": ("present", "absent"),
+    "presence": PRESENCES,
     "motif": None,
     "vers": None,
     "acteur": None,
 }
-#: The deadlines the engine computes for a dossier.
-ECHEANCES = ("entretien", "fin_cer", "bilan", "duree_maximum", "fin_convention", "fin_veille")
 Niveau = Literal["info", "attention", "urgent"]
+NIVEAUX: tuple[Niveau, ...] = get_args(Niveau)
 
 # Placeholders each kind of condition fills in its message.
 _COMMON = {"dossier", "dispositif", "date", "alerte"}
@@ -103,10 +100,10 @@ class ConditionEvenements(_Model):
 class ConditionEcheance(_Model):
     """A deadline passed by ``depassee_de`` (0 jours if absent), or coming ``dans`` a delay."""
 
-    nom: Literal["entretien", "fin_cer", "bilan", "duree_maximum", "fin_convention", "fin_veille"]
+    nom: NatureEcheance
     depassee_de: Param[DureeField] | None = Field(None, description="tolérance après l'échéance")
     dans: Param[DureeField] | None = Field(None, description="alerte avant l'échéance")
-    sauf_evenement: Literal["bilan", "renouvellement", "entretien", "sortie", "reorientation"] | None = Field(
+    sauf_evenement: Evenement | None = Field(
         None, description="pas d'alerte si cet événement est déjà enregistré pour la période"
     )
 

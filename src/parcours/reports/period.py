@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from parcours.errors import ParcoursError
+from parcours.errors import UsageError
 
 __all__ = ["Periode"]
 
@@ -19,13 +19,24 @@ class Periode:
 
     def __post_init__(self) -> None:
         if self.au < self.du:
-            raise ParcoursError(
+            raise UsageError(
                 f"période vide : le {self.au.strftime('%d/%m/%Y')} précède le {self.du.strftime('%d/%m/%Y')}"
             )
 
     @classmethod
     def annee(cls, annee: int) -> Periode:
         return cls(date(annee, 1, 1), date(annee, 12, 31))
+
+    @classmethod
+    def choisir(cls, annee: int | None = None, du: date | None = None, au: date | None = None) -> Periode:
+        """The period a caller asks for: a year, or ``du`` and ``au`` (not both, not neither)."""
+        if annee is not None:
+            if du is not None or au is not None:
+                raise UsageError("indiquez soit une année, soit les dates du et au, pas les deux")
+            return cls.annee(annee)
+        if du is None or au is None:
+            raise UsageError("indiquez la période : du et au, ou une année")
+        return cls(du, au)
 
     @property
     def jours(self) -> int:

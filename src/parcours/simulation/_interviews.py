@@ -14,17 +14,17 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from parcours.simulation._aleas import uniformes_compteur
-from parcours.simulation.regles import Duree3, Regles
+from parcours.simulation._random import uniformes_compteur
+from parcours.simulation.tables import Duree3, Tableaux
 
-__all__ = ["Entretiens", "simuler_entretiens"]
+__all__ = ["EntretiensSimules", "simuler_entretiens"]
 
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
 
 
 @dataclass(frozen=True)
-class Entretiens:
+class EntretiensSimules:
     """Per dossier counts, and when asked the interviews themselves (columnar)."""
 
     nombre: I32
@@ -60,13 +60,13 @@ def _selon(phase: npt.NDArray[np.bool_], a: Par, b: Par, v: I64) -> tuple[I64, I
 
 
 def simuler_entretiens(
-    regles: Regles,
+    regles: Tableaux,
     cle: np.uint64,
     demarrage: I64,
     sortie: I64,
     fin: int,
     garder: bool,
-) -> Entretiens:
+) -> EntretiensSimules:
     """Interviews of every started dossier between its démarrage and ``min(sortie, fin + 1)``."""
     n = demarrage.shape[0]
     nombre = np.zeros(n, dtype=np.int32)
@@ -74,7 +74,7 @@ def simuler_entretiens(
     manquees = np.zeros(n, dtype=np.int32)
     actifs = np.flatnonzero(demarrage >= 0)
     if actifs.size == 0:
-        return Entretiens(nombre, absences, manquees)
+        return EntretiensSimules(nombre, absences, manquees)
     s = demarrage[actifs]
     off = s - regles.debut
     borne = np.minimum(sortie[actifs], fin + 1)
@@ -123,8 +123,8 @@ def simuler_entretiens(
         tour += 1
     manquees[actifs] += a_max & (echeance_finale < borne)
     if not garder:
-        return Entretiens(nombre, absences, manquees)
-    return Entretiens(
+        return EntretiensSimules(nombre, absences, manquees)
+    return EntretiensSimules(
         nombre,
         absences,
         manquees,

@@ -8,9 +8,9 @@ What durable_rules 2.0.28 does that must not reach the library (measured here):
   dispatch and wall-clock timers, every 0.2 s) that would run actions on another thread: our
   host overrides ``_run`` to start none. Actions run synchronously inside ``assert_fact``.
 * ``MessageNotHandledException`` for a fact no rule looks at is normal here and is dropped;
-  any other error of the C engine becomes a :class:`ParcoursError`. durable_rules swallows
+  any other error of the C engine becomes a :class:`~parcours.errors.RulesEngineError`. durable_rules swallows
   an action's exception (it writes it into the sid's state): our actions are wrapped to
-  keep it, and it becomes a :class:`ParcoursError` too. Actions take one argument: a
+  keep it, and it becomes a :class:`~parcours.errors.RulesEngineError` too. Actions take one argument: a
   two-argument (asynchronous) action would start a lease timer thread.
 * The C engine keeps at most 1024 ``sid`` (states) per ruleset (``MemoryError`` beyond) and
   ``delete_state`` crashes the process: every fact goes to the default sid, carries its
@@ -32,35 +32,16 @@ from __future__ import annotations
 import contextlib
 import importlib
 import itertools
-import json
-import json.encoder
 import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from parcours.errors import ParcoursError
+from parcours._encoding import encode
+from parcours.errors import RulesEngineError
 
 __all__ = ["Hote"]
 
 _noms = itertools.count(1)
-
-
-def _encodeur() -> Callable[[Any], str]:
-    """Compact UTF-8 JSON, the C encoder built once (what durable_rules sends, cheaper)."""
-    c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
-    if c_make_encoder is None:  # pragma: no cover - other Python implementations
-        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-    def refuser(value: object) -> object:
-        raise TypeError(f"valeur non JSON : {value!r}")
-
-    c_encoder = c_make_encoder(
-        {}, refuser, json.encoder.encode_basestring, None, ":", ",", False, False, True
-    )
-    return lambda obj: "".join(c_encoder(obj, 0))
-
-
-_encode = _encodeur()
 
 
 #: Handles of collected hosts, freed at the next safe point (see ``_differer``).
@@ -118,7 +99,7 @@ class Hote:
         try:
             self._host.register_rulesets({nom: definitions})
         except Exception as exc:
-            raise ParcoursError(f"moteur de règles : ensemble de règles refusé ({exc})") from None
+            raise RulesEngineError(f"moteur de règles : ensemble de règles refusé ({exc})") from exc
         objet = self._host.get_ruleset(nom)
         self._rulesets[nom] = objet
         self._handles.append(objet._handle)
@@ -158,23 +139,25 @@ class Hote:
         objet = self._rulesets[ruleset]
         erreur: list[BaseException] = []
         try:
-            resultat = fonction(objet._handle, _encode(fait))
+            resultat = fonction(objet._handle, encode(fait))
             code = resultat[0]
             if code == 1:  # MessageNotHandledException: no rule looks at this fact
                 return False
             if code == 2:  # MessageObservedException: a fact with this id is already held
-                raise ParcoursError(f"moteur de règles : fait déjà présent {fait!r}")
+                raise RulesEngineError(f"moteur de règles : fait déjà présent {fait!r}")
             objet.do_actions(
                 0 if code == 3 else resultat[1], lambda e, _etat: erreur.append(e) if e else None
             )
-        except ParcoursError:
+        except RulesEngineError:
             raise
         except Exception as exc:
-            raise ParcoursError(
+            raise RulesEngineError(
                 f"moteur de règles : {type(exc).__name__} sur le fait {fait!r} ({exc})"
-            ) from None
+            ) from exc
         if erreur or self._pannes:
             cause = (erreur or self._pannes)[0]
             self._pannes.clear()
-            raise ParcoursError(f"moteur de règles : {type(cause).__name__} sur le fait {fait!r} ({cause})")
+            raise RulesEngineError(
+                f"moteur de règles : {type(cause).__name__} sur le fait {fait!r} ({cause})"
+            )
         return True

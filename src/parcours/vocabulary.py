@@ -1,0 +1,145 @@
+"""The domain vocabulary of parcours, defined once: steps, states, events, deadlines, values.
+
+The policy language, the engine, the alerts, the reports, the simulator and the test
+strategies all import these names; none of them spells a step, an event or a deadline kind
+again. The words are those of the public event format (DESIGN.md) and of the seeds (004
+especially: repérage → prescription → diagnostic partagé → démarrage → bilan → sortie or
+réorientation).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+__all__ = [
+    "DELAI",
+    "ECHEANCES",
+    "ETAPES",
+    "ETAPES_AVANT",
+    "ETAPES_FINALES",
+    "ETAPES_OBLIGATOIRES",
+    "ETAPES_OUVERTES",
+    "ETAPE_EVENEMENT",
+    "ETAT_ATTENTE",
+    "ETAT_INITIAL",
+    "EVENEMENTS",
+    "EVENEMENTS_CER",
+    "EVENEMENTS_INTERNES",
+    "EVENEMENTS_JOURNAL",
+    "EVENEMENTS_MOTEUR",
+    "EVENEMENT_ALERTE",
+    "EVENEMENT_ATTENTE",
+    "EVENEMENT_ETAPE",
+    "EVENEMENT_VEILLE",
+    "MOTIF_REORIENTATION",
+    "PRESENCES",
+    "Drapeau",
+    "Etape",
+    "Evenement",
+    "NatureEcheance",
+    "Presence",
+    "libelle_echeance",
+]
+
+# --- steps and states ----------------------------------------------------------------------
+
+#: A step of a parcours, as a policy lists it under ``etapes``.
+Etape = Literal[
+    "reperage",
+    "prescription",
+    "diagnostic_partage",
+    "demarrage",
+    "bilan",
+    "sortie",
+    "reorientation",
+]
+#: The steps, in the order a parcours goes through them.
+ETAPES: tuple[Etape, ...] = get_args(Etape)
+#: The steps every dispositif has.
+ETAPES_OBLIGATOIRES: tuple[Etape, ...] = ("demarrage", "sortie")
+#: The steps before the accompaniment starts.
+ETAPES_AVANT: tuple[Etape, ...] = ("reperage", "prescription", "diagnostic_partage")
+#: The steps where the accompaniment is open: the dossier takes one of the dispositif's places.
+ETAPES_OUVERTES: frozenset[str] = frozenset(("demarrage", "bilan"))
+#: The final steps: the parcours is over, nothing moves it any more.
+ETAPES_FINALES: tuple[Etape, ...] = ("sortie", "reorientation")
+#: The state of a dossier the engine has just met (no step reached yet).
+ETAT_INITIAL = "nouveau"
+#: The state of a dossier waiting for a place (``si_complet: attente``).
+ETAT_ATTENTE = "attente"
+
+# --- events --------------------------------------------------------------------------------
+
+#: An event a caller may send.
+Evenement = Literal[
+    "reperage",
+    "prescription",
+    "diagnostic",
+    "demarrage",
+    "entretien",
+    "cer_signe",
+    "bilan",
+    "renouvellement",
+    "sortie",
+    "reorientation",
+    "veille",
+]
+EVENEMENTS: tuple[Evenement, ...] = get_args(Evenement)
+#: The step each event brings a dossier to (events not listed leave the step unchanged,
+#: except ``renouvellement``, which opens a new CER period).
+EVENEMENT_ETAPE: dict[str, Etape] = {
+    "reperage": "reperage",
+    "prescription": "prescription",
+    "diagnostic": "diagnostic_partage",
+    "demarrage": "demarrage",
+    "bilan": "bilan",
+    "sortie": "sortie",
+    "reorientation": "reorientation",
+}
+#: The event that brings a dossier to each step.
+ETAPE_EVENEMENT: dict[Etape, str] = {etape: evt for evt, etape in EVENEMENT_ETAPE.items()}
+#: Events that open a CER period (its end is then due: ``fin_cer``).
+EVENEMENTS_CER: tuple[Evenement, ...] = ("demarrage", "renouvellement")
+#: Events recorded during an open accompaniment that leave the step where it is.
+EVENEMENTS_INTERNES: tuple[Evenement, ...] = ("entretien", "cer_signe")
+#: The point made on a person after an exit, during the veille (key ``emploi``).
+EVENEMENT_VEILLE: Evenement = "veille"
+#: The line the engine writes for a démarrage it puts on the waiting list.
+EVENEMENT_ATTENTE = "attente"
+#: The line the engine writes for an alert it raised.
+EVENEMENT_ALERTE = "alerte"
+#: Events only the engine writes.
+EVENEMENTS_MOTEUR: tuple[str, ...] = (EVENEMENT_ATTENTE, EVENEMENT_ALERTE)
+#: Everything a journal line may hold.
+EVENEMENTS_JOURNAL: tuple[str, ...] = (*EVENEMENTS, *EVENEMENTS_MOTEUR)
+
+#: Whether the person came to an interview (``entretien``'s ``presence``).
+Presence = Literal["present", "absent"]
+PRESENCES: tuple[Presence, ...] = get_args(Presence)
+
+#: The flags a policy sets on an exit motif, by which objectives count exits.
+Drapeau = Literal["positive", "emploi"]
+#: The key under which a réorientation is counted among the exits by motif.
+MOTIF_REORIENTATION = "reorientation"
+
+# --- deadlines -----------------------------------------------------------------------------
+
+#: A deadline kind the engine computes for a dossier (``delai_<etape>`` besides these).
+NatureEcheance = Literal["entretien", "fin_cer", "duree_maximum", "fin_veille", "fin_convention"]
+#: Each deadline kind with its French label.
+ECHEANCES: dict[str, str] = {
+    "entretien": "entretien dû",
+    "fin_cer": "fin du CER (bilan dû)",
+    "duree_maximum": "durée maximale atteinte",
+    "fin_veille": "fin de la veille",
+    "fin_convention": "fin de la convention",
+}
+#: Prefix of the deadline to reach a step (``delais_max``): ``delai_diagnostic_partage``.
+DELAI = "delai_"
+
+
+def libelle_echeance(nature: str) -> str:
+    """The French label of a deadline kind."""
+    if nature.startswith(DELAI):
+        return f"délai pour atteindre l'étape {nature.removeprefix(DELAI)}"
+    return ECHEANCES.get(nature, nature)
