@@ -7,13 +7,12 @@ same text as a JSONL line; ``seq`` is the application order and the "line number
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from parcours.engine.journal import Journal, Ligne
+from parcours.engine.journal import Journal, Ligne, lire_ligne
 from parcours.errors import JournalError
 
 __all__ = ["SCHEMA", "SqliteJournal"]
@@ -64,18 +63,12 @@ class SqliteJournal(Journal):
         row = self._connexion().execute("SELECT 1 FROM evenements LIMIT 1").fetchone()
         return row is None
 
-    def _lignes(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[int, dict[str, Any]]]:
-        loads = json.loads
+    def _lignes(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[int, str]]:
         for seq, texte in self._connexion().execute(sql, params):
-            try:
-                event = loads(texte)
-            except (TypeError, ValueError) as exc:
-                raise JournalError(f"ligne invalide : {exc}", fichier=self.name, ligne=seq) from exc
-            if not isinstance(event, dict):
-                raise JournalError("ligne invalide : un objet JSON est attendu", fichier=self.name, ligne=seq)
-            yield seq, event
+            # a row is a whole line: the newline a file line ends with is implied
+            yield seq, (texte if isinstance(texte, str) else repr(texte)) + "\n"
 
-    def read(self) -> Iterator[tuple[int, dict[str, Any]]]:
+    def lines(self) -> Iterator[tuple[int, str]]:
         if not self.path.exists():
             return iter(())
         return self._lignes("SELECT seq, ligne FROM evenements ORDER BY seq")
@@ -84,7 +77,8 @@ class SqliteJournal(Journal):
         if not self.path.exists():
             return []
         sql = "SELECT seq, ligne FROM evenements WHERE dossier = ? ORDER BY seq"
-        return [event for _, event in self._lignes(sql, (dossier,))]
+        found = (lire_ligne(texte) for _, texte in self._lignes(sql, (dossier,)))
+        return [event for event in found if event is not None]
 
     def close(self) -> None:
         if self._conn is not None:
