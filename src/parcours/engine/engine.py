@@ -39,7 +39,7 @@ from parcours._encoding import encode
 from parcours.engine.alerts import AlerteLevee, Surveillance
 from parcours.engine.dossier import Dossier
 from parcours.engine.effects import effectuer
-from parcours.engine.events import Event, lire_jour, normaliser
+from parcours.engine.events import Event, contenu, lire_jour, normaliser
 from parcours.engine.guards import Mouvement, juger, refus
 from parcours.engine.journal import Journal, Ligne, LigneEcartee
 from parcours.engine.journals import open_journal
@@ -94,10 +94,6 @@ class Lot:
     annulees: int = 0
 
 
-# What makes two events of a dossier with the same ``id`` the same event (free keys aside).
-_CONTENU = ("date", "evenement", "dispositif", "acteur", "presence", "motif", "vers", "emploi")
-
-
 def _connu(ids: bytes, cle: bytes) -> bytes | None:
     """The content print kept with idempotency key ``cle`` (None: the key is new)."""
     index = ids.find(cle)
@@ -109,15 +105,10 @@ def _connu(ids: bytes, cle: bytes) -> bytes | None:
 
 
 def _cle(ident: str, ev: Mapping[str, Any]) -> tuple[bytes, bytes]:
-    """The idempotency key of an event and the print of its content (8 bytes each).
-
-    A démarrage the engine put on the waiting list is journaled as ``attente``: both are the
-    same event for its key.
-    """
-    contenu = tuple(
-        "demarrage" if k == "evenement" and ev[k] == EVENEMENT_ATTENTE else ev.get(k) for k in _CONTENU
+    """The idempotency key of an event and the print of its content (8 bytes each)."""
+    return hash(ident).to_bytes(8, "little", signed=True), hash(contenu(ev)).to_bytes(
+        8, "little", signed=True
     )
-    return hash(ident).to_bytes(8, "little", signed=True), hash(contenu).to_bytes(8, "little", signed=True)
 
 
 class Engine:

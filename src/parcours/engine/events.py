@@ -37,6 +37,7 @@ __all__ = [
     "CLES_ALERTE",
     "MOTIF_DATE",
     "Event",
+    "contenu",
     "lire_jour",
     "montrer",
     "normaliser",
@@ -66,7 +67,7 @@ CHAINES: tuple[str, ...] = ("dispositif", "id", "acteur", "motif", "vers")
 #: A date: ``AAAA-MM-JJ`` (years 1900 to 2199), optionally followed by an ISO time, which is
 #: dropped. The same pattern is used by the reports' reader (reports/reading.py).
 MOTIF_DATE = r"(?:19|20|21)\d\d-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?"
-_DATE = re.compile(MOTIF_DATE)
+_DATE = re.compile(MOTIF_DATE, re.ASCII)
 _CLES = frozenset(CLES)
 _CLES_LIGNE_ALERTE = frozenset(("dossier", "date", "evenement", "dispositif", "genere", *CLES_ALERTE))
 _VOCAB = frozenset(EVENEMENTS)
@@ -100,6 +101,22 @@ def lire_jour(texte: str) -> date | None:
         if len(_JOURS) < _JOURS_MAX:
             _JOURS[texte] = found
     return found  # type: ignore[return-value]
+
+
+#: What makes two events of a dossier with the same ``id`` the same event (free keys aside).
+_CONTENU = ("date", "evenement", "dispositif", "acteur", "presence", "motif", "vers", "emploi")
+
+
+def contenu(event: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The content that an ``id`` stands for (a démarrage put on the waiting list, journaled
+    ``attente``, is the same démarrage)."""
+    evenement = event.get("evenement")
+    return tuple(
+        "demarrage"
+        if k == "evenement" and evenement == EVENEMENT_ATTENTE
+        else (str(event.get(k))[:10] if k == "date" else event.get(k))
+        for k in _CONTENU
+    )
 
 
 def _erreur(message: str, event: Mapping[str, Any]) -> JournalError:
