@@ -49,75 +49,98 @@ from parcours.vocabulary import (
 __all__ = ["JournalLu", "LigneEcartee", "read_journal"]
 
 _ALERTES = (EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE)
-_STRUCTURE = json.dumps(
-    {k: "VARCHAR" for k in ("dossier", "date", "evenement", "dispositif", "id", "motif", "presence", "vers")}
-)
 
 
+_TOUTES = tuple(dict.fromkeys((*CLES, *CLES_ALERTE)))
+# each key's value as JSON text, parsed once per line (NULL: the key is absent), and the
+# values that may be text as text
+_BRUT = json.dumps({k: "JSON" for k in _TOUTES})
+_TEXTES = ("dossier", "date", "evenement", *CHAINES, "presence")
+_STRUCTURE = json.dumps({k: "VARCHAR" for k in _TEXTES})
+
+
+# The JSON type of a value, read from the first character of its (minified) JSON text, which
+# costs a fraction of json_type's parse.
 def _type(cle: str) -> str:
-    return f"json_type(o, {chaine('$.' + cle)})"
+    """The JSON type of ``cle``'s value: VARCHAR, OBJECT, ARRAY, BOOLEAN, NULL or NUMBER
+    (SQL NULL when the key is absent)."""
+    v = f"r.{cle}::VARCHAR"
+    return (
+        f"CASE WHEN r.{cle} IS NULL THEN NULL WHEN left({v}, 1) = '\"' THEN 'VARCHAR' "
+        f"WHEN left({v}, 1) = '{{' THEN 'OBJECT' WHEN left({v}, 1) = '[' THEN 'ARRAY' "
+        f"WHEN {v} IN ('true', 'false') THEN 'BOOLEAN' WHEN {v} = 'null' THEN 'NULL' ELSE 'NUMBER' END"
+    )
+
+
+def _texte(cle: str) -> str:
+    """``cle``'s value when it is a string (NULL otherwise)."""
+    return f"CASE WHEN left(r.{cle}::VARCHAR, 1) = '\"' THEN s.{cle} END"
 
 
 def _format_sql() -> str:
     """The first rule of the format a line breaks (NULL: none), in normaliser's order."""
-    cles = "[" + ", ".join(chaine(k) for k in CLES) + "]"
-    cles_alerte = (
-        "["
-        + ", ".join(chaine(k) for k in ("dossier", "date", "evenement", "dispositif", "genere", *CLES_ALERTE))
-        + "]"
-    )
-    alerte = f"(s.evenement IN {liste(_ALERTES)})"
+    cles = _liste_sql(CLES)
+    base = ("dossier", "date", "evenement", "dispositif", "genere")
+    cles_alerte = _liste_sql((*base, *CLES_ALERTE))
+    alerte = f"(evenement IN {liste(_ALERTES)})"
     chaines = " OR ".join(f"({_type(k)} IS NOT NULL AND {_type(k)} <> 'VARCHAR')" for k in CHAINES)
-    champs_alerte = " OR ".join(
-        f"coalesce({_type(k)}, '') <> 'VARCHAR'" for k in ("dispositif", *CLES_ALERTE)
-    )
+    textes_alerte = ("dispositif", *CLES_ALERTE)
+    champs_alerte = " OR ".join(f"coalesce({_type(k)}, '') <> 'VARCHAR'" for k in textes_alerte)
+    vrai = f"({_type('genere')} = 'BOOLEAN' AND r.genere = 'true')"
     generes = liste(("demarrage", *_ALERTES))
     return f"""
     CASE
       WHEN NOT valide THEN 'json'
       WHEN o IS NULL THEN 'objet'
-      WHEN len(list_filter(json_keys(o), lambda k:
+      WHEN len(list_filter(cles, lambda k:
            NOT list_contains(CASE WHEN {alerte} THEN {cles_alerte} ELSE {cles} END, k))) > 0 THEN 'cle'
-      WHEN coalesce({_type("dossier")}, '') <> 'VARCHAR' OR s.dossier = '' THEN 'dossier'
-      WHEN coalesce({_type("evenement")}, '') <> 'VARCHAR' OR s.evenement NOT IN {liste(EVENEMENTS_JOURNAL)}
-        THEN 'evenement'
-      WHEN coalesce({_type("date")}, '') <> 'VARCHAR' OR NOT regexp_full_match(s.date, {chaine(MOTIF_DATE)})
-           OR TRY_CAST(substr(s.date, 1, 10) AS DATE) IS NULL THEN 'date'
-      WHEN {alerte} AND ({champs_alerte}) THEN 'alerte'
-      WHEN {alerte} AND coalesce(json_extract_string(o, '$.genere'), '') <> 'true' THEN 'alerte'
+      WHEN dossier IS NULL OR dossier = '' THEN 'dossier'
+      WHEN evenement IS NULL OR evenement NOT IN {liste(EVENEMENTS_JOURNAL)} THEN 'evenement'
+      WHEN date IS NULL OR NOT regexp_full_match(date, {chaine(MOTIF_DATE)})
+           OR TRY_CAST(substr(date, 1, 10) AS DATE) IS NULL THEN 'date'
+      WHEN {alerte} AND ({champs_alerte} OR NOT {vrai}) THEN 'alerte'
       WHEN {alerte} THEN NULL
       WHEN {chaines} THEN 'chaine'
       WHEN coalesce({_type("profil")}, 'NULL') NOT IN ('NULL', 'OBJECT') THEN 'profil'
       WHEN coalesce({_type("presence")}, 'NULL') <> 'NULL'
-           AND ({_type("presence")} <> 'VARCHAR' OR s.presence NOT IN {liste(PRESENCES)}) THEN 'presence'
+           AND coalesce(presence NOT IN {liste(PRESENCES)}, true) THEN 'presence'
       WHEN coalesce({_type("emploi")}, 'NULL') NOT IN ('NULL', 'BOOLEAN') THEN 'emploi'
-      WHEN {_type("genere")} IS NOT NULL AND NOT (coalesce(json_extract_string(o, '$.genere'), '') = 'true'
-           AND {_type("genere")} = 'BOOLEAN' AND s.evenement IN {generes}) THEN 'genere'
+      WHEN {_type("genere")} IS NOT NULL AND NOT ({vrai} AND evenement IN {generes}) THEN 'genere'
     END"""
 
 
 def _lu_sql(noms: list[str]) -> str:
-    position = f"list_position({_liste_sql(noms)}, s.dispositif) - 1"
-    disp = f"CASE WHEN s.dispositif IS NULL THEN -1 ELSE coalesce({position}, -2) END"
-    evt = f"list_position({_liste_sql(EVENEMENTS_JOURNAL)}, s.evenement) - 1"
+    position = f"list_position({_liste_sql(noms)}, dispositif) - 1"
+    disp = f"CASE WHEN dispositif IS NULL THEN -1 ELSE coalesce({position}, -2) END"
+    evt = f"list_position({_liste_sql(EVENEMENTS_JOURNAL)}, evenement) - 1"
+    champs = ",\n             ".join(f"{_texte(k)} AS {k}" for k in _TEXTES)
     return f"""
 CREATE OR REPLACE TEMP TABLE lu AS
-SELECT numero, code, s.dossier, TRY_CAST(substr(s.date, 1, 10) AS DATE) AS jour, s.evenement, s.dispositif,
-       s.id, s.motif, s.presence, s.vers,
-       CASE WHEN code IS NULL AND {_type("emploi")} = 'BOOLEAN' THEN json_extract_string(o, '$.emploi') END
-         AS emploi,
-       coalesce(json_extract_string(o, '$.genere') = 'true', false) AS genere,
-       CASE WHEN code IS NULL AND contains(o, '"profil"') THEN json_extract(o, '$.profil') END AS profil,
+SELECT numero, code, dossier, TRY_CAST(substr(date, 1, 10) AS DATE) AS jour, evenement, dispositif,
+       id, motif, presence, vers,
+       CASE WHEN code IS NULL AND {_type("emploi")} = 'BOOLEAN' THEN r.emploi::VARCHAR END AS emploi,
+       coalesce({_type("genere")} = 'BOOLEAN' AND r.genere = 'true', false) AS genere,
+       CASE WHEN code IS NULL AND {_type("profil")} = 'OBJECT' THEN r.profil END AS profil,
        CASE WHEN code IS NULL THEN {evt} END AS evt,
        CASE WHEN code IS NULL THEN {disp} END AS disp
 FROM (
-  SELECT numero, valide, o, CASE WHEN o IS NOT NULL THEN json_transform(o, {chaine(_STRUCTURE)}) END AS s
+  SELECT *, {_format_sql()} AS code
   FROM (
-    SELECT numero, valide, CASE WHEN json_type(j) = 'OBJECT' THEN j END AS o
-    FROM (SELECT numero, json_valid(ligne) AS valide, CASE WHEN json_valid(ligne) THEN ligne END AS j
-          FROM lignes WHERE trim(ligne) <> '')
+    SELECT numero, valide, o, r, s, cles,
+             {champs}
+    FROM (
+      SELECT numero, valide, o,
+             CASE WHEN o IS NOT NULL THEN json_transform(o, {chaine(_BRUT)}) END AS r,
+             CASE WHEN o IS NOT NULL THEN json_transform(o, {chaine(_STRUCTURE)}) END AS s,
+             CASE WHEN o IS NOT NULL THEN json_keys(o) END AS cles
+      FROM (
+        SELECT numero, valide, CASE WHEN left(ltrim(j), 1) = '{{' THEN j END AS o
+        FROM (SELECT numero, json_valid(ligne) AS valide, CASE WHEN json_valid(ligne) THEN ligne END AS j
+              FROM lignes WHERE trim(ligne) <> '')
+      )
+    )
   )
-) t, LATERAL (SELECT {_format_sql()} AS code)
+)
 """
 
 
