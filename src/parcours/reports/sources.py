@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,9 +20,11 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-__all__ = ["Lignes", "read_events", "read_file", "read_jsonl", "read_sqlite"]
+from parcours.engine.journal_sqlite import lire_seulement
+from parcours.engine.journals import est_sqlite
+from parcours.errors import JournalError
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
+__all__ = ["Lignes", "read_events", "read_file", "read_jsonl", "read_sqlite"]
 
 
 @dataclass(frozen=True)
@@ -146,9 +147,9 @@ def _read_lines_slow(path: Path) -> pa.Table:
 
 
 def read_sqlite(chemin: str | os.PathLike[str]) -> Lignes:
-    """Read the ``evenements`` table of a SQLite journal, numbered by its ``seq``."""
-    uri = Path(chemin).resolve().as_uri() + "?mode=ro"
-    con = sqlite3.connect(uri, uri=True)
+    """Read the ``evenements`` table of a SQLite journal (opened read-only, its schema checked),
+    numbered by its ``seq``."""
+    con = lire_seulement(Path(chemin), str(chemin))
     try:
         rows = con.execute("SELECT seq, ligne FROM evenements ORDER BY seq").fetchall()
     finally:
@@ -163,9 +164,11 @@ def read_events(evenements: Iterable[Mapping[str, Any]], source: str = "<événe
 
 
 def read_file(chemin: str | os.PathLike[str]) -> Lignes:
-    """A journal file: SQLite when it starts with SQLite's header, JSONL otherwise."""
-    with open(chemin, "rb") as handle:
-        head = handle.read(len(_SQLITE_MAGIC))
-    if head == _SQLITE_MAGIC:
+    """A journal file: SQLite for the suffixes of open_journal or a file with SQLite's header,
+    JSONL otherwise (as the engine opens them)."""
+    path = Path(chemin)
+    if not path.is_file():
+        raise JournalError("journal introuvable ou qui n'est pas un fichier ordinaire", fichier=str(chemin))
+    if est_sqlite(path):
         return read_sqlite(chemin)
     return read_jsonl(chemin)
