@@ -56,7 +56,8 @@ def _abimer(event: dict[str, Any], genre: str) -> str:
     elif genre == "genere":
         e["genere"] = True
     elif genre == "recule":  # an interview dated before the dossier's previous event
-        e["evenement"], e["date"] = "entretien", (date.fromisoformat(e["date"]) - timedelta(days=40)).isoformat()
+        plus_tot = date.fromisoformat(e["date"]) - timedelta(days=40)
+        e["evenement"], e["date"] = "entretien", plus_tot.isoformat()
         e.pop("id", None)
     elif genre == "autre_dispositif":
         e["dispositif"] = "atlantide"
@@ -131,7 +132,9 @@ def test_reports_set_aside_what_the_replay_sets_aside_and_count_what_it_holds(
         du, au = date(1990, 1, 1), date(2060, 12, 31)
         b = bilan(lu, policy, du=du, au=au)
         comptes = {
-            k: (i.accompagnees, i.sorties, i.encore_suivies) for k, i in b.par_dispositif.items() if i.accompagnees
+            k: (i.accompagnees, i.sorties, i.encore_suivies)
+            for k, i in b.par_dispositif.items()
+            if i.accompagnees
         }
         assert comptes == _comptes_moteur(rejoue, du, au)
         lu.close()

@@ -184,7 +184,7 @@ class JournalLu:
         self.policy = policy
         self.source = lignes.source
         self.unite = lignes.unite
-        self._diviseur = lignes.diviseur
+        self._lignes = lignes
         self.lignes_lues = len(lignes)
         self.con = duckdb.connect(":memory:")
         self.con.register("lignes", lignes.table)
@@ -213,9 +213,12 @@ class JournalLu:
         self._cache: dict[str, Any] = {}
 
     def problemes(self, limite: int | None = 100) -> list[LigneEcartee]:
-        """The lines set aside, in line order (the first ``limite`` of them)."""
-        choisies = self.ecartees if limite is None else self.ecartees[:limite]
-        return [LigneEcartee(e.numero // self._diviseur, e.message, self.unite) for e in choisies]
+        """The lines set aside, in the order of the numbers shown (the first ``limite``)."""
+        montrees = sorted(
+            (LigneEcartee(self._lignes.montrer(e.numero), e.message, self.unite) for e in self.ecartees),
+            key=lambda e: e.numero,
+        )
+        return montrees if limite is None else montrees[:limite]
 
     def sql(self, query: str, params: list[object] | None = None) -> list[tuple[Any, ...]]:
         return self.con.execute(query, params or []).fetchall()

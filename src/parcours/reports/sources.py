@@ -32,18 +32,26 @@ class Lignes:
     """Raw event lines: ``table`` has ``numero`` (int64) and ``ligne`` (string) columns.
 
     ``fichier`` is the JSONL file they were split from (its raw bytes give a refused line's
-    exact reason), ``tronquee`` the number of a last line that has no newline (a torn write).
+    exact reason), ``tronquee`` the number of a last line that has no newline (a torn write),
+    ``origines`` the number shown for each row when it is not its ``numero`` (a CSV export's
+    events in date order keep the number of their CSV line).
     """
 
     table: pa.Table
     source: str
     unite: str = "ligne"  # how a numero is named in messages: ligne, seq, événement
-    diviseur: int = 1  # numero // diviseur is the number shown (several events from one CSV row)
     fichier: Path | None = None
     tronquee: int | None = None
+    origines: npt.NDArray[np.int64] | None = None
 
     def __len__(self) -> int:
         return int(self.table.num_rows)
+
+    def montrer(self, numero: int) -> int:
+        """The number messages give for line ``numero``."""
+        if self.origines is None:
+            return numero
+        return int(self.origines[int(np.searchsorted(self._numeros, numero))])
 
     @cached_property
     def _numeros(self) -> npt.NDArray[np.int64]:
