@@ -30,6 +30,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from parcours.engine.bulk import Colonnes, juger_en_bloc
 from parcours.engine.events import CHAINES, CLES, CLES_ALERTE, MOTIF_DATE, normaliser
@@ -247,13 +248,16 @@ def _refus_du_format(con: duckdb.DuckDBPyConnection, lignes: sources.Lignes) -> 
     return out
 
 
+def _codes(colonne: pa.ChunkedArray) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """Integer codes of a text column (exact, by a hash table; -1 for null)."""
+    codes = pc.dictionary_encode(colonne).combine_chunks().indices
+    return np.asarray(pc.fill_null(codes, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
 def _colonnes(con: duckdb.DuckDBPyConnection, lignes: sources.Lignes) -> Colonnes:
     """The lines the format accepts (alert lines aside) as the columns engine/bulk.py judges."""
     table = con.sql(
-        f"""SELECT numero, dense_rank() OVER (ORDER BY dossier) - 1 AS dossier,
-                  coalesce(dense_rank() OVER (PARTITION BY id IS NULL ORDER BY id) - 1, -1) AS id,
-                  id IS NULL AS sans_id, datediff('day', DATE '1970-01-01', jour) AS jour, evt, disp,
-                  genere,
+        f"""SELECT numero, dossier, id, datediff('day', DATE '1970-01-01', jour) AS jour, evt, disp, genere,
                   CASE WHEN evenement = 'sortie' THEN motif END AS motif,
                   evenement = 'veille' AND emploi IS NULL AS sans_emploi
            FROM lu WHERE code IS NULL AND evenement NOT IN {liste(_ALERTES)} ORDER BY numero"""
@@ -262,7 +266,6 @@ def _colonnes(con: duckdb.DuckDBPyConnection, lignes: sources.Lignes) -> Colonne
     def colonne(nom: str) -> Any:
         return table.column(nom).to_numpy()
 
-    ids = np.where(colonne("sans_id"), -1, colonne("id")).astype(np.int64)
     numeros = colonne("numero").astype(np.int64)
 
     def evenement(x: int) -> dict[str, Any]:
@@ -271,8 +274,8 @@ def _colonnes(con: duckdb.DuckDBPyConnection, lignes: sources.Lignes) -> Colonne
 
     return Colonnes(
         ligne=numeros,
-        dossier=colonne("dossier").astype(np.int64),
-        id=ids,
+        dossier=_codes(table.column("dossier")),
+        id=_codes(table.column("id")),
         jour=colonne("jour").astype(np.int64),
         evenement=colonne("evt").astype(np.int64),
         dispositif=colonne("disp").astype(np.int64),
