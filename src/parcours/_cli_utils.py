@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import ParamSpec, TypeVar
 
@@ -13,7 +13,10 @@ from rich.console import Console
 
 from parcours.errors import ParcoursError
 
-__all__ = ["err_console", "out_console", "parse_date", "user_errors"]
+__all__ = ["LISTE_MAX", "err_console", "out_console", "parse_date", "signaler_ecartees", "user_errors"]
+
+#: How many set-aside lines a command lists (all are counted).
+LISTE_MAX = 20
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -30,10 +33,9 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except ParcoursError as exc:
-            err_console.print(
-                f"[bold red]erreur[/] : {exc}" if "\n" not in str(exc) else str(exc),
-                markup="\n" not in str(exc),
-            )
+            # never as markup: a message quotes the user's data, brackets included
+            texte = str(exc)
+            err_console.print(texte if "\n" in texte else f"erreur : {texte}", markup=False)
             raise typer.Exit(1) from None
         except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
             err_console.print(f"erreur : {exc.strerror} : {exc.filename}", markup=False)
@@ -53,3 +55,18 @@ def parse_date(text: str | None, option: str = "--date") -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(f"« {text} » n'est pas une date AAAA-MM-JJ", param_hint=option) from None
+
+
+def signaler_ecartees(ecartees: Sequence[object], strict: bool) -> None:
+    """Say on stderr how many journal lines were set aside (and the first ones); with
+    ``strict``, any is an error: exit 1."""
+    if not ecartees:
+        return
+    err_console.print(f"attention : {len(ecartees)} ligne(s) du journal écartée(s) :", markup=False)
+    for ligne in ecartees[:LISTE_MAX]:
+        err_console.print(f"  {ligne}", markup=False)
+    if len(ecartees) > LISTE_MAX:
+        err_console.print(f"  … et {len(ecartees) - LISTE_MAX} autre(s)", markup=False)
+    if strict:
+        err_console.print("erreur : --strict : le journal a des lignes écartées", markup=False)
+        raise typer.Exit(1)

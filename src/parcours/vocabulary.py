@@ -28,6 +28,7 @@ __all__ = [
     "EVENEMENTS_JOURNAL",
     "EVENEMENTS_MOTEUR",
     "EVENEMENT_ALERTE",
+    "EVENEMENT_ALERTE_ANNULEE",
     "EVENEMENT_ATTENTE",
     "EVENEMENT_ETAPE",
     "EVENEMENT_VEILLE",
@@ -108,8 +109,10 @@ EVENEMENT_VEILLE: Evenement = "veille"
 EVENEMENT_ATTENTE = "attente"
 #: The line the engine writes for an alert it raised.
 EVENEMENT_ALERTE = "alerte"
+#: The line the engine writes when a late event shows an alert it raised was not due.
+EVENEMENT_ALERTE_ANNULEE = "alerte_annulee"
 #: Events only the engine writes.
-EVENEMENTS_MOTEUR: tuple[str, ...] = (EVENEMENT_ATTENTE, EVENEMENT_ALERTE)
+EVENEMENTS_MOTEUR: tuple[str, ...] = (EVENEMENT_ATTENTE, EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE)
 #: Everything a journal line may hold.
 EVENEMENTS_JOURNAL: tuple[str, ...] = (*EVENEMENTS, *EVENEMENTS_MOTEUR)
 

@@ -8,7 +8,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -170,8 +169,13 @@ def test_a_torn_last_line_is_reported_and_the_prefix_stays_usable(
     assert info.value.ligne == 4 and "tronquée" in str(info.value) and str(chemin) in str(info.value)
     with pytest.raises(JournalError, match="tronquée"):  # appending after a torn line is refused
         JsonlJournal(chemin).write([("x", "2017-01-10", "prescription", "{}")])
-    engine = Engine.replay(policy, journal, tolerant=True, continuer=True)
-    assert sorted(engine.dossiers) == ["d0", "d1", "d2"] and engine.avertissements[0].ligne == 4
+    # continuer=True cuts the torn line off, keeps its bytes beside the journal and says where
+    engine = Engine.replay(policy, journal, continuer=True)
+    assert sorted(engine.dossiers) == ["d0", "d1", "d2"]
+    [avertissement] = engine.avertissements
+    cote = chemin.with_name("j.jsonl.tronquee")
+    assert str(cote) in str(avertissement) and "retirée" in str(avertissement)
+    assert cote.read_bytes() == b'{"dossier":"d3","date":"2017-01'
     engine.apply(ev("d3", "2017-01-11", "prescription", dispositif="social"))
     engine.close()
     assert [e["dossier"] for _, e in JsonlJournal(chemin).read()] == ["d0", "d1", "d2", "d3"]
@@ -205,44 +209,82 @@ def test_an_invalid_sqlite_line_is_reported_with_its_seq(policy: Policy, ev: Ev,
     assert info.value.ligne == 2
 
 
+# A writer that dies at a chosen point: it writes ``complets`` batches of two lines, then, on
+# the next write, the bytes of its first line and half of the second one, and kills itself
+# (SIGKILL: no cleanup, no flush but what was written). Deterministic, no timing.
 _WRITER = """
-import sys
-from parcours.engine import Engine, JsonlJournal
+import os, signal, sys
+from parcours.engine import Engine, JsonlJournal, SqliteJournal
 from parcours.policies import load_policy
-engine = Engine(load_policy(sys.argv[1]), JsonlJournal(sys.argv[2]), batch=20000)
-pad = "x" * 200
-def events():
-    i = 0
-    while True:
-        yield {"dossier": f"d{i}", "date": "2017-01-10", "evenement": "prescription",
-               "dispositif": "social", "details": {"note": pad}}
-        i += 1
-engine.apply_many(events())
+complets = int(sys.argv[3])
+
+class Mourant(JsonlJournal):
+    def write(self, lignes):
+        global complets
+        if complets == 0:
+            data = "".join(l[3] + "\\n" for l in lignes).encode()
+            coupe = data.index(b"\\n") + 1 + len(lignes[1][3]) // 2
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+            os.write(fd, data[:coupe])
+            os.kill(os.getpid(), signal.SIGKILL)
+        complets -= 1
+        super().write(lignes)
+
+class MourantSqlite(SqliteJournal):
+    def write(self, lignes):
+        global complets
+        if complets == 0:  # killed between the inserts and the commit of a transaction
+            conn = self._connexion()
+            conn.execute("BEGIN")
+            sql = "INSERT INTO evenements(dossier, date, evenement, ligne) VALUES (?, ?, ?, ?)"
+            conn.executemany(sql, lignes)
+            os.kill(os.getpid(), signal.SIGKILL)
+        complets -= 1
+        super().write(lignes)
+
+journal = (MourantSqlite if sys.argv[2].endswith(".db") else Mourant)(sys.argv[2])
+engine = Engine(load_policy(sys.argv[1]), journal, batch=2)
+engine.apply_many(
+    {"dossier": f"d{i}", "date": "2017-01-10", "evenement": "prescription", "dispositif": "social"}
+    for i in range(100)
+)
 """
 
 
-@pytest.mark.slow
-def test_killing_a_writer_mid_stream_leaves_a_usable_prefix(policy: Policy, ev: Ev, tmp_path: Path) -> None:
-    chemin = tmp_path / "j.jsonl"
+def _tuer_en_ecrivant(chemin: Path, complets: int) -> None:
     env = {**os.environ, "PYTHONPATH": str(SRC)}
-    proc = subprocess.Popen([sys.executable, "-c", _WRITER, str(POLITIQUE), str(chemin)], env=env)
-    try:
-        deadline = time.monotonic() + 60
-        while (not chemin.exists() or chemin.stat().st_size < 3_000_000) and time.monotonic() < deadline:
-            time.sleep(0.005)
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-    assert chemin.stat().st_size >= 3_000_000
-    journal = JsonlJournal(chemin)
-    engine = Engine.replay(policy, journal, tolerant=True, continuer=True)
-    lignes = chemin.read_bytes().count(b"\n")
-    assert len(engine.dossiers) == lignes  # every complete line replayed, nothing earlier lost
-    if engine.avertissements:  # the kill tore the last line: reported with its number
-        assert engine.avertissements[0].ligne == lignes + 1
+    done = subprocess.run(
+        [sys.executable, "-c", _WRITER, str(POLITIQUE), str(chemin), str(complets)], env=env
+    )
+    assert done.returncode == -signal.SIGKILL
+
+
+@pytest.mark.slow
+def test_a_writer_killed_mid_line_leaves_a_prefix_and_a_torn_line_that_repair_keeps(
+    policy: Policy, ev: Ev, tmp_path: Path
+) -> None:
+    chemin = tmp_path / "j.jsonl"
+    _tuer_en_ecrivant(chemin, complets=3)  # 3 batches of 2 lines, then 1 line and a half
+    brut = chemin.read_bytes()
+    assert brut.count(b"\n") == 7 and not brut.endswith(b"\n")
+    with pytest.raises(JournalError, match="ligne tronquée") as info:
+        Engine.replay(policy, chemin)
+    assert info.value.ligne == 8
+    engine = Engine.replay(policy, chemin, continuer=True)
+    assert sorted(engine.dossiers) == sorted(f"d{i}" for i in range(7))
+    assert chemin.read_bytes() == brut[: brut.rindex(b"\n") + 1]
+    assert (tmp_path / "j.jsonl.tronquee").read_bytes() == brut[brut.rindex(b"\n") + 1 :]
     engine.apply(ev("fin", "2017-01-11", "prescription", dispositif="social"))
     engine.close()
-    assert Engine.replay(policy, JsonlJournal(chemin)).dossiers.keys() >= {"d0", "fin"}
+    assert len(Engine.replay(policy, chemin).dossiers) == 8
+
+
+@pytest.mark.slow
+def test_a_sqlite_writer_killed_mid_transaction_loses_only_that_batch(policy: Policy, tmp_path: Path) -> None:
+    chemin = tmp_path / "j.db"
+    _tuer_en_ecrivant(chemin, complets=3)
+    engine = Engine.replay(policy, chemin)
+    assert sorted(engine.dossiers) == sorted(f"d{i}" for i in range(6))
 
 
 def test_journal_is_a_context_manager(tmp_path: Path) -> None:
@@ -251,13 +293,40 @@ def test_journal_is_a_context_manager(tmp_path: Path) -> None:
 
 
 class _Panne(JsonlJournal):
+    """A journal whose disk fills up after ``reussies`` successful writes."""
+
+    reussies = 0
+
     def write(self, lignes: Any) -> None:
-        raise OSError(28, "plus de place sur le disque")
+        if self.reussies <= 0:
+            raise OSError(28, "plus de place sur le disque")
+        self.reussies -= 1
+        super().write(lignes)
 
 
-def test_a_failed_write_stops_the_engine_until_replayed(policy: Policy, ev: Ev, tmp_path: Path) -> None:
+def test_a_failed_write_raises_a_journal_error_and_changes_nothing(
+    policy: Policy, ev: Ev, tmp_path: Path
+) -> None:
     engine = Engine(policy, _Panne(tmp_path / "j.jsonl"))
-    with pytest.raises(OSError, match="plus de place"):
+    with pytest.raises(JournalError, match=r"n'a pas pu être écrit \(\[Errno 28\] plus de place"):
         engine.apply(ev("a", "2017-01-10", "demarrage", dispositif="global"))
-    with pytest.raises(JournalError, match="rejouez le journal"):
-        engine.apply(ev("b", "2017-01-10", "demarrage", dispositif="global"))
+    assert engine.dossiers == {} and engine.etat_dispositif("global").occupes == 0
+
+
+def test_a_write_failing_mid_batch_leaves_the_state_of_the_journal(
+    policy: Policy, ev: Ev, tmp_path: Path
+) -> None:
+    journal = _Panne(tmp_path / "j.jsonl")
+    journal.reussies = 1  # the first batch is written, the second is not
+    engine = Engine(policy, journal, batch=2)
+    events = [ev(f"d{i}", "2017-01-10", "prescription", dispositif="social") for i in range(5)]
+    with pytest.raises(
+        JournalError, match=r"2 ligne\(s\) non écrite\(s\), l'état est revenu à celui du journal"
+    ):
+        engine.apply_many(events)
+    assert sorted(engine.dossiers) == ["d0", "d1"]
+    assert [e["dossier"] for _, e in JsonlJournal(tmp_path / "j.jsonl").read()] == ["d0", "d1"]
+    journal.reussies = 10  # the disk has room again: the engine goes on from the journal's state
+    engine.apply_many(events[2:])
+    engine.close()
+    assert sorted(Engine.replay(policy, tmp_path / "j.jsonl").dossiers) == [f"d{i}" for i in range(5)]

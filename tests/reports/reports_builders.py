@@ -109,17 +109,19 @@ class JournalBuilder:
         prescription: date | None = None,
     ) -> str:
         dossier = self.new_id()
+        # a prescription, or straight into the accompaniment (allowed whatever the steps before)
         first: dict[str, Any] = {
             "dossier": dossier,
             "date": (prescription or debut or date(2000, 1, 1)).isoformat(),
-            "evenement": "prescription",
+            "evenement": "prescription" if prescription is not None or debut is None else "demarrage",
             "dispositif": dispositif,
         }
         if profil:
             first["profil"] = profil
         self.events.append(first)
-        if debut is not None:
+        if debut is not None and first["evenement"] == "prescription":
             self.events.append({"dossier": dossier, "date": debut.isoformat(), "evenement": "demarrage"})
+        if debut is not None:
             for d in entretiens or []:
                 self.events.append(
                     {
@@ -168,16 +170,22 @@ class JournalBuilder:
 
     def noise(self, dispositif: str, year: int, last_year: int | None = None) -> None:
         """Dossiers that count in no year from ``year`` to ``last_year``: closed before,
-        starting after, prescribed but never started, waiting-listed with an alert."""
+        starting after, prescribed but never started (and alerted on)."""
         rng = self.rng
         last_year = last_year or year
         self.parcours(dispositif, day_in(year - 1, rng, 0, 100), date(year - 1, 12, 31), "relais")
         self.parcours(dispositif, date(last_year + 1, 1, 1), None)
-        self.parcours(dispositif, None, prescription=day_in(year, rng))  # prescribed, never started
-        dossier = self.new_id("W")
+        dossier = self.parcours(dispositif, None, prescription=day_in(year, rng))  # never started
         self.events.append(
-            {"dossier": dossier, "date": f"{year}-03-01", "evenement": "attente", "dispositif": dispositif}
-        )
-        self.events.append(
-            {"dossier": dossier, "date": f"{year}-03-02", "evenement": "alerte", "genere": True}
+            {
+                "dossier": dossier,
+                "date": f"{year}-12-31",
+                "evenement": "alerte",
+                "dispositif": dispositif,
+                "alerte": "relance",
+                "niveau": "info",
+                "message": "pas de démarrage",
+                "regle": "test:1",
+                "genere": True,
+            }
         )

@@ -46,11 +46,11 @@ def test_each_bad_line_is_named_by_its_number(tmp_path: Path) -> None:
     assert set(problems) == {4, 5, 6, 8, 9, 10, 11, 12}
     assert "atlantide" in problems[4] and "dispositif" in problems[4]
     assert "licorne" in problems[5] and "motif" in problems[5]
-    assert problems[6] == "JSON invalide"
+    assert problems[6].startswith("ligne invalide : JSON mal formé")
     assert "2018-02-30" in problems[8]
     assert "sortei" in problems[9]
     assert "dossier" in problems[10]
-    assert "sans motif" in problems[11]
+    assert "motif manquant" in problems[11]
     assert journal.lignes_ignorees == 8
     # the dossier of line 4 has no valid dispositif: none of its lines may count
     b = bilan(journal, POLICY, annee=2018)

@@ -63,7 +63,7 @@ def test_markdown_and_html_show_the_seed_table(journal_file: Path) -> None:
     assert "| Personnes accompagnées | 50 | 70 | 58 |" in md
     assert "| Personnes sorties | 22 | 25 | 24 |" in md
     assert "| Personnes encore suivies au 31/12 | 28 | 45 | 34 |" in md
-    assert "## Lignes ignorées" in md and "« x »" in md
+    assert "## Lignes ignorées" in md and "dossier x inconnu" in md
     page = render(b, "html", before)
     assert page.startswith("<!DOCTYPE html>") and '<html lang="fr">' in page
     assert "<svg" in page and "http://" not in page.replace("http://www.w3.org/2000/svg", "")

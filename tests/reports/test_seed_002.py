@@ -82,8 +82,10 @@ def bilan_2018(pol002):  # type: ignore[no-untyped-def]
         duree = 150 if i % 2 == 0 else 203
         debut = date.fromordinal(fin.toordinal() - duree)
         jb.parcours("nancy_couronne", debut, fin, motif, profil={"sexe": sexes[i]})
+    # still followed: within each convention's places (175, 110), or the engine refuses them
     for i in range(289):
-        jb.parcours("nancy_couronne", date(2018, 3, 1), profil={"sexe": sexes[379 + i]})
+        convention = "nancy_couronne" if i < 170 else "dom" if i < 280 else "lunevillois"
+        jb.parcours(convention, date(2018, 3, 1), profil={"sexe": sexes[379 + i]})
     jb.noise("nancy_couronne", 2018)
     return bilan(jb.events, pol002, annee=2018)
 

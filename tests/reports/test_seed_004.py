@@ -126,7 +126,6 @@ def test_veille_35_3(pol004):  # type: ignore[no-untyped-def]
                 "date": (fin + timedelta(days=182)).isoformat(),
                 "evenement": "veille",
                 "emploi": i < 353,
-                "genere": True,
             }
         )
     d = bilan(jb.events, pol004, du=date(2016, 7, 1), au=date(2016, 9, 30)).to_dict()

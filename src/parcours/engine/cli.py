@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from parcours._cli_utils import out_console, parse_date, user_errors
+from parcours._cli_utils import out_console, parse_date, signaler_ecartees, user_errors
 from parcours.engine.engine import Engine
 from parcours.engine.journal import Journal
 from parcours.engine.journals import open_journal
@@ -29,6 +29,9 @@ class FormatJournal(StrEnum):
 
 
 JournalArg = Annotated[Path, typer.Argument(help="journal JSONL (ou base SQLite .sqlite/.db)")]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="une ligne du journal écartée est une erreur (code de sortie 1)")
+]
 PolitiqueOpt = Annotated[
     str, typer.Option("--politique", "-p", help="fichier YAML ou nom d'une politique fournie")
 ]
@@ -68,6 +71,7 @@ def _etat(engine: Engine, au: date | None) -> dict[str, Any]:
             "premieres": [e.to_dict() for e in echeances[:_LISTE_MAX]],
         },
         "avertissements": [str(w) for w in engine.avertissements],
+        "lignes_ecartees": [{"numero": e.numero, "message": e.message} for e in engine.lignes_ecartees],
     }
 
 
@@ -108,17 +112,30 @@ def rejouer(
         typer.Option("--jusqu-au", help="ne rejouer que les événements jusqu'à cette date (AAAA-MM-JJ)"),
     ] = None,
     format: Annotated[FormatJournal, typer.Option("--format", help="texte ou json")] = FormatJournal.texte,
+    strict: StrictOpt = False,
+    reparer: Annotated[
+        bool,
+        typer.Option(
+            "--reparer",
+            help="retirer une dernière ligne tronquée (écriture interrompue) ; ses octets sont gardés à côté",
+        ),
+    ] = False,
 ) -> None:
-    """Rejoue un journal : dossiers par étape, échéances dépassées, liste d'attente, charge par ETP."""
+    """Rejoue un journal : dossiers par étape, échéances dépassées, liste d'attente, charge par ETP.
+
+    Une ligne que le moteur refuse est écartée et signalée avec son numéro et sa raison (les
+    mêmes que dans un bilan) ; avec --strict, c'est une erreur.
+    """
     limite = parse_date(jusqu_au, "--jusqu-au")
     policy = load_policy(politique)
     with _ouvrir(journal) as source:
-        engine = Engine.replay(policy, source, jusqu_au=limite)
+        engine = Engine.replay(policy, source, jusqu_au=limite, ecarter=True, reparer=reparer)
     etat = _etat(engine, limite or _derniere_date(engine))
     if format is FormatJournal.json:
         out_console.print(json.dumps(etat, ensure_ascii=False, indent=2), markup=False)
     else:
         out_console.print(_texte(etat), markup=False)
+    signaler_ecartees(engine.lignes_ecartees, strict)
 
 
 @user_errors
@@ -130,8 +147,9 @@ def expliquer(
     """Explique un dossier : son historique et le pourquoi de chaque échéance (valeur, fichier:ligne)."""
     policy = load_policy(politique)
     with _ouvrir(journal) as source:
-        engine = Engine.replay(policy, source, historique=True)
+        engine = Engine.replay(policy, source, historique=True, ecarter=True)
     out_console.print(str(engine.explain(dossier)), markup=False)
+    signaler_ecartees(engine.lignes_ecartees, False)
 
 
 @user_errors
@@ -162,6 +180,7 @@ def alertes(
     ] = None,
     dispositif: Annotated[str | None, typer.Option("--dispositif", "-d", help="un seul dispositif")] = None,
     format: Annotated[FormatJournal, typer.Option("--format", help="texte ou json")] = FormatJournal.texte,
+    strict: StrictOpt = False,
 ) -> None:
     """Liste les alertes d'un journal : celles qu'il contient et celles dues au --au (non écrites)."""
     jour = parse_date(au, "--au")
@@ -169,7 +188,7 @@ def alertes(
         raise typer.BadParameter(f"« {niveau} » : attendu {', '.join(NIVEAUX)}", param_hint="--niveau")
     policy = load_policy(politique)
     with _ouvrir(journal) as source:
-        engine = Engine.replay(policy, source, jusqu_au=jour)
+        engine = Engine.replay(policy, source, jusqu_au=jour, ecarter=True)
     if dispositif is not None:
         policy.dispositif(dispositif)  # an unknown dispositif is a user error
     jour = jour or engine.clock or _derniere_date(engine)
@@ -183,13 +202,16 @@ def alertes(
             "par_niveau": dict(sorted(Counter(a.niveau for a in trouvees).items())),
             "alertes": [a.to_event() for a in trouvees],
             "avertissements": avertissements,
+            "lignes_ecartees": [{"numero": e.numero, "message": e.message} for e in engine.lignes_ecartees],
         }
         out_console.print(json.dumps(sortie, ensure_ascii=False, indent=2), markup=False)
+        signaler_ecartees(engine.lignes_ecartees, strict)
         return
     entete = f"politique {policy.nom} — {len(trouvees)} alerte(s) au {jour.isoformat() if jour else '—'}"
     lignes = [entete, *(str(a) for a in trouvees)]
     lignes.extend(f"avertissement : {w}" for w in avertissements)
     out_console.print("\n".join(lignes), markup=False)
+    signaler_ecartees(engine.lignes_ecartees, strict)
 
 
 def register(app: typer.Typer) -> None:

@@ -39,9 +39,9 @@ from parcours._encoding import encode
 from parcours.engine.alerts import AlerteLevee, Surveillance
 from parcours.engine.dossier import Dossier
 from parcours.engine.effects import effectuer
-from parcours.engine.events import Event, normaliser
-from parcours.engine.guards import Mouvement, juger
-from parcours.engine.journal import Journal, Ligne
+from parcours.engine.events import Event, contenu, lire_jour, normaliser
+from parcours.engine.guards import Mouvement, juger, refus
+from parcours.engine.journal import Journal, Ligne, LigneEcartee
 from parcours.engine.journals import open_journal
 from parcours.engine.scheme import EtatDispositif
 from parcours.errors import JournalError, ParcoursError, PolicyError, TransitionError
@@ -61,8 +61,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Engine", "Lot", "Resultat"]
 
-_JOURS_MAX = 100_000
-
 
 @dataclass(frozen=True, slots=True)
 class Resultat:
@@ -70,7 +68,8 @@ class Resultat:
 
     ``evenement`` is the event as journaled (a démarrage put on the waiting list reads
     ``attente``); ``generes`` are the events the engine generated (served waiting dossiers);
-    ``alertes`` the alerts raised while applying it (the clock's, then the event's).
+    ``alertes`` the alerts raised while applying it (the clock's, then the event's),
+    ``annulees`` those it showed were not due (an event dated before them).
     """
 
     dossier: str
@@ -80,29 +79,36 @@ class Resultat:
     applique: bool = True
     generes: tuple[dict[str, Any], ...] = ()
     alertes: tuple[AlerteLevee, ...] = ()
+    annulees: tuple[AlerteLevee, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Lot:
-    """What one ``apply_many`` did: events applied, duplicates acknowledged, events generated, alerts."""
+    """What one ``apply_many`` did: events applied, duplicates acknowledged, events generated,
+    alerts raised and cancelled."""
 
     appliques: int
     doublons: int
     generes: int
     alertes: int = 0
+    annulees: int = 0
 
 
-def _connu(ids: bytes, cle: bytes) -> bool:
+def _connu(ids: bytes, cle: bytes) -> bytes | None:
+    """The content print kept with idempotency key ``cle`` (None: the key is new)."""
     index = ids.find(cle)
     while index != -1:
-        if index % 8 == 0:
-            return True
+        if index % 16 == 0:
+            return ids[index + 8 : index + 16]
         index = ids.find(cle, index + 1)
-    return False
+    return None
 
 
-def _cle(ident: str) -> bytes:
-    return hash(ident).to_bytes(8, "little", signed=True)
+def _cle(ident: str, ev: Mapping[str, Any]) -> tuple[bytes, bytes]:
+    """The idempotency key of an event and the print of its content (8 bytes each)."""
+    return hash(ident).to_bytes(8, "little", signed=True), hash(contenu(ev)).to_bytes(
+        8, "little", signed=True
+    )
 
 
 class Engine:
@@ -119,16 +125,19 @@ class Engine:
         self.policy = policy
         self.dossiers: dict[str, Dossier] = {}
         self.avertissements: list[ParcoursError] = []
+        #: the journal lines a replay with ``ecarter`` set aside, with their reasons
+        self.lignes_ecartees: list[LigneEcartee] = []
         self.batch = batch
         self.journal: Journal | None = None
         self._etats: dict[str, EtatDispositif] = {}
-        self._jours: dict[str, date] = {}
         self._profils: dict[str, Mapping[str, Any]] = {}
         self._tampon: list[Ligne] = []
         self._historique: dict[str, list[dict[str, Any]]] | None = {} if historique else None
         self._panne: BaseException | None = None
         self._surveillance = Surveillance(policy)
         self._rejeu = False
+        #: lines written to the journal by this engine (None: the journal held lines before)
+        self._ecrites: int | None = 0
         if journal is not None:
             attache = journal if isinstance(journal, Journal) else open_journal(journal)
             if not attache.is_empty():
@@ -156,7 +165,7 @@ class Engine:
         events before it stay applied and journaled.
         """
         self._verifier_service()
-        appliques = doublons = generes = alertes = 0
+        appliques = doublons = generes = alertes = annulees = 0
         batch, tampon, appliquer = self.batch, self._tampon, self._appliquer
         position = 0
         try:
@@ -168,13 +177,14 @@ class Engine:
                 else:
                     doublons += 1
                 alertes += len(resultat.alertes)
+                annulees += len(resultat.annulees)
                 if len(tampon) >= batch:
                     self._vider()
         except ParcoursError as exc:
             raise _dans_le_lot(exc, position, event) from exc
         finally:
             self._vider()
-        return Lot(appliques, doublons, generes, alertes)
+        return Lot(appliques, doublons, generes, alertes, annulees)
 
     @classmethod
     def replay(
@@ -185,21 +195,34 @@ class Engine:
         jusqu_au: date | None = None,
         tolerant: bool = False,
         continuer: bool = False,
+        ecarter: bool = False,
+        reparer: bool = False,
         historique: bool = False,
     ) -> Engine:
         """Rebuild the engine whose applied events ``journal`` holds (see the module docstring).
 
-        Events dated after ``jusqu_au`` are left out. A bad line raises JournalError naming
-        it; with ``tolerant`` the engine of the valid prefix is returned and the error is in
-        its ``avertissements``. With ``continuer`` the engine writes its next events to the
-        journal (a torn last line is cut off first; an invalid line before the end forbids
-        it). ``historique`` keeps each dossier's events in memory (for explanations).
+        Events dated after ``jusqu_au`` are left out. A line the engine refuses raises
+        JournalError naming it; with ``ecarter`` it is set aside in ``lignes_ecartees`` (its
+        number and reason) and the replay goes on; with ``tolerant`` the engine of the valid
+        prefix is returned and the error is in its ``avertissements``. ``reparer`` cuts a torn
+        last line off (its bytes kept beside the journal, a warning says where). With
+        ``continuer`` the engine writes its next events to the journal (a torn last line is
+        cut off first; an invalid line before the end forbids it unless ``ecarter``).
+        ``historique`` keeps each dossier's events in memory (for explanations).
         """
         from parcours.engine.replay import rejouer
 
         source = journal if isinstance(journal, Journal) else open_journal(journal)
         engine = cls(policy, historique=historique)
-        rejouer(engine, source, jusqu_au=jusqu_au, tolerant=tolerant, continuer=continuer)
+        rejouer(
+            engine,
+            source,
+            jusqu_au=jusqu_au,
+            tolerant=tolerant,
+            continuer=continuer,
+            ecarter=ecarter,
+            reparer=reparer,
+        )
         return engine
 
     # --- reading the state -----------------------------------------------------------------
@@ -326,18 +349,8 @@ class Engine:
         """The event checked by the format, its date, and its journal line (None on replay:
         nothing is written). A value that is not JSON is refused here, before anything changes."""
         ev = normaliser(event, moteur=ligne_moteur)
-        texte: str = ev["date"]
-        jour = self._jours.get(texte)
-        if jour is None:
-            try:
-                jour = date.fromisoformat(texte)
-            except ValueError:
-                raise JournalError(
-                    f"événement invalide : dossier {ev['dossier']} : date « {texte} » invalide "
-                    "(attendu : AAAA-MM-JJ)"
-                ) from None
-            if len(self._jours) < _JOURS_MAX:
-                self._jours[texte] = jour
+        jour = lire_jour(ev["date"])
+        assert jour is not None  # normaliser checked it
         if self._rejeu:
             return ev, jour, None
         try:
@@ -352,7 +365,7 @@ class Engine:
         ident: str = ev["dossier"]
         dossier = self.dossiers.get(ident)
         cle = ev.get("id")
-        cle_b = None if cle is None else _cle(cle)
+        cle_b = None if cle is None else _cle(cle, ev)
         if dossier is None:
             disp = ev.get("dispositif")
             if disp is None:
@@ -365,7 +378,14 @@ class Engine:
                 ev, jour, Dossier(ident, self.etat_dispositif(disp), jour), True, not ligne_moteur
             )
         else:
-            if cle_b is not None and dossier._ids and _connu(dossier._ids, cle_b):
+            deja = None if cle_b is None or not dossier._ids else _connu(dossier._ids, cle_b[0])
+            if deja is not None:
+                if cle_b is not None and deja != cle_b[1]:
+                    raise refus(
+                        dossier,
+                        ev["evenement"],
+                        f"id « {cle} » déjà appliqué à un autre événement de ce dossier : conflit",
+                    )
                 return Resultat(ident, ev["evenement"], dossier.state, dossier.state, applique=False)
             mouvement = juger(ev, jour, dossier, False, not ligne_moteur)
         # Accepted: nothing before this point has changed or journaled anything.
@@ -383,11 +403,16 @@ class Engine:
             mouvement.dossier.state,
             True,
             tuple(generes),
-            tuple(levees),
+            tuple(a for a in levees if not a.annulee),
+            tuple(a for a in levees if a.annulee),
         )
 
     def _effectuer(
-        self, m: Mouvement, cle_b: bytes | None, levees: list[AlerteLevee], ligne: str | None = None
+        self,
+        m: Mouvement,
+        cle_b: tuple[bytes, bytes] | None,
+        levees: list[AlerteLevee],
+        ligne: str | None = None,
     ) -> None:
         """Apply an accepted event, record it (journal or history), run the alert rules.
 
@@ -397,7 +422,7 @@ class Engine:
         if m.nouveau:
             self.dossiers[dossier.id] = dossier
         if cle_b is not None:
-            dossier._ids += cle_b
+            dossier._ids += cle_b[0] + cle_b[1]
         profil = m.ev.get("profil")
         if profil is not None:
             dossier.profil = self._profil(profil)
@@ -492,16 +517,52 @@ class Engine:
             )
 
     def _vider(self) -> None:
+        """Write the buffered lines. When the journal cannot be written, the engine goes back
+        to the journal's state (what was not written is not applied) and says so."""
         tampon = self._tampon
         if not tampon:
             return
         if self.journal is not None:
             try:
                 self.journal.write(tampon)
-            except BaseException as exc:
+            except Exception as exc:
+                perdus = len(tampon)
+                tampon.clear()
+                etat = (
+                    "l'état est revenu à celui du journal"
+                    if self._restaurer(exc)
+                    else ("l'état en mémoire n'est plus celui du journal ; rejouez le journal")
+                )
+                raise JournalError(
+                    f"le journal n'a pas pu être écrit ({exc}) : {perdus} ligne(s) non écrite(s), {etat}",
+                    fichier=self.journal.name,
+                ) from exc
+            except BaseException as exc:  # interrupted: what is in memory may not be written
                 self._panne = exc
                 raise
+            if self._ecrites is not None:
+                self._ecrites += len(tampon)
         tampon.clear()
+
+    def _restaurer(self, cause: BaseException) -> bool:
+        """Rebuild the state from the journal after a failed write; False when it cannot be
+        read back (the engine then refuses events until the journal is replayed)."""
+        assert self.journal is not None
+        try:
+            if self._ecrites == 0:  # nothing was ever written: the journal is as it started, empty
+                neuf = Engine(self.policy, historique=self._historique is not None)
+            else:
+                neuf = Engine.replay(
+                    self.policy, self.journal, reparer=True, historique=self._historique is not None
+                )
+        except ParcoursError:
+            self._panne = cause
+            return False
+        self._surveillance.fermer()
+        for attribut in ("dossiers", "_etats", "_profils", "_historique", "_surveillance"):
+            setattr(self, attribut, getattr(neuf, attribut))
+        self.avertissements.extend(neuf.avertissements)
+        return True
 
     def _profil(self, profil: Mapping[str, Any]) -> Mapping[str, Any]:
         try:

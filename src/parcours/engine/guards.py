@@ -79,7 +79,7 @@ def _entree(dossier: Dossier, nom: str, ev: Mapping[str, Any], jour: date, nouve
         )
 
 
-def _permis(dossier: Dossier, nom: str, decider: bool) -> tuple[str, ...]:
+def _permis(dossier: Dossier, nom: str, ev: Mapping[str, Any], decider: bool) -> tuple[str, ...]:
     """The events a caller may send from the dossier's step; raises if ``nom`` is not one."""
     disp = dossier._dispositif
     etat = dossier.state
@@ -89,7 +89,10 @@ def _permis(dossier: Dossier, nom: str, decider: bool) -> tuple[str, ...]:
     if nom == EVENEMENT_ATTENTE:
         ok = not decider and etat in disp.sources_attente
     else:
-        ok = nom in permis or (not decider and nom == "demarrage" and etat == ETAT_ATTENTE)
+        # only the engine gives a waiting dossier its place: a generated démarrage
+        ok = nom in permis or (
+            not decider and nom == "demarrage" and etat == ETAT_ATTENTE and ev.get("genere") is True
+        )
     if not ok:
         liste = ", ".join(permis) if permis else "aucun (étape finale)"
         raise refus(dossier, nom, f"« {nom} » n'est pas permis ici (permis : {liste})", permis)
@@ -197,7 +200,7 @@ def juger(ev: Mapping[str, Any], jour: date, dossier: Dossier, nouveau: bool, de
     regles = dossier._dispositif.regles.au(jour)
     if regles is None:  # an existing dossier's dates never go back before its entry
         raise refus(dossier, nom, dossier._dispositif.regles.fermeture(jour))
-    permis = _permis(dossier, nom, decider)
+    permis = _permis(dossier, nom, ev, decider)
     m = Mouvement(dossier, nouveau, nom, dossier.state, jour, regles, ev)
     garde = _GARDES.get(nom)
     if garde is not None:

@@ -20,22 +20,64 @@ Durability contract (every backend):
   is harmless.
 * A torn last line (a crash in the middle of a write) or an invalid line is reported by
   :meth:`Journal.read` with its line number, after the valid prefix; :meth:`Journal.repair`
-  cuts a torn last line off.
+  cuts a torn last line off and keeps its bytes in a file beside the journal.
+
+Reading: :meth:`Journal.lines` gives each line's raw text with its number; :func:`lire_ligne`
+is the one decoder of a line (the replay, the reports and the alerts use it): a blank line is
+ignored everywhere, a torn or invalid line raises :class:`~parcours.errors.JournalError`.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-__all__ = ["Journal", "Ligne"]
+from parcours.errors import JournalError
+
+__all__ = ["Journal", "Ligne", "LigneEcartee", "lire_ligne"]
 
 #: What the engine hands the journal for one event: (dossier, date, evenement, JSON text).
 Ligne = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True)
+class LigneEcartee:
+    """A line set aside (not applied, not counted), with the reason in French."""
+
+    numero: int
+    message: str
+    unite: str = "ligne"
+
+    def __str__(self) -> str:
+        return f"{self.unite} {self.numero} : {self.message}"
+
+
+def lire_ligne(brute: str | bytes) -> dict[str, Any] | None:
+    """One line of a journal as its JSON object; ``None`` for a blank line (ignored).
+
+    A line read from a file ends with its newline: one that does not was torn by an
+    interrupted write. Raises :class:`~parcours.errors.JournalError` (without location).
+    """
+    fin = "\n" if isinstance(brute, str) else b"\n"
+    if not brute.endswith(fin):  # type: ignore[arg-type]
+        if not brute.strip():
+            return None
+        raise JournalError("ligne tronquée (écriture interrompue)")
+    if not brute.strip():
+        return None
+    try:
+        event = json.loads(brute)
+    except ValueError as exc:
+        raise JournalError(f"ligne invalide : JSON mal formé ({exc})") from exc
+    if not isinstance(event, dict):
+        raise JournalError("ligne invalide : un objet JSON est attendu")
+    return event
 
 
 class Journal(ABC):
@@ -55,8 +97,19 @@ class Journal(ABC):
         """Append ``lignes`` in order and flush them (fsync when ``durable``)."""
 
     @abstractmethod
+    def lines(self) -> Iterator[tuple[int, str | bytes]]:
+        """Every line's raw text with its number, in order (a line of a file keeps its newline)."""
+
     def read(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        """Every event as (line number, object), in order; a bad line raises JournalError."""
+        """Every event as (line number, object), in order; blank lines are skipped and a bad
+        line raises JournalError with its number."""
+        for numero, brute in self.lines():
+            try:
+                event = lire_ligne(brute)
+            except JournalError as exc:
+                raise JournalError(str(exc), fichier=self.name, ligne=numero) from exc
+            if event is not None:
+                yield numero, event
 
     @abstractmethod
     def is_empty(self) -> bool:
@@ -69,9 +122,10 @@ class Journal(ABC):
         """The events of one dossier, in order (a scan; for explanations, not the hot path)."""
         return [event for _, event in self.read() if event.get("dossier") == dossier]
 
-    def repair(self) -> bool:
-        """Cut a torn last line off (a write a crash interrupted). True when one was cut."""
-        return False
+    def repair(self) -> Path | None:
+        """Cut a torn last line off (a write a crash interrupted); the file that keeps its bytes,
+        or None when there was none."""
+        return None
 
     def __enter__(self) -> Journal:
         return self

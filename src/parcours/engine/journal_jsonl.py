@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import IO, Any
 
 from parcours.engine.journal import Journal, Ligne
@@ -19,8 +20,6 @@ class JsonlJournal(Journal):
     def __init__(self, path: str | os.PathLike[str], *, durable: bool = False) -> None:
         super().__init__(path, durable=durable)
         self._fichier: IO[bytes] | None = None
-        self._prefixe_valide: int | None = None
-        self._dechiree = False
 
     def _ouvrir(self) -> IO[bytes]:
         if self._fichier is None:
@@ -47,33 +46,19 @@ class JsonlJournal(Journal):
             os.fsync(fichier.fileno())
 
     def is_empty(self) -> bool:
+        if self.path.is_dir():
+            raise JournalError("c'est un dossier, pas un fichier de journal", fichier=self.name)
         return not self.path.exists() or self.path.stat().st_size == 0
 
-    def read(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        self._prefixe_valide = 0
-        self._dechiree = False
+    def lines(self) -> Iterator[tuple[int, bytes]]:
         if not self.path.exists():
             return
-        fin = 0
-        loads = json.loads
+        if not self.path.is_file():  # a device or a pipe would be read without end
+            raise JournalError(
+                "ce n'est pas un fichier ordinaire : il ne peut pas être relu", fichier=self.name
+            )
         with open(self.path, "rb") as source:
-            for numero, brute in enumerate(source, 1):
-                if not brute.endswith(b"\n"):
-                    self._dechiree = True
-                    raise JournalError(
-                        "ligne tronquée (écriture interrompue)", fichier=self.name, ligne=numero
-                    )
-                try:
-                    event = loads(brute)
-                except ValueError as exc:
-                    raise JournalError(f"ligne invalide : {exc}", fichier=self.name, ligne=numero) from exc
-                if not isinstance(event, dict):
-                    raise JournalError(
-                        "ligne invalide : un objet JSON est attendu", fichier=self.name, ligne=numero
-                    )
-                yield numero, event
-                fin += len(brute)
-                self._prefixe_valide = fin
+            yield from enumerate(source, 1)
 
     def read_dossier(self, dossier: str) -> list[dict[str, Any]]:
         aiguille = json.dumps(dossier, ensure_ascii=False).encode("utf-8")
@@ -91,15 +76,37 @@ class JsonlJournal(Journal):
                         result.append(event)
         return result
 
-    def repair(self) -> bool:
-        """Cut the torn last line found by the last :meth:`read` (nothing else is touched)."""
-        if not self._dechiree or self._prefixe_valide is None:
-            return False
+    def repair(self) -> Path | None:
+        """Cut a torn last line off; its bytes are kept in ``<journal>.tronquee`` (numbered if
+        that file exists). Nothing else is touched."""
+        if self.is_empty():
+            return None
+        with open(self.path, "rb") as fichier:
+            fichier.seek(0, os.SEEK_END)
+            taille = fichier.tell()
+            debut = max(0, taille - (1 << 16))
+            fichier.seek(debut)
+            fin = fichier.read()
+        if fin.endswith(b"\n"):
+            return None
+        coupe = fin.rfind(b"\n")
+        while coupe == -1 and debut > 0:  # a torn line longer than the tail read
+            debut = max(0, debut - (1 << 20))
+            with open(self.path, "rb") as fichier:
+                fichier.seek(debut)
+                fin = fichier.read()
+            coupe = fin.rfind(b"\n")
+        garde = debut + coupe + 1
+        cote = self.path.with_name(self.path.name + ".tronquee")
+        n = 1
+        while cote.exists():
+            n += 1
+            cote = self.path.with_name(f"{self.path.name}.tronquee.{n}")
+        cote.write_bytes(fin[coupe + 1 :])
         self.close()
         with open(self.path, "r+b") as fichier:
-            fichier.truncate(self._prefixe_valide)
-        self._dechiree = False
-        return True
+            fichier.truncate(garde)
+        return cote
 
     def close(self) -> None:
         if self._fichier is not None:

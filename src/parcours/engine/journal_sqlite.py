@@ -7,22 +7,44 @@ same text as a JSONL line; ``seq`` is the application order and the "line number
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
-from parcours.engine.journal import Journal, Ligne
+from parcours.engine.journal import Journal, Ligne, lire_ligne
 from parcours.errors import JournalError
 
-__all__ = ["SCHEMA", "SqliteJournal"]
+__all__ = ["COLONNES", "SCHEMA", "SqliteJournal", "lire_seulement"]
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS evenements("
     "seq INTEGER PRIMARY KEY, dossier TEXT NOT NULL, date TEXT NOT NULL, "
     "evenement TEXT NOT NULL, ligne TEXT NOT NULL)"
 )
+#: The columns of a parcours journal's table.
+COLONNES = ("seq", "dossier", "date", "evenement", "ligne")
+
+
+def lire_seulement(path: Path, nom: str) -> sqlite3.Connection:
+    """A read-only connection to the SQLite journal at ``path`` (``mode=ro``, ``query_only``),
+    once it is shown to be a parcours journal; a JournalError says why not."""
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn.execute("PRAGMA query_only = ON")
+        colonnes = tuple(row[1] for row in conn.execute("PRAGMA table_info(evenements)"))
+    except sqlite3.DatabaseError as exc:
+        raise JournalError(f"base SQLite illisible : {exc}", fichier=nom) from exc
+    if colonnes != COLONNES:
+        conn.close()
+        trouve = ", ".join(colonnes) if colonnes else "aucune table evenements"
+        raise JournalError(
+            f"ce n'est pas un journal parcours (attendu : une table evenements({', '.join(COLONNES)}) ; "
+            f"trouvé : {trouve})",
+            fichier=nom,
+        )
+    return conn
 
 
 class SqliteJournal(Journal):
@@ -31,8 +53,20 @@ class SqliteJournal(Journal):
     def __init__(self, path: str | os.PathLike[str], *, durable: bool = False) -> None:
         super().__init__(path, durable=durable)
         self._conn: sqlite3.Connection | None = None
+        self._lecture: sqlite3.Connection | None = None
+
+    def _lire(self) -> sqlite3.Connection:
+        """The connection reads go through: the writer's, or a read-only one."""
+        if self._conn is not None:
+            return self._conn
+        if self._lecture is None:
+            self._lecture = lire_seulement(self.path, self.name)
+        return self._lecture
 
     def _connexion(self) -> sqlite3.Connection:
+        if self._lecture is not None:
+            self._lecture.close()
+            self._lecture = None
         if self._conn is None:
             try:
                 conn = sqlite3.connect(self.path, isolation_level=None)
@@ -59,23 +93,17 @@ class SqliteJournal(Journal):
         conn.execute("COMMIT")
 
     def is_empty(self) -> bool:
-        if not self.path.exists():
+        if not self.path.exists() or (self.path.is_file() and self.path.stat().st_size == 0):
             return True
-        row = self._connexion().execute("SELECT 1 FROM evenements LIMIT 1").fetchone()
+        row = self._lire().execute("SELECT 1 FROM evenements LIMIT 1").fetchone()
         return row is None
 
-    def _lignes(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[int, dict[str, Any]]]:
-        loads = json.loads
-        for seq, texte in self._connexion().execute(sql, params):
-            try:
-                event = loads(texte)
-            except (TypeError, ValueError) as exc:
-                raise JournalError(f"ligne invalide : {exc}", fichier=self.name, ligne=seq) from exc
-            if not isinstance(event, dict):
-                raise JournalError("ligne invalide : un objet JSON est attendu", fichier=self.name, ligne=seq)
-            yield seq, event
+    def _lignes(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[int, str]]:
+        for seq, texte in self._lire().execute(sql, params):
+            # a row is a whole line: the newline a file line ends with is implied
+            yield seq, (texte if isinstance(texte, str) else repr(texte)) + "\n"
 
-    def read(self) -> Iterator[tuple[int, dict[str, Any]]]:
+    def lines(self) -> Iterator[tuple[int, str]]:
         if not self.path.exists():
             return iter(())
         return self._lignes("SELECT seq, ligne FROM evenements ORDER BY seq")
@@ -84,9 +112,11 @@ class SqliteJournal(Journal):
         if not self.path.exists():
             return []
         sql = "SELECT seq, ligne FROM evenements WHERE dossier = ? ORDER BY seq"
-        return [event for _, event in self._lignes(sql, (dossier,))]
+        found = (lire_ligne(texte) for _, texte in self._lignes(sql, (dossier,)))
+        return [event for event in found if event is not None]
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        for conn in (self._conn, self._lecture):
+            if conn is not None:
+                conn.close()
+        self._conn = self._lecture = None

@@ -9,14 +9,27 @@ from parcours.engine.journal import Journal
 from parcours.engine.journal_jsonl import JsonlJournal
 from parcours.engine.journal_sqlite import SqliteJournal
 
-__all__ = ["SUFFIXES_SQLITE", "open_journal"]
+__all__ = ["SUFFIXES_SQLITE", "est_sqlite", "open_journal"]
 
 #: File suffixes read as a SQLite journal; every other path is a JSONL journal.
 SUFFIXES_SQLITE = (".sqlite", ".sqlite3", ".db")
+_ENTETE_SQLITE = b"SQLite format 3\x00"
+
+
+def est_sqlite(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a SQLite journal: by its suffix, or by the header of an existing file."""
+    chemin = Path(path)
+    if chemin.suffix.lower() in SUFFIXES_SQLITE:
+        return True
+    if not chemin.is_file():
+        return False
+    with open(chemin, "rb") as fichier:
+        return fichier.read(len(_ENTETE_SQLITE)) == _ENTETE_SQLITE
 
 
 def open_journal(path: str | os.PathLike[str], *, durable: bool = False) -> Journal:
-    """A journal for ``path``: SQLite for ``.sqlite``/``.sqlite3``/``.db``, JSONL otherwise."""
-    if Path(path).suffix.lower() in SUFFIXES_SQLITE:
+    """A journal for ``path``: SQLite for ``.sqlite``/``.sqlite3``/``.db`` or a file with
+    SQLite's header, JSONL otherwise (the reports read a path by the same rule)."""
+    if est_sqlite(path):
         return SqliteJournal(path, durable=durable)
     return JsonlJournal(path, durable=durable)

@@ -1,9 +1,15 @@
 """Journal replay: rebuild an engine from the lines of its journal (:meth:`Engine.replay`).
 
-Each line goes through the engine's own guards and effects (engine.py), the engine's
-decisions being read from the journal (``attente``, generated démarrages) rather than made
-again. An ``alerte`` line moves the alert clock to its date and confirms the alert the rules
-raise again; a line the policy no longer raises is kept, with a warning.
+Each line is decoded by the journal's one line reader (journal.lire_ligne) and goes through
+the engine's own format check, guards and effects (engine.py), the engine's decisions being
+read from the journal (``attente``, generated démarrages) rather than made again. An
+``alerte`` line moves the alert clock to its date and confirms the alert the rules raise
+again, an ``alerte_annulee`` line confirms a cancellation; a line the policy no longer
+raises (or cancels) is kept as journaled, with a warning.
+
+A line the engine refuses stops the replay with its number (``JournalError``), or, with
+``ecarter``, is set aside in ``Engine.lignes_ecartees`` and the replay goes on: that is what
+``parcours rejouer`` does, and what the reports do, so that both refuse the same lines.
 """
 
 from __future__ import annotations
@@ -12,9 +18,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from parcours.engine.alerts import AlerteLevee
-from parcours.engine.journal import Journal
+from parcours.engine.journal import Journal, LigneEcartee, lire_ligne
 from parcours.errors import JournalError, ParcoursError
-from parcours.vocabulary import EVENEMENT_ALERTE
+from parcours.vocabulary import EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE
 
 if TYPE_CHECKING:
     from parcours.engine.engine import Engine
@@ -24,7 +30,17 @@ __all__ = ["rejouer"]
 
 def _confirmer(engine: Engine, event: dict[str, Any]) -> None:
     ligne = AlerteLevee.from_event(event)
-    if not engine._surveillance.confirmer(ligne):
+    surveillance = engine._surveillance
+    if event["evenement"] == EVENEMENT_ALERTE_ANNULEE:
+        if not surveillance.confirmer_annulation(ligne):
+            engine.avertissements.append(
+                JournalError(
+                    f"annulation de l'alerte « {ligne.alerte} » du {ligne.date.isoformat()} "
+                    f"(dossier {ligne.dossier}) que la politique n'annule pas : gardée telle que journalisée"
+                )
+            )
+        return
+    if not surveillance.confirmer(ligne):
         engine.avertissements.append(
             JournalError(
                 f"alerte « {ligne.alerte} » du {ligne.date.isoformat()} (dossier {ligne.dossier}) "
@@ -33,17 +49,27 @@ def _confirmer(engine: Engine, event: dict[str, Any]) -> None:
         )
 
 
-def _lignes(engine: Engine, journal: Journal, limite: str | None) -> None:
-    for numero, event in journal.read():
-        if limite is not None and str(event.get("date", ""))[:10] > limite:
-            continue
+def _ligne(engine: Engine, brute: str | bytes, limite: str | None) -> None:
+    """Replay one raw line (a blank line is ignored)."""
+    event = lire_ligne(brute)
+    if event is None:
+        return
+    if limite is not None and str(event.get("date", ""))[:10] > limite:
+        return
+    if event.get("evenement") in (EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE):
+        _confirmer(engine, event)
+    else:
+        engine._appliquer(event, True)
+
+
+def _lignes(engine: Engine, journal: Journal, limite: str | None, ecarter: bool) -> None:
+    for numero, brute in journal.lines():
         try:
-            if event.get("evenement") == EVENEMENT_ALERTE:
-                _confirmer(engine, event)
-            else:
-                engine._appliquer(event, True)
+            _ligne(engine, brute, limite)
         except ParcoursError as exc:
-            raise JournalError(str(exc), fichier=journal.name, ligne=numero) from exc
+            if not ecarter:
+                raise JournalError(str(exc), fichier=journal.name, ligne=numero) from exc
+            engine.lignes_ecartees.append(LigneEcartee(numero, str(exc)))
 
 
 def rejouer(
@@ -53,21 +79,32 @@ def rejouer(
     jusqu_au: date | None = None,
     tolerant: bool = False,
     continuer: bool = False,
+    ecarter: bool = False,
+    reparer: bool = False,
 ) -> None:
     """Apply ``journal``'s lines to the new ``engine`` (see :meth:`Engine.replay`)."""
     if continuer and jusqu_au is not None:
         raise JournalError(
             "on ne peut pas continuer un journal rejoué jusqu'à une date", fichier=journal.name
         )
+    if reparer or continuer:
+        cote = journal.repair()
+        if cote is not None:
+            engine.avertissements.append(
+                JournalError(
+                    "dernière ligne tronquée (écriture interrompue) retirée ; "
+                    f"ses octets sont gardés dans {cote}",
+                    fichier=journal.name,
+                )
+            )
     engine._rejeu = True
     try:
-        _lignes(engine, journal, None if jusqu_au is None else jusqu_au.isoformat())
+        _lignes(engine, journal, None if jusqu_au is None else jusqu_au.isoformat(), ecarter)
     except JournalError as exc:
-        repare = continuer and journal.repair()  # a torn last line is cut off
-        if not (repare or tolerant):
+        if not tolerant:
             raise
         engine.avertissements.append(exc)
-        if continuer and not repare:
+        if continuer:
             raise JournalError(
                 "le journal a une ligne invalide avant sa fin : corrigez-la avant d'y écrire",
                 fichier=journal.name,
@@ -77,3 +114,4 @@ def rejouer(
         engine._rejeu = False
     if continuer:
         engine.journal = journal
+        engine._ecrites = None  # the journal held lines before this engine

@@ -9,7 +9,6 @@ can be reported at the right line.
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from datetime import date, datetime
@@ -17,11 +16,12 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from parcours._suggest import suggest
 from parcours.errors import Problem
 from parcours.policies._yaml import Located, dotted
 from parcours.policies.values import Param
 
-__all__ = ["Canonical", "ParamDict", "PosMap", "merge", "normalise", "suggest"]
+__all__ = ["Canonical", "ParamDict", "PosMap", "merge", "normalise"]
 
 Path = tuple[Any, ...]
 #: canonical path → (document, path in that document)
@@ -40,15 +40,6 @@ class Canonical:
         self.data = data
         self.pos = pos
         self.problems = problems
-
-
-def suggest(word: str, choices: typing.Iterable[str]) -> str:
-    """A French « vouliez-vous dire » hint, or the list of allowed keys."""
-    choices = sorted(choices)
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    if close:
-        return f"vouliez-vous dire « {close[0]} » ?"
-    return "clés possibles : " + ", ".join(choices)
 
 
 def _strip(annotation: Any) -> tuple[Any, bool]:

@@ -12,8 +12,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from parcours._suggest import suggest
 from parcours.errors import PolicyError, Problem
-from parcours.policies._normalise import Canonical, PosMap, merge, normalise, suggest
+from parcours.policies._normalise import Canonical, PosMap, merge, normalise
 from parcours.policies._yaml import Located, dotted, read_yaml
 from parcours.policies.alerts import Alerte
 from parcours.policies.bundled import bundled_names, find_bundled

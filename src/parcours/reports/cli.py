@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from parcours._cli_utils import err_console, out_console, parse_date, user_errors
+from parcours._cli_utils import out_console, parse_date, signaler_ecartees, user_errors
 from parcours.errors import UsageError
 from parcours.reports.period import Periode
 from parcours.reports.render import Format
@@ -44,10 +44,17 @@ def bilan_cmd(
     precedents: Annotated[
         int, typer.Option("--precedents", min=0, max=10, help="périodes précédentes ajoutées aux tableaux")
     ] = 0,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="une ligne du journal écartée est une erreur (code de sortie 1)")
+    ] = False,
 ) -> None:
-    """Bilan d'un journal sur une année ou une période : personnes accompagnées, sorties, indicateurs."""
+    """Bilan d'un journal sur une année ou une période : personnes accompagnées, sorties, indicateurs.
+
+    Une ligne que le moteur refuserait n'est jamais comptée : elle est écartée et listée avec
+    son numéro et sa raison ; avec --strict, c'est une erreur.
+    """
     periode = _periode(annee, du, au)
-    _executer(journal, politique, periode, dispositif, format.value, sortie, precedents)
+    _executer(journal, politique, periode, dispositif, format.value, sortie, precedents, strict)
 
 
 @user_errors
@@ -59,6 +66,7 @@ def _executer(
     format: str,
     sortie: Path | None,
     precedents: int,
+    strict: bool,
 ) -> None:
     from parcours.policies import load_policy
     from parcours.reports import Bilan, Periode, bilan, read_journal
@@ -76,17 +84,12 @@ def _executer(
         anciens.insert(0, bilan(lu, policy, du=p.du, au=p.au, dispositif=dispositif))
     b = bilan(lu, policy, du=courant.du, au=courant.au, dispositif=dispositif)
     texte = render(b, format, anciens)
-    if b.lignes_ignorees:
-        err_console.print(
-            f"attention : {b.lignes_ignorees} ligne(s) du journal ignorée(s) ; "
-            f"la première : {b.problemes[0]}",
-            markup=False,
-        )
     if sortie is None:
         sys.stdout.write(texte)
     else:
         sortie.write_text(texte, encoding="utf-8")
         out_console.print(f"bilan écrit dans {sortie}", markup=False)
+    signaler_ecartees(lu.problemes(None), strict)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,94 +1,155 @@
-"""A journal read for reporting: events parsed into DuckDB tables, checked against a policy.
+"""A journal read for reporting: the engine's verdict on every line, then DuckDB tables.
 
-Reading happens once; every bilan of any period is then a few SQL aggregates. Lines that
-cannot be counted (invalid JSON, missing key, bad date, unknown event, dispositif or motif)
-are set aside as :class:`LigneEcartee` with their line number; none is dropped silently.
+A bilan never counts a line the engine would refuse. Reading happens once, in three passes:
+
+1. **The format**, in DuckDB: each line's JSON is parsed and checked by the rules of the
+   format's one reader (``engine/events.py``'s :func:`normaliser`, applied to journal lines
+   as on replay), written here in SQL for speed; a test holds the two to the same verdicts.
+   The message of each refused line is the reader's own: it is asked for those lines only.
+2. **The engine's guards**, in bulk (``engine/bulk.py``): every dossier's lines against its
+   dispositif's machine and rules, as :meth:`Engine.replay` judges them; duplicates of an
+   applied ``id`` are acknowledged and not counted.
+3. **The tables** the indicators are computed from, on the applied lines only.
 
 Tables (DuckDB, in memory):
 
-``ev``        one row per counted event: numero, dossier, jour, evenement, dispositif (as
+``ev``        one row per applied event: numero, dossier, jour, evenement, dispositif (as
               written on the line, often NULL), motif, presence, vers, genere, emploi, profil
-``dossiers``  one row per dossier: dispositif (carried from its first line that names one),
-              num_debut, debut (first démarrage), fin (its first sortie or réorientation
-              after it), motif_fin, profil (its first), veille_emploi
-``problemes`` numero, message
+``dossiers``  one row per dossier that entered a dispositif: dispositif, num_debut, debut
+              (démarrage), fin (its sortie or réorientation), motif_fin, profil (its first),
+              veille_emploi
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from parcours.engine.bulk import Colonnes, juger_en_bloc
+from parcours.engine.events import CHAINES, CLES, CLES_ALERTE, MOTIF_DATE, normaliser
+from parcours.engine.journal import LigneEcartee, lire_ligne
 from parcours.errors import JournalError
 from parcours.policies.schema import Policy
 from parcours.reports import sources
 from parcours.reports._sql import chaine, liste
-from parcours.vocabulary import EVENEMENTS_JOURNAL, MOTIF_REORIENTATION
+from parcours.vocabulary import (
+    EVENEMENT_ALERTE,
+    EVENEMENT_ALERTE_ANNULEE,
+    EVENEMENTS_JOURNAL,
+    MOTIF_REORIENTATION,
+    PRESENCES,
+)
 
 __all__ = ["JournalLu", "LigneEcartee", "read_journal"]
 
-
-@dataclass(frozen=True)
-class LigneEcartee:
-    """A journal line set aside, with the reason in French."""
-
-    numero: int
-    message: str
-    unite: str = "ligne"
-
-    def __str__(self) -> str:
-        return f"{self.unite} {self.numero} : {self.message}"
+_ALERTES = (EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE)
 
 
-_STRUCTURE = (
-    '{"dossier": "VARCHAR", "date": "VARCHAR", "evenement": "VARCHAR", "dispositif": "VARCHAR", '
-    '"motif": "VARCHAR", "presence": "VARCHAR", "vers": "VARCHAR", "genere": "VARCHAR", '
-    '"emploi": "VARCHAR"}'
-)
+_TOUTES = tuple(dict.fromkeys((*CLES, *CLES_ALERTE)))
+# each key's value as JSON text, parsed once per line (NULL: the key is absent), and the
+# values that may be text as text
+_BRUT = json.dumps({k: "JSON" for k in _TOUTES})
+_TEXTES = ("dossier", "date", "evenement", *CHAINES, "presence")
+_STRUCTURE = json.dumps({k: "VARCHAR" for k in _TEXTES})
 
 
-def _parse_sql(policy: Policy) -> str:
+# The JSON type of a value, read from the first character of its (minified) JSON text, which
+# costs a fraction of json_type's parse.
+def _type(cle: str) -> str:
+    """The JSON type of ``cle``'s value: VARCHAR, OBJECT, ARRAY, BOOLEAN, NULL or NUMBER
+    (SQL NULL when the key is absent)."""
+    v = f"r.{cle}::VARCHAR"
+    return (
+        f"CASE WHEN r.{cle} IS NULL THEN NULL WHEN left({v}, 1) = '\"' THEN 'VARCHAR' "
+        f"WHEN left({v}, 1) = '{{' THEN 'OBJECT' WHEN left({v}, 1) = '[' THEN 'ARRAY' "
+        f"WHEN {v} IN ('true', 'false') THEN 'BOOLEAN' WHEN {v} = 'null' THEN 'NULL' ELSE 'NUMBER' END"
+    )
+
+
+def _texte(cle: str) -> str:
+    """``cle``'s value when it is a string (NULL otherwise)."""
+    return f"CASE WHEN left(r.{cle}::VARCHAR, 1) = '\"' THEN s.{cle} END"
+
+
+def _format_sql() -> str:
+    """The first rule of the format a line breaks (NULL: none), in normaliser's order."""
+    cles = _liste_sql(CLES)
+    base = ("dossier", "date", "evenement", "dispositif", "genere")
+    cles_alerte = _liste_sql((*base, *CLES_ALERTE))
+    alerte = f"(evenement IN {liste(_ALERTES)})"
+    chaines = " OR ".join(f"({_type(k)} IS NOT NULL AND {_type(k)} <> 'VARCHAR')" for k in CHAINES)
+    textes_alerte = ("dispositif", *CLES_ALERTE)
+    champs_alerte = " OR ".join(f"coalesce({_type(k)}, '') <> 'VARCHAR'" for k in textes_alerte)
+    vrai = f"({_type('genere')} = 'BOOLEAN' AND r.genere = 'true')"
+    generes = liste(("demarrage", *_ALERTES))
     return f"""
-CREATE OR REPLACE TEMP TABLE ev AS
-SELECT numero, dossier, jour, evenement, dispositif, motif, presence, vers, genere, emploi, profil,
-  CASE
-    WHEN NOT ok_json THEN 'JSON invalide'
-    WHEN dossier IS NULL THEN 'clé « dossier » manquante'
-    WHEN date_brute IS NULL THEN 'clé « date » manquante'
-    WHEN jour IS NULL THEN 'date « ' || date_brute || ' » invalide (attendu : AAAA-MM-JJ)'
-    WHEN evenement IS NULL THEN 'clé « evenement » manquante'
-    WHEN evenement NOT IN {liste(EVENEMENTS_JOURNAL)} THEN 'événement « ' || evenement || ' » inconnu'
-    WHEN evenement = 'sortie' AND motif IS NULL THEN 'sortie sans motif'
-    WHEN dispositif IS NOT NULL AND dispositif NOT IN {liste(policy.dispositifs)}
-      THEN 'dispositif « ' || dispositif || ' » inconnu de la politique {policy.nom.replace("'", "''")}'
-  END AS probleme
+    CASE
+      WHEN NOT valide THEN 'json'
+      WHEN o IS NULL THEN 'objet'
+      WHEN len(list_filter(cles, lambda k:
+           NOT list_contains(CASE WHEN {alerte} THEN {cles_alerte} ELSE {cles} END, k))) > 0 THEN 'cle'
+      WHEN dossier IS NULL OR dossier = '' THEN 'dossier'
+      WHEN evenement IS NULL OR evenement NOT IN {liste(EVENEMENTS_JOURNAL)} THEN 'evenement'
+      WHEN date IS NULL OR NOT regexp_full_match(date, {chaine(MOTIF_DATE)})
+           OR TRY_CAST(substr(date, 1, 10) AS DATE) IS NULL THEN 'date'
+      WHEN {alerte} AND ({champs_alerte} OR NOT {vrai}) THEN 'alerte'
+      WHEN {alerte} THEN NULL
+      WHEN {chaines} THEN 'chaine'
+      WHEN coalesce({_type("profil")}, 'NULL') NOT IN ('NULL', 'OBJECT') THEN 'profil'
+      WHEN coalesce({_type("presence")}, 'NULL') <> 'NULL'
+           AND coalesce(presence NOT IN {liste(PRESENCES)}, true) THEN 'presence'
+      WHEN coalesce({_type("emploi")}, 'NULL') NOT IN ('NULL', 'BOOLEAN') THEN 'emploi'
+      WHEN {_type("genere")} IS NOT NULL AND NOT ({vrai} AND evenement IN {generes}) THEN 'genere'
+    END"""
+
+
+def _lu_sql(noms: list[str]) -> str:
+    position = f"list_position({_liste_sql(noms)}, dispositif) - 1"
+    disp = f"CASE WHEN dispositif IS NULL THEN -1 ELSE coalesce({position}, -2) END"
+    evt = f"list_position({_liste_sql(EVENEMENTS_JOURNAL)}, evenement) - 1"
+    champs = ",\n             ".join(f"{_texte(k)} AS {k}" for k in _TEXTES)
+    return f"""
+CREATE OR REPLACE TEMP TABLE lu AS
+SELECT numero, code, dossier, TRY_CAST(substr(date, 1, 10) AS DATE) AS jour, evenement, dispositif,
+       id, motif, presence, vers,
+       CASE WHEN code IS NULL AND {_type("emploi")} = 'BOOLEAN' THEN r.emploi::VARCHAR END AS emploi,
+       coalesce({_type("genere")} = 'BOOLEAN' AND r.genere = 'true', false) AS genere,
+       CASE WHEN code IS NULL AND {_type("profil")} = 'OBJECT' THEN r.profil END AS profil,
+       CASE WHEN code IS NULL THEN {evt} END AS evt,
+       CASE WHEN code IS NULL THEN {disp} END AS disp
 FROM (
-  SELECT numero, ok_json, s.dossier, s.date AS date_brute,
-         coalesce(TRY_CAST(s.date AS DATE), TRY_CAST(TRY_CAST(s.date AS TIMESTAMP) AS DATE)) AS jour,
-         s.evenement, s.dispositif, s.motif, s.presence, s.vers,
-         coalesce(s.genere = 'true', false) AS genere,
-         CASE WHEN s.evenement = 'veille'
-              THEN coalesce(s.emploi, json_extract_string(ligne, '$.details.emploi')) END AS emploi,
-         CASE WHEN ok_json AND contains(ligne, '"profil"') THEN json_extract(ligne, '$.profil') END AS profil
+  SELECT *, {_format_sql()} AS code
   FROM (
-    SELECT numero, ok_json, ligne,
-           CASE WHEN ok_json THEN json_transform(ligne, {chaine(_STRUCTURE)}) END AS s
-    FROM (SELECT numero, ligne, json_valid(ligne) AS ok_json FROM lignes WHERE ligne <> '')
-    WHERE ok_json OR trim(ligne) <> ''
+    SELECT numero, valide, o, r, s, cles,
+             {champs}
+    FROM (
+      SELECT numero, valide, o,
+             CASE WHEN o IS NOT NULL THEN json_transform(o, {chaine(_BRUT)}) END AS r,
+             CASE WHEN o IS NOT NULL THEN json_transform(o, {chaine(_STRUCTURE)}) END AS s,
+             CASE WHEN o IS NOT NULL THEN json_keys(o) END AS cles
+      FROM (
+        SELECT numero, valide, CASE WHEN left(ltrim(j), 1) = '{{' THEN j END AS o
+        FROM (SELECT numero, json_valid(ligne) AS valide, CASE WHEN json_valid(ligne) THEN ligne END AS j
+              FROM lignes WHERE trim(ligne) <> '')
+      )
+    )
   )
 )
 """
 
 
-_CHECK_SQL = """
-CREATE OR REPLACE TEMP TABLE problemes AS
-SELECT numero, probleme AS message FROM ev WHERE probleme IS NOT NULL;
-DELETE FROM ev WHERE probleme IS NOT NULL;
+def _liste_sql(mots: Iterable[str]) -> str:
+    return "[" + ", ".join(chaine(m) for m in mots) + "]::VARCHAR[]"
 
+
+_DOSSIERS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE debuts AS
 SELECT dossier,
        arg_min(dispositif, numero) FILTER (WHERE dispositif IS NOT NULL) AS dispositif,
@@ -97,91 +158,132 @@ SELECT dossier,
        arg_min(profil, numero) FILTER (WHERE profil IS NOT NULL) AS profil
 FROM ev GROUP BY dossier;
 
-INSERT INTO problemes
-SELECT e.numero, 'le dossier « ' || e.dossier || ' » n''a de dispositif sur aucune ligne'
-FROM ev e SEMI JOIN (SELECT dossier FROM debuts WHERE dispositif IS NULL) USING (dossier);
-
-INSERT INTO problemes
-SELECT e.numero, 'motif « ' || e.motif || ' » inconnu du dispositif « ' || d.dispositif || ' »'
-FROM (SELECT * FROM ev WHERE motif IS NOT NULL AND evenement IN ('sortie', 'reorientation')) e
-JOIN debuts d USING (dossier)
-ANTI JOIN motifs m ON m.dispositif = d.dispositif AND m.motif = e.motif
-WHERE d.dispositif IS NOT NULL;
-
-DELETE FROM debuts WHERE dispositif IS NULL;
-DELETE FROM ev WHERE numero IN (SELECT numero FROM problemes);
-"""
-
-_DOSSIERS_SQL = f"""
-CREATE OR REPLACE TEMP TABLE clotures AS
-SELECT e.dossier, e.numero, e.jour, e.evenement,
-       coalesce(e.motif, {chaine(MOTIF_REORIENTATION)}) AS motif, e.jour < d.debut AS avant
-FROM ev e JOIN debuts d USING (dossier)
-WHERE e.evenement IN ('sortie', 'reorientation') AND e.numero > d.num_debut;
-
-INSERT INTO problemes
-SELECT numero, evenement || ' datée du ' || strftime(jour, '%d/%m/%Y')
-       || ', avant le démarrage de l''accompagnement'
-FROM clotures WHERE avant;
-DELETE FROM ev WHERE numero IN (SELECT numero FROM clotures WHERE avant);
-
 CREATE OR REPLACE TEMP TABLE dossiers AS
 WITH f AS (
-  SELECT dossier, arg_min(jour, numero) AS fin, arg_min(motif, numero) AS motif_fin,
-         min(numero) AS num_fin
-  FROM clotures WHERE NOT avant GROUP BY dossier
+  SELECT e.dossier, arg_min(e.jour, e.numero) AS fin,
+         arg_min(coalesce(e.motif, {chaine(MOTIF_REORIENTATION)}), e.numero) AS motif_fin
+  FROM ev e JOIN debuts d USING (dossier)
+  WHERE e.evenement IN ('sortie', 'reorientation') AND e.numero > d.num_debut GROUP BY e.dossier
 ), v AS (
   SELECT e.dossier, arg_max(e.emploi, e.numero) AS veille_emploi
-  FROM ev e JOIN f USING (dossier)
-  WHERE e.evenement = 'veille' AND e.numero > f.num_fin AND e.emploi IS NOT NULL GROUP BY e.dossier
+  FROM ev e WHERE e.evenement = 'veille' GROUP BY e.dossier
 )
-SELECT d.dossier, d.dispositif, d.num_debut, d.debut, f.fin, f.motif_fin, d.profil,
-       v.veille_emploi
+SELECT d.dossier, d.dispositif, d.num_debut, d.debut, f.fin, f.motif_fin, d.profil, v.veille_emploi
 FROM debuts d LEFT JOIN f USING (dossier) LEFT JOIN v USING (dossier);
 
 DROP TABLE debuts;
-DROP TABLE clotures;
 """
 
 
+_CODES = {"json", "objet"}  # decided before the line is an object: its number is enough
+
+
 class JournalLu:
-    """A journal parsed and checked against a policy, ready for any number of bilans."""
+    """A journal read and judged against a policy, ready for any number of bilans."""
 
     def __init__(self, lignes: sources.Lignes, policy: Policy) -> None:
         self.policy = policy
         self.source = lignes.source
         self.unite = lignes.unite
-        self._diviseur = lignes.diviseur
+        self._lignes = lignes
         self.lignes_lues = len(lignes)
         self.con = duckdb.connect(":memory:")
         self.con.register("lignes", lignes.table)
-        motifs = [(d, m) for d, disp in policy.dispositifs.items() for m in disp.motifs_sortie]
-        self.con.execute("CREATE TEMP TABLE motifs (dispositif VARCHAR, motif VARCHAR)")
-        if motifs:
-            self.con.executemany("INSERT INTO motifs VALUES (?, ?)", motifs)
-        self.con.execute(_parse_sql(policy))
+        self.con.execute(_lu_sql(list(policy.dispositifs)))
+        ecartees = _refus_du_format(self.con, lignes)
+        colonnes = _colonnes(self.con, lignes)
+        verdicts = juger_en_bloc(policy, colonnes)
+        appliquees = colonnes.ligne[verdicts.applique]
+        self.con.register("appliquees", pa.table({"numero": pa.array(appliquees, pa.int64())}))
+        self.con.execute(
+            """CREATE OR REPLACE TEMP TABLE ev AS
+               SELECT numero, dossier, jour, evenement, dispositif, motif, presence, vers, genere, emploi,
+                      profil
+               FROM lu SEMI JOIN appliquees USING (numero)"""
+        )
+        self.con.unregister("appliquees")
         self.con.unregister("lignes")
-        self.con.execute(_CHECK_SQL)
+        self.con.execute("DROP TABLE lu")
         self.con.execute(_DOSSIERS_SQL)
-        row = self.con.execute("SELECT count(*) FROM problemes").fetchone()
-        self.lignes_ignorees = int(row[0]) if row else 0
+        self.ecartees = sorted([*ecartees, *verdicts.ecartees], key=lambda e: e.numero)
+        self.lignes_ignorees = len(self.ecartees)
+        #: lines acknowledged as duplicates of an applied ``id`` (not counted)
+        self.doublons = int(verdicts.doublon.sum())
         row = self.con.execute("SELECT count(*) FROM ev").fetchone()
         self.evenements = int(row[0]) if row else 0
         self._cache: dict[str, Any] = {}
 
     def problemes(self, limite: int | None = 100) -> list[LigneEcartee]:
-        """The lines set aside, in line order (the first ``limite`` of them)."""
-        sql = "SELECT numero, message FROM problemes ORDER BY numero"
-        if limite is not None:
-            sql += f" LIMIT {int(limite)}"
-        rows = self.con.execute(sql).fetchall()
-        return [LigneEcartee(int(n) // self._diviseur, str(m), self.unite) for n, m in rows]
+        """The lines set aside, in the order of the numbers shown (the first ``limite``)."""
+        montrees = sorted(
+            (LigneEcartee(self._lignes.montrer(e.numero), e.message, self.unite) for e in self.ecartees),
+            key=lambda e: e.numero,
+        )
+        return montrees if limite is None else montrees[:limite]
 
     def sql(self, query: str, params: list[object] | None = None) -> list[tuple[Any, ...]]:
         return self.con.execute(query, params or []).fetchall()
 
     def close(self) -> None:
         self.con.close()
+
+
+def _refus_du_format(con: duckdb.DuckDBPyConnection, lignes: sources.Lignes) -> list[LigneEcartee]:
+    """The lines the format's reader refuses, with its own message (asked line by line)."""
+    refusees = [int(n) for (n,) in con.execute("SELECT numero FROM lu WHERE code IS NOT NULL").fetchall()]
+    tronquee = lignes.tronquee
+    if tronquee is not None and tronquee not in refusees:
+        refusees.append(tronquee)
+        con.execute("UPDATE lu SET code = 'tronquee' WHERE numero = ?", [tronquee])
+    out: list[LigneEcartee] = []
+    for numero, brute in lignes.brutes(refusees).items():
+        try:
+            event = lire_ligne(brute)
+            if event is not None:
+                normaliser(event, moteur=True)
+        except JournalError as exc:
+            out.append(LigneEcartee(numero, str(exc)))
+            continue
+        raise AssertionError(f"ligne {numero} : le lecteur rapide la refuse, le lecteur du format l'accepte")
+    return out
+
+
+def _codes(colonne: pa.ChunkedArray) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """Integer codes of a text column (exact, by a hash table; -1 for null)."""
+    codes = pc.dictionary_encode(colonne).combine_chunks().indices
+    return np.asarray(pc.fill_null(codes, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _colonnes(con: duckdb.DuckDBPyConnection, lignes: sources.Lignes) -> Colonnes:
+    """The lines the format accepts (alert lines aside) as the columns engine/bulk.py judges."""
+    table = con.sql(
+        f"""SELECT numero, dossier, id, datediff('day', DATE '1970-01-01', jour) AS jour, evt, disp, genere,
+                  CASE WHEN evenement = 'sortie' THEN motif END AS motif,
+                  evenement = 'veille' AND emploi IS NULL AS sans_emploi
+           FROM lu WHERE code IS NULL AND evenement NOT IN {liste(_ALERTES)} ORDER BY numero"""
+    ).to_arrow_table()
+
+    def colonne(nom: str) -> Any:
+        return table.column(nom).to_numpy()
+
+    numeros = colonne("numero").astype(np.int64)
+
+    def evenement(x: int) -> dict[str, Any]:
+        event: dict[str, Any] = json.loads(lignes.texte(int(numeros[x])))  # the format accepted it
+        return event
+
+    return Colonnes(
+        ligne=numeros,
+        dossier=_codes(table.column("dossier")),
+        id=_codes(table.column("id")),
+        jour=colonne("jour").astype(np.int64),
+        evenement=colonne("evt").astype(np.int64),
+        dispositif=colonne("disp").astype(np.int64),
+        genere=colonne("genere").astype(np.bool_),
+        motif=table.column("motif").to_numpy(zero_copy_only=False),
+        sans_emploi=colonne("sans_emploi").astype(np.bool_),
+        evenements=evenement,
+    )
 
 
 def read_journal(

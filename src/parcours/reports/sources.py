@@ -9,32 +9,77 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-__all__ = ["Lignes", "read_events", "read_file", "read_jsonl", "read_sqlite"]
+from parcours.engine.journal_sqlite import lire_seulement
+from parcours.engine.journals import est_sqlite
+from parcours.errors import JournalError
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
+__all__ = ["Lignes", "read_events", "read_file", "read_jsonl", "read_sqlite"]
 
 
 @dataclass(frozen=True)
 class Lignes:
-    """Raw event lines: ``table`` has ``numero`` (int64) and ``ligne`` (string) columns."""
+    """Raw event lines: ``table`` has ``numero`` (int64) and ``ligne`` (string) columns.
+
+    ``fichier`` is the JSONL file they were split from (its raw bytes give a refused line's
+    exact reason), ``tronquee`` the number of a last line that has no newline (a torn write),
+    ``origines`` the number shown for each row when it is not its ``numero`` (a CSV export's
+    events in date order keep the number of their CSV line).
+    """
 
     table: pa.Table
     source: str
     unite: str = "ligne"  # how a numero is named in messages: ligne, seq, événement
-    diviseur: int = 1  # numero // diviseur is the number shown (several events from one CSV row)
+    fichier: Path | None = None
+    tronquee: int | None = None
+    origines: npt.NDArray[np.int64] | None = None
 
     def __len__(self) -> int:
         return int(self.table.num_rows)
+
+    def montrer(self, numero: int) -> int:
+        """The number messages give for line ``numero``."""
+        if self.origines is None:
+            return numero
+        return int(self.origines[int(np.searchsorted(self._numeros, numero))])
+
+    @cached_property
+    def _numeros(self) -> npt.NDArray[np.int64]:
+        return np.asarray(self.table.column("numero").to_numpy(), dtype=np.int64)
+
+    def texte(self, numero: int) -> str:
+        """The text of line ``numero`` (as the table holds it)."""
+        rang = int(np.searchsorted(self._numeros, numero))
+        valeur = self.table.column("ligne")[rang].as_py()
+        return "" if valeur is None else str(valeur)
+
+    def brutes(self, numeros: Iterable[int]) -> dict[int, str | bytes]:
+        """The raw lines ``numeros`` as a journal reader sees them: a file line's bytes with
+        its newline (none for a torn last line), a row's text with the newline it implies."""
+        voulus = set(numeros)
+        if self.fichier is None:
+            return {n: self.texte(n) + ("" if n == self.tronquee else "\n") for n in sorted(voulus)}
+        out: dict[int, str | bytes] = {}
+        if not voulus:
+            return out
+        dernier = max(voulus)
+        with open(self.fichier, "rb") as source:
+            for numero, brute in enumerate(source, 1):
+                if numero in voulus:
+                    out[numero] = brute
+                if numero >= dernier:
+                    break
+        return out
 
 
 def _table(numeros: Any, lignes: pa.Array | list[str]) -> pa.Table:
@@ -44,11 +89,26 @@ def _table(numeros: Any, lignes: pa.Array | list[str]) -> pa.Table:
 def read_jsonl(chemin: str | os.PathLike[str]) -> Lignes:
     """Read a JSONL file; line numbers count every line of the file, blank ones included."""
     path = Path(chemin)
+    sauts, fin = _sauts_de_ligne(path)
     try:
         table = _read_lines_fast(path)
+        # pyarrow also splits at a lone carriage return: the numbers would shift
+        if table.num_rows != sauts + (0 if fin else 1) and table.num_rows:
+            table = _read_lines_slow(path)
     except pa.ArrowInvalid:
         table = _read_lines_slow(path)
-    return Lignes(table, str(chemin), "ligne")
+    tronquee = None if fin or not table.num_rows else int(table.num_rows)
+    return Lignes(table, str(chemin), "ligne", fichier=path, tronquee=tronquee)
+
+
+def _sauts_de_ligne(path: Path) -> tuple[int, bool]:
+    """(newlines in the file, whether it ends with one or is empty)."""
+    compte, dernier = 0, b"\n"
+    with open(path, "rb") as source:
+        while bloc := source.read(1 << 24):
+            compte += bloc.count(b"\n")
+            dernier = bloc[-1:]
+    return compte, dernier == b"\n"
 
 
 def _read_lines_fast(path: Path) -> pa.Table:
@@ -88,16 +148,16 @@ def _read_lines_slow(path: Path) -> pa.Table:
         try:
             texts.append(raw.decode("utf-8"))
         except UnicodeDecodeError:
-            texts.append("\x00 encodage invalide")
+            texts.append("\x00 encodage invalide")  # refused by the fast reader; brutes() says why
     if texts and texts[-1] == "":
         texts.pop()
     return _table(np.arange(1, len(texts) + 1, dtype=np.int64), texts)
 
 
 def read_sqlite(chemin: str | os.PathLike[str]) -> Lignes:
-    """Read the ``evenements`` table of a SQLite journal, numbered by its ``seq``."""
-    uri = Path(chemin).resolve().as_uri() + "?mode=ro"
-    con = sqlite3.connect(uri, uri=True)
+    """Read the ``evenements`` table of a SQLite journal (opened read-only, its schema checked),
+    numbered by its ``seq``."""
+    con = lire_seulement(Path(chemin), str(chemin))
     try:
         rows = con.execute("SELECT seq, ligne FROM evenements ORDER BY seq").fetchall()
     finally:
@@ -112,9 +172,11 @@ def read_events(evenements: Iterable[Mapping[str, Any]], source: str = "<événe
 
 
 def read_file(chemin: str | os.PathLike[str]) -> Lignes:
-    """A journal file: SQLite when it starts with SQLite's header, JSONL otherwise."""
-    with open(chemin, "rb") as handle:
-        head = handle.read(len(_SQLITE_MAGIC))
-    if head == _SQLITE_MAGIC:
+    """A journal file: SQLite for the suffixes of open_journal or a file with SQLite's header,
+    JSONL otherwise (as the engine opens them)."""
+    path = Path(chemin)
+    if not path.is_file():
+        raise JournalError("journal introuvable ou qui n'est pas un fichier ordinaire", fichier=str(chemin))
+    if est_sqlite(path):
         return read_sqlite(chemin)
     return read_jsonl(chemin)

@@ -5,6 +5,6 @@ meets a dispositif that has alert rules.
 """
 
 from parcours.engine.alerts.monitor import Surveillance
-from parcours.engine.alerts.raised import CLES_ALERTE, AlerteLevee
+from parcours.engine.alerts.raised import AlerteLevee
 
-__all__ = ["CLES_ALERTE", "AlerteLevee", "Surveillance"]
+__all__ = ["AlerteLevee", "Surveillance"]

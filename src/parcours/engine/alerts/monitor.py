@@ -46,7 +46,7 @@ import itertools
 import string
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -82,7 +82,7 @@ class _Echeance:
 class _SuiviAlertes:
     """The alert state of one dossier."""
 
-    __slots__ = ("dossier", "ech", "ev", "programme", "ruleset")
+    __slots__ = ("dossier", "ech", "ev", "levees", "programme", "ruleset")
 
     def __init__(self, dossier: Dossier, programme: Programme, ruleset: str) -> None:
         self.dossier = dossier
@@ -90,6 +90,9 @@ class _SuiviAlertes:
         self.ruleset = ruleset
         self.ev: dict[int, dict[str, Any]] = {}
         self.ech: dict[str, _Echeance] = {}
+        #: the time-based alerts raised for the dossier that a later event of it, dated
+        #: before them, could show were not due: (alert, rule, the deadline it fired for)
+        self.levees: list[tuple[AlerteLevee, str, date]] = []
 
     def vivant(self) -> bool:
         return bool(self.ev) or any(e.fait is not None for e in self.ech.values())
@@ -108,7 +111,7 @@ class Surveillance:
         self.actif = bool(policy.alertes) or any(d.alertes for d in policy.dispositifs.values())
         self.horloge: date | None = None
         self.levees: list[AlerteLevee] = []
-        self._a_confirmer: Counter[tuple[str, str, str]] = Counter()
+        self._a_confirmer: Counter[tuple[bool, tuple[str, str, str]]] = Counter()
         self._hote: Hote | None = None
         self._programmes: dict[str, tuple[Programme, str] | None] = {}
         self._dossiers: dict[str, _SuiviAlertes] = {}
@@ -141,6 +144,7 @@ class Surveillance:
         suivi = self._dossiers.get(dossier.id)
         if suivi is None:
             suivi = self._dossiers[dossier.id] = _SuiviAlertes(dossier, programme, ruleset)
+        tardives = [t for t in suivi.levees if t[0].date > jour]
         for regle in programme.par_evenement.get(nom, ()):
             self._compter(suivi, regle, event, jour, nouvelles)
         for regle in programme.sauf.get(nom, ()):
@@ -152,6 +156,10 @@ class Surveillance:
             self._echeances(suivi, jour)
         if programme.occupation:
             self._occupation(suivi, jour, nouvelles)
+        if tardives:
+            self._annuler(suivi, nom, jour, tardives, nouvelles)
+        # an alert dated on or before this event can no longer be shown not due by a later one
+        suivi.levees = [t for t in suivi.levees if t[0].date > jour]
         if dossier.state in _FINALS:
             suivi.ev.clear()
         if self.horloge is not None and jour <= self.horloge:
@@ -161,21 +169,38 @@ class Surveillance:
         return nouvelles
 
     def attendre(self, alertes: list[AlerteLevee]) -> None:
-        """Replay: these alerts were raised again; the journal's lines should confirm them."""
-        self._a_confirmer.update(a.cle for a in alertes)
+        """Replay: these alerts were raised (or cancelled) again; the journal's lines should
+        confirm them."""
+        self._a_confirmer.update((a.annulee, a.cle) for a in alertes)
+
+    def _attendue(self, cle: tuple[bool, tuple[str, str, str]]) -> bool:
+        reste = self._a_confirmer.get(cle, 0)
+        if reste == 0:
+            return False
+        if reste == 1:
+            del self._a_confirmer[cle]
+        else:
+            self._a_confirmer[cle] = reste - 1
+        return True
 
     def confirmer(self, ligne: AlerteLevee) -> bool:
         """Replay of an ``alerte`` line: move the clock to its date; False if not raised again."""
         if self.actif:
             self.attendre(self.avancer(ligne.date))
-        reste = self._a_confirmer.get(ligne.cle, 0)
-        if reste > 0:
-            if reste == 1:
-                del self._a_confirmer[ligne.cle]
-            else:
-                self._a_confirmer[ligne.cle] = reste - 1
+        if self._attendue((False, ligne.cle)):
             return True
         self.levees.append(ligne)
+        return False
+
+    def confirmer_annulation(self, ligne: AlerteLevee) -> bool:
+        """Replay of an ``alerte_annulee`` line; False if the rules did not cancel it again (the
+        journaled cancellation is kept: the alert leaves the list)."""
+        if self._attendue((True, ligne.cle)):
+            return True
+        for i, levee in enumerate(self.levees):
+            if levee.cle == ligne.cle:
+                del self.levees[i]
+                break
         return False
 
     def faits(self) -> int:
@@ -392,6 +417,31 @@ class Surveillance:
             if suivi.dossier.state in _FINALS and not suivi.vivant():
                 del self._dossiers[ident]
 
+    def _annuler(
+        self,
+        suivi: _SuiviAlertes,
+        nom: str,
+        jour: date,
+        tardives: list[tuple[AlerteLevee, str, date]],
+        out: list[AlerteLevee],
+    ) -> None:
+        """An event dated before alerts already raised for its dossier: those it shows were
+        not due (their deadline moved or went, or the event is their ``sauf_evenement``) are
+        cancelled; the alerts the new deadlines call for are raised by the clock as usual."""
+        for levee, ident, echeance in tardives:
+            regle = suivi.programme.regles[ident]
+            cond = regle.alerte.quand.echeance
+            found = self._echeance(regle, suivi.dossier, jour)
+            sauf = cond is not None and cond.sauf_evenement == nom
+            if not sauf and found is not None and found[0] == echeance:
+                continue
+            suivi.levees.remove((levee, ident, echeance))
+            for i in range(len(self.levees) - 1, -1, -1):
+                if self.levees[i] is levee:
+                    del self.levees[i]
+                    break
+            out.append(replace(levee, annulee=True))
+
     def _sonner(self, suivi: _SuiviAlertes, ident: str, cle: int, jour: date, out: list[AlerteLevee]) -> None:
         ech = suivi.ech.get(ident)
         if ech is None or ech.fait is None or ech.fait["cle"] != cle:
@@ -423,7 +473,9 @@ class Surveillance:
                 "reste": max(0, (ech.jour - jour).days),
                 "nom": echeance.nom,
             }
-        out.append(self._lever(regle, suivi, jour, valeurs))
+        levee = self._lever(regle, suivi, jour, valeurs)
+        suivi.levees.append((levee, ident, ech.jour))
+        out.append(levee)
 
     # --- alerts -----------------------------------------------------------------------------
 

@@ -7,7 +7,11 @@ An alert is journaled as an event written by the engine::
      "regle": "policies/moselle.yaml:212", "genere": true}
 
 ``regle`` is the file:line of the rule in the policy. ``date`` is the day the condition
-became true (see surveillance.py), not the day it was noticed.
+became true (see monitor.py), not the day it was noticed.
+
+When an event of the dossier dated before an alert shows that the alert was not due (an
+interview entered late, before the alert's day), the engine journals its cancellation: the
+same line with ``"evenement": "alerte_annulee"``.
 """
 
 from __future__ import annotations
@@ -17,12 +21,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from parcours.engine.events import normaliser
 from parcours.errors import JournalError
+from parcours.vocabulary import EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE
 
-__all__ = ["CLES_ALERTE", "AlerteLevee", "format_date"]
-
-#: The keys of an ``alerte`` line besides those of every event.
-CLES_ALERTE: tuple[str, ...] = ("alerte", "niveau", "message", "regle")
+__all__ = ["AlerteLevee", "format_date"]
 
 
 def format_date(jour: date) -> str:
@@ -40,6 +43,8 @@ class AlerteLevee:
     message: str
     regle: str
     dispositif: str
+    #: True for the cancellation of this alert (an event dated before it showed it not due)
+    annulee: bool = False
 
     @property
     def cle(self) -> tuple[str, str, str]:
@@ -49,7 +54,7 @@ class AlerteLevee:
         return {
             "dossier": self.dossier,
             "date": self.date.isoformat(),
-            "evenement": "alerte",
+            "evenement": EVENEMENT_ALERTE_ANNULEE if self.annulee else EVENEMENT_ALERTE,
             "dispositif": self.dispositif,
             "alerte": self.alerte,
             "niveau": self.niveau,
@@ -61,6 +66,9 @@ class AlerteLevee:
     to_dict = to_event
 
     def __str__(self) -> str:
+        if self.annulee:
+            quoi = f"dossier {self.dossier} ({self.dispositif}) : {self.alerte}"
+            return f"{self.date.isoformat()} alerte annulée — {quoi}"
         return (
             f"{self.date.isoformat()} {self.niveau} — dossier {self.dossier} ({self.dispositif}) : "
             f"{self.message} [{self.alerte}, {self.regle}]"
@@ -68,24 +76,17 @@ class AlerteLevee:
 
     @classmethod
     def from_event(cls, event: Mapping[str, Any]) -> AlerteLevee:
-        """Read an ``alerte`` journal line; a missing or mistyped key is a JournalError."""
-        champs = ("dossier", "date", "dispositif", *CLES_ALERTE)
-        valeurs: dict[str, str] = {}
-        for cle in champs:
-            valeur = event.get(cle)
-            if not isinstance(valeur, str):
-                raise JournalError(f"ligne d'alerte invalide : « {cle} » manque ou n'est pas une chaîne")
-            valeurs[cle] = valeur
-        try:
-            jour = date.fromisoformat(valeurs["date"][:10])
-        except ValueError:
-            raise JournalError(f"ligne d'alerte invalide : date « {valeurs['date']} »") from None
+        """Read an ``alerte`` journal line (checked by the format's reader, events.py)."""
+        checked = normaliser(event, moteur=True)
+        if checked["evenement"] not in (EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE):
+            raise JournalError(f"ligne d'alerte attendue, pas « {checked['evenement']} »")
         return cls(
-            dossier=valeurs["dossier"],
-            date=jour,
-            alerte=valeurs["alerte"],
-            niveau=valeurs["niveau"],
-            message=valeurs["message"],
-            regle=valeurs["regle"],
-            dispositif=valeurs["dispositif"],
+            dossier=checked["dossier"],
+            date=date.fromisoformat(checked["date"]),
+            alerte=checked["alerte"],
+            niveau=checked["niveau"],
+            message=checked["message"],
+            regle=checked["regle"],
+            dispositif=checked["dispositif"],
+            annulee=checked["evenement"] == EVENEMENT_ALERTE_ANNULEE,
         )
