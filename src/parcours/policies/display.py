@@ -8,9 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from parcours._french import format_date, format_decimal, format_pourcentage
 from parcours.policies.durations import Duree
 from parcours.policies.schema import Policy
-from parcours.policies.values import Param, Source, Version
+from parcours.policies.values import Param, Pourcentage, Source, Version
 
 __all__ = ["Row", "diff_rows", "flatten", "format_value"]
 
@@ -51,11 +52,15 @@ def to_json(value: Any) -> Any:
 
 
 def format_value(value: Any) -> str:
-    """A short French rendering of a value."""
+    """A short French rendering of a value: « oui », « 100 % », « 4 000 », « 2,5 », « 01/06/2018 »."""
     if isinstance(value, bool):
         return "oui" if value else "non"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, Pourcentage):
+        return format_pourcentage(value)
+    if isinstance(value, int | float):
+        return format_decimal(value)
+    if isinstance(value, date):
+        return format_date(value)
     if isinstance(value, tuple | list):
         return ", ".join(format_value(v) for v in value)
     return str(to_json(value))

@@ -19,14 +19,10 @@ from typing import Any
 
 from parcours.errors import JournalError
 
-__all__ = ["CLES_ALERTE", "AlerteLevee", "format_date"]
+__all__ = ["CLES_ALERTE", "AlerteLevee"]
 
 #: The keys of an ``alerte`` line besides those of every event.
 CLES_ALERTE: tuple[str, ...] = ("alerte", "niveau", "message", "regle")
-
-
-def format_date(jour: date) -> str:
-    return jour.strftime("%d/%m/%Y")
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
-from parcours.reports._format import format_date, format_nombre, format_part
+from parcours._french import format_date, format_nombre, format_part
 from parcours.reports.model import Indicateurs
 from parcours.reports.render._tables import (
     Table,

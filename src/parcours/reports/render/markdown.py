@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from parcours.reports._format import format_date, format_nombre
+from parcours._french import format_date, format_nombre
 from parcours.reports.render._tables import (
     Table,
     capacites_communes,
