@@ -105,7 +105,11 @@ def rejouer(
     politique: PolitiqueOpt,
     jusqu_au: Annotated[
         str | None,
-        typer.Option("--jusqu-au", help="ne rejouer que les événements jusqu'à cette date (AAAA-MM-JJ)"),
+        typer.Option(
+            "--jusqu-au",
+            metavar="AAAA-MM-JJ",
+            help="ne rejouer que les événements jusqu'à cette date (AAAA-MM-JJ)",
+        ),
     ] = None,
     format: Annotated[FormatJournal, typer.Option("--format", help="texte ou json")] = FormatJournal.texte,
 ) -> None:
@@ -155,7 +159,9 @@ def alertes(
     politique: PolitiqueOpt,
     au: Annotated[
         str | None,
-        typer.Option("--au", help="avancer l'horloge des alertes jusqu'à cette date (AAAA-MM-JJ)"),
+        typer.Option(
+            "--au", metavar="AAAA-MM-JJ", help="avancer l'horloge des alertes jusqu'à cette date (AAAA-MM-JJ)"
+        ),
     ] = None,
     niveau: Annotated[
         str | None, typer.Option("--niveau", help="seulement ce niveau : info, attention ou urgent")

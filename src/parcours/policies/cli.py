@@ -90,7 +90,8 @@ def politiques() -> None:
 def afficher(
     politique: Annotated[str, typer.Argument(help="Nom d'une politique fournie ou chemin d'un fichier.")],
     date_: Annotated[
-        str | None, typer.Option("--date", help="Valeurs en vigueur à cette date (AAAA-MM-JJ).")
+        str | None,
+        typer.Option("--date", metavar="AAAA-MM-JJ", help="Valeurs en vigueur à cette date (AAAA-MM-JJ)."),
     ] = None,
     format_: Annotated[
         FormatPolitique, typer.Option("--format", help="texte ou json.")
@@ -144,12 +145,14 @@ def diff(
     a: Annotated[str, typer.Argument(help="Politique (nom ou fichier).")],
     b: Annotated[str | None, typer.Argument(help="Seconde politique à comparer.")] = None,
     date_: Annotated[
-        str | None, typer.Option("--date", help="Comparer les valeurs en vigueur à cette date.")
+        str | None,
+        typer.Option("--date", metavar="AAAA-MM-JJ", help="Comparer les valeurs en vigueur à cette date."),
     ] = None,
     du: Annotated[
-        str | None, typer.Option("--du", help="Première date (avec --au, une seule politique).")
+        str | None,
+        typer.Option("--du", metavar="AAAA-MM-JJ", help="Première date (avec --au, une seule politique)."),
     ] = None,
-    au: Annotated[str | None, typer.Option("--au", help="Seconde date.")] = None,
+    au: Annotated[str | None, typer.Option("--au", metavar="AAAA-MM-JJ", help="Seconde date.")] = None,
 ) -> None:
     """Comparer deux politiques, ou une politique à deux dates, clé par clé."""
     first = load_policy(a)
