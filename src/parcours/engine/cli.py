@@ -17,6 +17,7 @@ from parcours.engine.journal import Journal
 from parcours.engine.journals import open_journal
 from parcours.policies import load_policy
 from parcours.policies.alerts import NIVEAUX
+from parcours.policies.schema import Policy
 
 __all__ = ["register"]
 
@@ -138,19 +139,66 @@ def expliquer(
     out_console.print(str(engine.explain(dossier)), markup=False)
 
 
+class FormatDiagramme(StrEnum):
+    mermaid = "mermaid"
+    svg = "svg"
+    html = "html"
+
+
+def _diagrammes(policy: Policy, idents: list[str], jour: date | None, format: FormatDiagramme) -> str:
+    from html import escape
+
+    from parcours._html import page
+    from parcours.engine.diagram import en_mermaid, schema_dispositif
+    from parcours.engine.diagram_svg import en_svg
+
+    schemas = [(ident, schema_dispositif(policy, ident, jour)) for ident in idents]
+    if format is FormatDiagramme.mermaid:
+        return "\n".join(en_mermaid(s) for _, s in schemas)
+    if format is FormatDiagramme.svg:
+        if len(schemas) > 1:
+            raise typer.BadParameter(
+                "un fichier SVG ne dessine qu'un dispositif : nommez-le, ou choisissez --format html",
+                param_hint="DISPOSITIF",
+            )
+        return en_svg(schemas[0][1], schemas[0][0]) + "\n"
+    figures = "".join(
+        f"<figure>{en_svg(s, ident)}<figcaption>{escape(s.titre)}</figcaption></figure>"
+        for ident, s in schemas
+    )
+    titre = f"Parcours des dispositifs — {policy.departement}"
+    return page(titre, f'<h1>{escape(titre)}</h1><p class="meta">{escape(policy.libelle)}</p>{figures}')
+
+
 @user_errors
 def diagramme(
     politique: Annotated[str, typer.Argument(help="fichier YAML ou nom d'une politique fournie")],
     dispositif: Annotated[
-        str | None, typer.Option("--dispositif", "-d", help="un seul dispositif (par défaut : tous)")
+        str | None, typer.Argument(help="le dispositif à dessiner (par défaut : tous)")
+    ] = None,
+    date_: Annotated[
+        str | None,
+        typer.Option("--date", metavar="AAAA-MM-JJ", help="conditions avec les valeurs en vigueur ce jour"),
+    ] = None,
+    format: Annotated[
+        FormatDiagramme, typer.Option("--format", "-f", help="mermaid (texte), svg (image) ou html (page)")
+    ] = FormatDiagramme.mermaid,
+    sortie: Annotated[
+        Path | None, typer.Option("--sortie", "-o", help="fichier écrit (par défaut : la sortie standard)")
     ] = None,
 ) -> None:
-    """Affiche la machine à états d'un dispositif en diagramme mermaid."""
+    """Dessine le parcours d'un dispositif : ses étapes, ses transitions et leurs conditions."""
+    jour = parse_date(date_)
     policy = load_policy(politique)
-    engine = Engine(policy)
     idents = [dispositif] if dispositif is not None else list(policy.dispositifs)
-    blocs = [engine.diagram(ident) for ident in idents]
-    out_console.print("\n".join(blocs), markup=False)
+    for ident in idents:
+        policy.dispositif(ident)  # an unknown dispositif is a user error naming the known ones
+    texte = _diagrammes(policy, idents, jour, format)
+    if sortie is None:
+        out_console.print(texte, markup=False, end="", soft_wrap=True)
+    else:
+        sortie.write_text(texte, encoding="utf-8")
+        out_console.print(f"diagramme écrit dans {sortie}", markup=False)
 
 
 @user_errors
