@@ -12,6 +12,7 @@ from parcours._cli_french import CommandeParcours, GroupeParcours
 from parcours.engine import cli as engine_cli
 from parcours.policies import cli as policies_cli
 from parcours.reports import cli as reports_cli
+from parcours.sheet import cli as sheet_cli
 from parcours.simulation import cli as simulation_cli
 
 app = typer.Typer(
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 
 policies_cli.register(app)
+sheet_cli.register(app)
 engine_cli.register(app)
 reports_cli.register(app)
 simulation_cli.register(app)
