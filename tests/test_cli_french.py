@@ -120,7 +120,7 @@ ERREURS = [
     ),
     (["simuler", "moselle", "--runs", "x"], "valeur invalide pour « --runs » : attendu : un nombre entier"),
     (["simuler", "moselle", "--runs", "0"], "un nombre supérieur ou égal à 1"),
-    (["politique"], "commande inconnue : « politique ». Vouliez-vous dire « politiques » ?"),
+    (["diagram"], "commande inconnue : « diagram ». Vouliez-vous dire « diagramme » ?"),
     (["afficher", "moselle", "--date"], "l'option « --date » attend une valeur."),
     (["bilan", "journal.jsonl"], "Option manquante : « --politique » / « -p »."),
     (["afficher", "moselle", "--date", "2018-13-01"], "« 2018-13-01 » n'est pas une date AAAA-MM-JJ"),
