@@ -30,11 +30,13 @@ def _table(t: Table) -> list[str]:
 
 def en_markdown(b: Bilan, precedents: Sequence[Bilan] = ()) -> str:
     out = [
-        f"# Bilan {b.periode.libelle()} — {b.politique}",
+        f"# Bilan {b.periode.libelle()} — {b.departement or b.politique}",
         "",
-        f"Période du {format_date(b.periode.du)} au {format_date(b.periode.au)} ; "
-        f"journal {b.source} : {format_nombre(b.evenements)} événements comptés, "
+        f"Politique « {b.politique} ». Période du {format_date(b.periode.du)} au "
+        f"{format_date(b.periode.au)} ; {format_nombre(b.evenements)} événements comptés, "
         f"{format_nombre(b.lignes_ignorees)} lignes ignorées.",
+        "",
+        f"*{b.provenance or f'Journal {b.source}.'}*",
         "",
     ]
     groupes: list[tuple[str | None, str]] = [(i, b.libelles.get(i, i)) for i in b.par_dispositif]
