@@ -25,7 +25,7 @@ h3 { font-size: 15px; margin: 18px 0 6px; }
 table { border-collapse: collapse; margin: 6px 0 12px; font-size: 13px; max-width: 100%; }
 th, td { border: 1px solid #c9d6e3; padding: 4px 8px; vertical-align: top; }
 th { background: #e8f0f8; text-align: left; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 8px 0 14px; max-width: 100%; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: 12px; color: #555; }

@@ -124,3 +124,10 @@ def test_the_svg_labels_states_as_the_vocabulary_does(policy: Policy) -> None:
             "reorientation",
         )
     }
+
+
+def test_a_dispositif_without_places_needs_no_free_place_to_start() -> None:
+    from parcours import load_policy
+
+    s = schema_dispositif(load_policy("base/accompagnement_social"), "accompagnement_social")
+    assert [f.condition for f in s.fleches if f.dest == "demarrage" and f.evenement == "demarrage"] == [None]

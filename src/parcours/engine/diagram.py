@@ -93,13 +93,15 @@ def _pluriel(n: int, mot: str) -> str:
 
 
 def conditions(regles: Regles | None) -> dict[str, str]:
-    """Each guard in words, with the values of ``regles`` when given."""
+    """Each guard in words, with the values of ``regles`` when given (empty: nothing to require)."""
     mots = dict(GARDES)
     if regles is None:
         return mots
     if regles.places is not None:
         mots[GARDE_PLACES] = f"une place libre sur {format_decimal(regles.places)}"
         mots[GARDE_COMPLET] = f"les {_pluriel(regles.places, 'place')} prises"
+    else:
+        mots[GARDE_PLACES] = ""  # no limit of places: a démarrage needs nothing
     limites = []
     if regles.renouvellements_max is not None:
         limites.append(f"au plus {_pluriel(regles.renouvellements_max, 'renouvellement')}")
@@ -119,7 +121,7 @@ def schema(topo: Topologie, titre: str, regles: Regles | None = None) -> Schema:
         if tr.dest is None:
             internes[tr.source].append(libelle)
             continue
-        condition = None if tr.garde is None else mots.get(tr.garde, tr.garde)
+        condition = None if tr.garde is None else (mots.get(tr.garde, tr.garde) or None)
         fleches.append(Fleche(tr.evenement, tr.source, tr.dest, libelle, condition))
     etats = tuple(Etat(e, LIBELLES_ETATS.get(e, e), tuple(dict.fromkeys(internes[e]))) for e in topo.etats)
     return Schema(titre, etats, tuple(fleches))

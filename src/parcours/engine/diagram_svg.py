@@ -279,6 +279,8 @@ def _dessine_finales(
 
 
 def _ecrire(d: _Dessin, s: Schema, boites: list[_Boite], largeur: float, hauteur: float) -> str:
+    decalage = max(0.0, _MARGE - min((b.x for b in boites), default=_MARGE))  # finals wider than the column
+    largeur += decalage
     parts = [
         '<svg xmlns="http://www.w3.org/2000/svg" class="diagramme" '
         f'viewBox="0 0 {largeur:.0f} {hauteur:.0f}" width="{largeur:.0f}" height="{hauteur:.0f}" '
@@ -288,6 +290,7 @@ def _ecrire(d: _Dessin, s: Schema, boites: list[_Boite], largeur: float, hauteur
         f'<defs><marker id="pointe-{d.suffixe}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse">'
         f'<path d="M0,0 L10,5 L0,10 z" fill="{_GRIS}"/></marker></defs>',
+        f'<g transform="translate({decalage:.1f},0)">',
         *d.corps,
     ]
     for b in boites:
@@ -303,5 +306,5 @@ def _ecrire(d: _Dessin, s: Schema, boites: list[_Boite], largeur: float, hauteur
             + "</g>"
         )
     parts += [_texte(x, y, lignes, ancre) for x, y, lignes, ancre in d.textes]
-    parts.append("</svg>")
+    parts.append("</g></svg>")
     return "".join(parts)
