@@ -40,7 +40,7 @@ def test_rejouer_text(app: typer.Typer, journal: Path) -> None:
     result = CliRunner().invoke(app, ["rejouer", str(journal), "--politique", POLITIQUE])
     assert result.exit_code == 0, result.output
     assert "global : 2 dossier(s) — demarrage 2" in result.output
-    assert "places occupées : 2 / 4 ; 2.0 par ETP (portefeuille : 100 par ETP)" in result.output
+    assert "places occupées : 2 / 4 ; 2,0 par ETP (portefeuille : 100 par ETP)" in result.output
 
 
 def test_rejouer_json_until_a_date(app: typer.Typer, journal: Path) -> None:
@@ -56,7 +56,7 @@ def test_rejouer_json_until_a_date(app: typer.Typer, journal: Path) -> None:
 def test_expliquer(app: typer.Typer, journal: Path) -> None:
     result = CliRunner().invoke(app, ["expliquer", str(journal), "a", "--politique", POLITIQUE])
     assert result.exit_code == 0, result.output
-    assert "entretien dû le 2017-02-08 : dernier entretien le 2017-01-24 + " in result.output
+    assert "entretien dû le 08/02/2017 : dernier entretien le 24/01/2017 + " in result.output
     assert "politique_test.yaml:15" in result.output
 
 

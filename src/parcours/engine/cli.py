@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from parcours._cli_utils import out_console, parse_date, user_errors
+from parcours._french import format_date, format_nombre
 from parcours.engine.engine import Engine
 from parcours.engine.journal import Journal
 from parcours.engine.journals import open_journal
@@ -73,29 +74,30 @@ def _etat(engine: Engine, au: date | None) -> dict[str, Any]:
 
 
 def _texte(etat: dict[str, Any]) -> str:
-    lines = [f"politique {etat['politique']} — {etat['dossiers']} dossier(s), au {etat['au'] or '—'}"]
+    au = format_date(date.fromisoformat(etat["au"])) if etat["au"] else "—"
+    lines = [f"politique {etat['politique']} — {format_nombre(etat['dossiers'])} dossier(s), au {au}"]
     for ident, entry in etat["dispositifs"].items():
-        etapes = ", ".join(f"{k} {v}" for k, v in entry["etapes"].items()) or "aucun dossier"
-        lines.append(f"{ident} : {entry['total']} dossier(s) — {etapes}")
+        etapes = ", ".join(f"{k} {format_nombre(v)}" for k, v in entry["etapes"].items()) or "aucun dossier"
+        lines.append(f"{ident} : {format_nombre(entry['total'])} dossier(s) — {etapes}")
         if "attente" in entry:
             attente = entry["attente"]
             premiers = ", ".join(attente["premiers"])
             lines.append(f"  liste d'attente : {attente['nombre']}" + (f" ({premiers})" if premiers else ""))
             charge = entry["charge"]
-            places = charge["places"] if charge["places"] is not None else "non limitées"
-            text = f"  places occupées : {charge['occupes']} / {places}"
+            places = format_nombre(charge["places"]) if charge["places"] is not None else "non limitées"
+            text = f"  places occupées : {format_nombre(charge['occupes'])} / {places}"
             if charge["par_etp"] is not None:
-                text += f" ; {charge['par_etp']:.1f} par ETP"
+                text += f" ; {format_nombre(charge['par_etp'], 1)} par ETP"
                 if charge["portefeuille_par_etp"] is not None:
-                    text += f" (portefeuille : {charge['portefeuille_par_etp']} par ETP)"
+                    text += f" (portefeuille : {format_nombre(charge['portefeuille_par_etp'])} par ETP)"
             lines.append(text)
     depassees = etat["echeances_depassees"]
-    lines.append(f"échéances dépassées : {depassees['nombre']}")
+    lines.append(f"échéances dépassées : {format_nombre(depassees['nombre'])}")
     for nature, nombre in depassees["par_nature"].items():
-        lines.append(f"  {nature} : {nombre}")
+        lines.append(f"  {nature} : {format_nombre(nombre)}")
     for e in depassees["premieres"]:
         qui = e["dossier"] or e["dispositif"]
-        lines.append(f"  {e['date']} {e['nature']} {qui}")
+        lines.append(f"  {format_date(date.fromisoformat(e['date']))} {e['nature']} {qui}")
     lines.extend(f"avertissement : {w}" for w in etat["avertissements"])
     return "\n".join(lines)
 
@@ -240,7 +242,8 @@ def alertes(
         }
         out_console.print(json.dumps(sortie, ensure_ascii=False, indent=2), markup=False)
         return
-    entete = f"politique {policy.nom} — {len(trouvees)} alerte(s) au {jour.isoformat() if jour else '—'}"
+    quand = format_date(jour) if jour else "—"
+    entete = f"politique {policy.nom} — {format_nombre(len(trouvees))} alerte(s) au {quand}"
     lignes = [entete, *(str(a) for a in trouvees)]
     lignes.extend(f"avertissement : {w}" for w in avertissements)
     out_console.print("\n".join(lignes), markup=False)

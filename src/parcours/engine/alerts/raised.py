@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from parcours._french import format_date
 from parcours.errors import JournalError
 
 __all__ = ["CLES_ALERTE", "AlerteLevee"]
@@ -58,7 +59,7 @@ class AlerteLevee:
 
     def __str__(self) -> str:
         return (
-            f"{self.date.isoformat()} {self.niveau} — dossier {self.dossier} ({self.dispositif}) : "
+            f"{format_date(self.date)} {self.niveau} — dossier {self.dossier} ({self.dispositif}) : "
             f"{self.message} [{self.alerte}, {self.regle}]"
         )
 

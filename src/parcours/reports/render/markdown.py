@@ -28,13 +28,17 @@ def _table(t: Table) -> list[str]:
     return [*lines, ""]
 
 
+def _compte(n: int, un: str, plusieurs: str) -> str:
+    return f"{format_nombre(n)} {plusieurs if n > 1 else un}"
+
+
 def en_markdown(b: Bilan, precedents: Sequence[Bilan] = ()) -> str:
     out = [
         f"# Bilan {b.periode.libelle()} — {b.departement or b.politique}",
         "",
         f"Politique « {b.politique} ». Période du {format_date(b.periode.du)} au "
-        f"{format_date(b.periode.au)} ; {format_nombre(b.evenements)} événements comptés, "
-        f"{format_nombre(b.lignes_ignorees)} lignes ignorées.",
+        f"{format_date(b.periode.au)} ; {_compte(b.evenements, 'événement compté', 'événements comptés')}, "
+        f"{_compte(b.lignes_ignorees, 'ligne ignorée', 'lignes ignorées')}.",
         "",
         f"*{b.provenance or f'Journal {b.source}.'}*",
         "",
