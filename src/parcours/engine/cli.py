@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from datetime import date
 from enum import StrEnum
@@ -197,7 +198,7 @@ def diagramme(
         policy.dispositif(ident)  # an unknown dispositif is a user error naming the known ones
     texte = _diagrammes(policy, idents, jour, format)
     if sortie is None:
-        out_console.print(texte, markup=False, end="", soft_wrap=True)
+        sys.stdout.write(texte)  # as written: no console markup, emoji codes or wrapping
     else:
         sortie.write_text(texte, encoding="utf-8")
         out_console.print(f"diagramme écrit dans {sortie}", markup=False)

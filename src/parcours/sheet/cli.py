@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -51,7 +52,7 @@ def fiche(
 
         texte = en_markdown(f)
     if sortie is None:
-        out_console.print(texte, markup=False, end="", soft_wrap=True)
+        sys.stdout.write(texte)  # as written: no console markup, emoji codes or wrapping
     else:
         sortie.write_text(texte, encoding="utf-8")
         out_console.print(f"fiche écrite dans {sortie}", markup=False)
