@@ -198,3 +198,28 @@ def test_the_check_collects_console_errors(onglet: Page, dossier: Path, captures
     resultat = _examiner(onglet, _page(dossier, "defaut-console", corps), captures)
     erreurs = " | ".join(resultat["console"])
     assert "erreur voulue" in erreurs and "pasDeFonction" in erreurs and "absente.png" in erreurs
+
+
+def test_every_shape_of_parcours_is_drawn_cleanly(onglet: Page, dossier: Path, captures: Path) -> None:
+    """All 64 machines a policy's steps can make (optional steps, waiting list), on one page."""
+    from itertools import product
+
+    from parcours.engine.diagram import schema
+    from parcours.engine.machine import topologie
+
+    dessins = []
+    for n, (rep, pre, diag, bil, reo, attente) in enumerate(product((False, True), repeat=6)):
+        etapes = [
+            *(["reperage"] if rep else []),
+            *(["prescription"] if pre else []),
+            *(["diagnostic_partage"] if diag else []),
+            "demarrage",
+            *(["bilan"] if bil else []),
+            "sortie",
+            *(["reorientation"] if reo else []),
+        ]
+        dessins.append(en_svg(schema(topologie(etapes, attente=attente), " → ".join(etapes)), str(n)))
+    style = "<style>svg { max-width: 100%; height: auto; display: block; }</style>"  # as the pages do
+    resultat = _examiner(onglet, _page(dossier, "toutes-les-formes", style + "".join(dessins)), captures)
+    _sans_defaut(resultat)
+    assert onglet.evaluate("document.querySelectorAll('svg.diagramme').length") == 64
