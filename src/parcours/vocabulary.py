@@ -32,6 +32,8 @@ __all__ = [
     "EVENEMENT_ATTENTE",
     "EVENEMENT_ETAPE",
     "EVENEMENT_VEILLE",
+    "LIBELLES_ETATS",
+    "LIBELLES_EVENEMENTS",
     "MOTIF_REORIENTATION",
     "PRESENCES",
     "Drapeau",
@@ -68,6 +70,18 @@ ETAPES_FINALES: tuple[Etape, ...] = ("sortie", "reorientation")
 ETAT_INITIAL = "nouveau"
 #: The state of a dossier waiting for a place (``si_complet: attente``).
 ETAT_ATTENTE = "attente"
+#: How a reader names each state of a parcours (diagrams, the policy sheet).
+LIBELLES_ETATS: dict[str, str] = {
+    ETAT_INITIAL: "Entrée du dossier",
+    "reperage": "Repérage",
+    "prescription": "Prescription",
+    "diagnostic_partage": "Diagnostic partagé",
+    ETAT_ATTENTE: "Liste d'attente",
+    "demarrage": "Accompagnement démarré",
+    "bilan": "Bilan",
+    "sortie": "Sortie",
+    "reorientation": "Réorientation",
+}
 
 # --- events --------------------------------------------------------------------------------
 
@@ -111,6 +125,23 @@ EVENEMENT_ATTENTE = "attente"
 EVENEMENT_ALERTE = "alerte"
 #: The line the engine writes when a late event shows an alert it raised was not due.
 EVENEMENT_ALERTE_ANNULEE = "alerte_annulee"
+#: How a reader names each event (diagrams, the policy sheet).
+LIBELLES_EVENEMENTS: dict[str, str] = {
+    "reperage": "repérage",
+    "prescription": "prescription",
+    "diagnostic": "diagnostic partagé",
+    "demarrage": "démarrage",
+    "entretien": "entretien",
+    "cer_signe": "CER signé",
+    "bilan": "bilan",
+    "renouvellement": "renouvellement du CER",
+    "sortie": "sortie",
+    "reorientation": "réorientation",
+    "veille": "point de veille",
+    EVENEMENT_ATTENTE: "mise en liste d'attente",
+    EVENEMENT_ALERTE: "alerte",
+    EVENEMENT_ALERTE_ANNULEE: "alerte annulée",
+}
 #: Events only the engine writes.
 EVENEMENTS_MOTEUR: tuple[str, ...] = (EVENEMENT_ATTENTE, EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE)
 #: Everything a journal line may hold.

@@ -34,8 +34,8 @@ def test_text_lists_journaled_and_due_alerts(policy: Policy, tmp_path: Path) -> 
     done = runner.invoke(app, ["alertes", str(chemin), "--politique", str(POLITIQUE), "--au", "2017-10-11"])
     assert done.exit_code == 0, done.output
     lignes = done.output.splitlines()
-    assert lignes[0].startswith("politique politique_alertes — 4 alerte(s) au 2017-10-11")
-    assert "2017-03-01 attention — dossier a (global) : 2 absences" in done.output
+    assert lignes[0].startswith("politique politique_alertes — 4 alerte(s) au 11/10/2017")
+    assert "01/03/2017 attention — dossier a (global) : 2 absences" in done.output
     assert "parcours de 9 mois" in done.output
     assert len(chemin.read_text(encoding="utf-8").splitlines()) == 6  # --au writes nothing
 

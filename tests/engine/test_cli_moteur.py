@@ -40,7 +40,7 @@ def test_rejouer_text(app: typer.Typer, journal: Path) -> None:
     result = CliRunner().invoke(app, ["rejouer", str(journal), "--politique", POLITIQUE])
     assert result.exit_code == 0, result.output
     assert "global : 2 dossier(s) — demarrage 2" in result.output
-    assert "places occupées : 2 / 4 ; 2.0 par ETP (portefeuille : 100 par ETP)" in result.output
+    assert "places occupées : 2 / 4 ; 2,0 par ETP (portefeuille : 100 par ETP)" in result.output
 
 
 def test_rejouer_json_until_a_date(app: typer.Typer, journal: Path) -> None:
@@ -56,14 +56,27 @@ def test_rejouer_json_until_a_date(app: typer.Typer, journal: Path) -> None:
 def test_expliquer(app: typer.Typer, journal: Path) -> None:
     result = CliRunner().invoke(app, ["expliquer", str(journal), "a", "--politique", POLITIQUE])
     assert result.exit_code == 0, result.output
-    assert "entretien dû le 2017-02-08 : dernier entretien le 2017-01-24 + " in result.output
+    assert "entretien dû le 08/02/2017 : dernier entretien le 24/01/2017 + " in result.output
     assert "politique_test.yaml:15" in result.output
 
 
-def test_diagramme(app: typer.Typer) -> None:
-    result = CliRunner().invoke(app, ["diagramme", POLITIQUE, "--dispositif", "social"])
+def test_diagramme_names_its_dispositif_as_an_argument(app: typer.Typer) -> None:
+    result = CliRunner().invoke(app, ["diagramme", POLITIQUE, "social"])
     assert result.exit_code == 0, result.output
-    assert "stateDiagram-v2" in result.output and "prescription --> demarrage" in result.output
+    assert "stateDiagram-v2" in result.output
+    assert "prescription --> demarrage: démarrage [une place libre sur 2]" in result.output
+    assert "global" not in result.output
+
+
+def test_diagramme_as_svg_and_as_a_page(app: typer.Typer, tmp_path: Path) -> None:
+    svg = CliRunner().invoke(app, ["diagramme", POLITIQUE, "global", "--format", "svg"])
+    assert svg.exit_code == 0, svg.output
+    assert svg.output.startswith("<svg") and svg.output.count("<svg") == 1
+    page = tmp_path / "diagrammes.html"
+    done = CliRunner().invoke(app, ["diagramme", POLITIQUE, "-f", "html", "-o", str(page)])
+    assert done.exit_code == 0, done.output
+    html = page.read_text(encoding="utf-8")
+    assert html.count("<svg") == 2 and "Accompagnement social" in html and "Accompagnement global" in html
 
 
 @pytest.mark.parametrize(
@@ -73,7 +86,8 @@ def test_diagramme(app: typer.Typer) -> None:
         (["rejouer", "absent.jsonl", "-p", POLITIQUE], 1, "journal introuvable"),
         (["rejouer", "{journal}", "-p", POLITIQUE, "--jusqu-au", "demain"], 2, "AAAA-MM-JJ"),
         (["rejouer", "{journal}", "-p", POLITIQUE, "--format", "xml"], 2, "xml"),
-        (["diagramme", POLITIQUE, "-d", "autre"], 1, "dispositif « autre » inconnu"),
+        (["diagramme", POLITIQUE, "autre"], 1, "dispositif « autre » inconnu"),
+        (["diagramme", POLITIQUE, "--format", "svg"], 2, "un fichier SVG ne dessine qu'un dispositif"),
     ],
 )
 def test_user_errors(app: typer.Typer, journal: Path, args: list[str], code: int, message: str) -> None:

@@ -89,12 +89,12 @@ def test_expliquer_cites_the_value_and_its_file_line(policy: Policy, ev: Ev) -> 
     assert fichier is not None
     origine = fichier.intervalle_max.versions[0].origine
     assert (
-        "entretien dû le 2017-04-15 : dernier entretien le 2017-03-15 + "
+        "entretien dû le 15/04/2017 : dernier entretien le 15/03/2017 + "
         f"rythme_entretiens.intervalle_max = 1 mois, {origine}" in text
     )
     assert str(origine).endswith("politique_test.yaml:14")
-    assert "fin du CER le 2017-07-10 (bilan dû) : CER du 2017-01-10 + duree.cer = 6 mois" in text
-    assert "2017-03-15 entretien" in text
+    assert "fin du CER le 10/07/2017 (bilan dû) : CER du 10/01/2017 + duree.cer = 6 mois" in text
+    assert "15/03/2017 entretien" in text
 
 
 def test_expliquer_during_the_start_window(engine: Engine, ev: Ev) -> None:
@@ -102,7 +102,7 @@ def test_expliquer_during_the_start_window(engine: Engine, ev: Ev) -> None:
     explication = engine.explain("a")
     entretien = next(t for n, _, t in explication.echeances if n == "entretien")
     assert entretien.startswith(
-        "entretien dû le 2017-01-25 : démarrage le 2017-01-10 + "
+        "entretien dû le 25/01/2017 : démarrage le 10/01/2017 + "
         "rythme_entretiens.au_demarrage.intervalle_max = 15 jours"
     )
     assert "rythme_entretiens.au_demarrage.pendant = 2 mois" in entretien

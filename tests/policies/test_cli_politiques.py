@@ -59,7 +59,7 @@ def test_afficher_at_a_date_with_origins(tmp_path: Path) -> None:
     path.write_text(DATED, encoding="utf-8")
     before = runner.invoke(app, ["afficher", str(path), "--date", "2017-06-01", "--origine"])
     assert before.exit_code == 0, before.output
-    assert "dispositifs.global.capacite.places = 4000" in before.output
+    assert "dispositifs.global.capacite.places = 4\u202f000" in before.output
     assert f"{path}:8" in before.output
     after = runner.invoke(app, ["afficher", str(path), "--date", "2018-06-01", "--format", "json"])
     payload = json.loads(after.output)
@@ -86,7 +86,7 @@ def test_afficher_before_the_opening_says_the_dispositif_is_not_open(tmp_path: P
     path.write_text(DATED, encoding="utf-8")
     result = runner.invoke(app, ["afficher", str(path), "--date", "2016-01-01"])
     assert result.exit_code == 0
-    assert "dispositifs.global = (pas ouvert : le dispositif « global » ouvre le 2017-01-01)" in result.output
+    assert "dispositifs.global = (pas ouvert : le dispositif « global » ouvre le 01/01/2017)" in result.output
     assert "capacite.places" not in result.output
 
 
@@ -95,7 +95,7 @@ def test_diff_two_dates(tmp_path: Path) -> None:
     path.write_text(DATED, encoding="utf-8")
     result = runner.invoke(app, ["diff", str(path), "--du", "2017-06-01", "--au", "2018-06-01"])
     assert result.exit_code == 0, result.output
-    assert "dispositifs.global.capacite.places : 4000 → 3800" in result.output
+    assert "dispositifs.global.capacite.places : 4\u202f000 → 3\u202f800" in result.output
     assert "etp" not in result.output
 
 
@@ -120,3 +120,35 @@ def test_politiques_lists_the_bundled_policies() -> None:
     assert result.exit_code == 0, result.output
     for name in ("moselle", "meurthe_et_moselle", "seine_saint_denis"):
         assert name in result.output
+
+
+PERCENT = """\
+departement: Test
+libelle: Taux
+dispositifs:
+  global:
+    libelle: Global
+    etapes: [demarrage, sortie]
+    capacite:
+      places: 10
+    alertes:
+      plein:
+        niveau: info
+        message: "{occupation} des places"
+        quand:
+          occupation:
+            seuil: {2017-01-01: 100 %, 2018-01-01: 90 %}
+"""
+
+
+def test_a_rate_is_shown_as_a_percentage_by_afficher_and_diff(tmp_path: Path) -> None:
+    path = tmp_path / "taux.yaml"
+    path.write_text(PERCENT, encoding="utf-8")
+    shown = runner.invoke(app, ["afficher", str(path), "--date", "2017-06-01"])
+    assert shown.exit_code == 0, shown.output
+    assert "alertes.plein.quand.occupation.seuil = 100 %" in shown.output
+    changes = runner.invoke(app, ["diff", str(path), "--du", "2017-06-01", "--au", "2018-06-01"])
+    assert "alertes.plein.quand.occupation.seuil : 100 % → 90 %" in changes.output
+    as_json = runner.invoke(app, ["afficher", str(path), "--date", "2018-06-01", "--format", "json"])
+    values = {row["chemin"]: row["valeur"] for row in json.loads(as_json.output)["valeurs"]}
+    assert values["dispositifs.global.alertes.plein.quand.occupation.seuil"] == 0.9  # JSON keeps fractions

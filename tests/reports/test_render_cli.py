@@ -176,3 +176,36 @@ def test_cli_user_errors_exit_1(journal_file: Path, policy_file: Path, tmp_path:
         _app(), ["bilan", str(journal_file), "-p", str(policy_file), "--annee", "2018", "-d", "atlantide"]
     )
     assert unknown.exit_code == 1 and "atlantide" in unknown.output
+
+
+def test_the_html_bilan_names_the_departement_and_says_where_its_events_come_from(journal_file: Path) -> None:
+    from parcours.simulation import simulate
+
+    b = bilan(journal_file, POLICY, annee=2018)
+    page = render(b, "html")
+    assert f"<h1>Bilan 2018 — {POLICY.departement}</h1>" in page
+    lignes = len(journal_file.read_text(encoding="utf-8").splitlines())
+    assert f"Journal {journal_file} : {lignes} lignes." in page
+    assert "@media print" in page and "size: A4" in page
+    simule = simulate("seine_saint_denis", seed=3).bilan()
+    provenance = (
+        "Simulation de la politique seine_saint_denis, cohorte seine_saint_denis, graine 3, 1 tirage."
+    )
+    assert provenance in render(simule, "html")
+    assert provenance in render(simule, "markdown")
+
+
+def test_chart_labels_are_written_whole_however_long() -> None:
+    from html import escape
+
+    from parcours import load_policy
+    from parcours.simulation import simulate
+
+    policy = load_policy("meurthe_et_moselle")
+    b = simulate(policy, seed=1).bilan()
+    page = render(b, "html")
+    longs = [d.libelle for d in policy.dispositifs.values() if len(d.libelle) > 42]
+    longs += [b.motifs[m] for m in b.total.sorties_par_motif if len(b.motifs[m]) > 42]
+    assert len(longs) >= 3
+    for libelle in longs:
+        assert f'<div class="etiquette">{escape(libelle)}</div>' in page

@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 from reports_builders import JournalBuilder
 
+from parcours._french import format_part
 from parcours.reports import bilan, read_journal
-from parcours.reports._format import format_part
 
 # seed 002, « DETAIL DES CONVENTIONS »: (year, accompagnées, sorties, encore suivies au 31/12)
 TABLES_002 = {

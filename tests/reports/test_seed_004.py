@@ -14,8 +14,8 @@ from datetime import date, timedelta
 import pytest
 from reports_builders import JournalBuilder
 
+from parcours._french import format_part
 from parcours.reports import bilan
-from parcours.reports._format import format_part
 
 # « Situation à la sortie de l'accompagnement »: count, published share
 SORTIES_004 = {

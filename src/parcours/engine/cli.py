@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from datetime import date
 from enum import StrEnum
@@ -12,11 +13,13 @@ from typing import Annotated, Any
 import typer
 
 from parcours._cli_utils import out_console, parse_date, signaler_ecartees, user_errors
+from parcours._french import format_date, format_nombre
 from parcours.engine.engine import Engine
 from parcours.engine.journal import Journal
 from parcours.engine.journals import open_journal
 from parcours.policies import load_policy
 from parcours.policies.alerts import NIVEAUX
+from parcours.policies.schema import Policy
 
 __all__ = ["register"]
 
@@ -76,29 +79,30 @@ def _etat(engine: Engine, au: date | None) -> dict[str, Any]:
 
 
 def _texte(etat: dict[str, Any]) -> str:
-    lines = [f"politique {etat['politique']} — {etat['dossiers']} dossier(s), au {etat['au'] or '—'}"]
+    au = format_date(date.fromisoformat(etat["au"])) if etat["au"] else "—"
+    lines = [f"politique {etat['politique']} — {format_nombre(etat['dossiers'])} dossier(s), au {au}"]
     for ident, entry in etat["dispositifs"].items():
-        etapes = ", ".join(f"{k} {v}" for k, v in entry["etapes"].items()) or "aucun dossier"
-        lines.append(f"{ident} : {entry['total']} dossier(s) — {etapes}")
+        etapes = ", ".join(f"{k} {format_nombre(v)}" for k, v in entry["etapes"].items()) or "aucun dossier"
+        lines.append(f"{ident} : {format_nombre(entry['total'])} dossier(s) — {etapes}")
         if "attente" in entry:
             attente = entry["attente"]
             premiers = ", ".join(attente["premiers"])
             lines.append(f"  liste d'attente : {attente['nombre']}" + (f" ({premiers})" if premiers else ""))
             charge = entry["charge"]
-            places = charge["places"] if charge["places"] is not None else "non limitées"
-            text = f"  places occupées : {charge['occupes']} / {places}"
+            places = format_nombre(charge["places"]) if charge["places"] is not None else "non limitées"
+            text = f"  places occupées : {format_nombre(charge['occupes'])} / {places}"
             if charge["par_etp"] is not None:
-                text += f" ; {charge['par_etp']:.1f} par ETP"
+                text += f" ; {format_nombre(charge['par_etp'], 1)} par ETP"
                 if charge["portefeuille_par_etp"] is not None:
-                    text += f" (portefeuille : {charge['portefeuille_par_etp']} par ETP)"
+                    text += f" (portefeuille : {format_nombre(charge['portefeuille_par_etp'])} par ETP)"
             lines.append(text)
     depassees = etat["echeances_depassees"]
-    lines.append(f"échéances dépassées : {depassees['nombre']}")
+    lines.append(f"échéances dépassées : {format_nombre(depassees['nombre'])}")
     for nature, nombre in depassees["par_nature"].items():
-        lines.append(f"  {nature} : {nombre}")
+        lines.append(f"  {nature} : {format_nombre(nombre)}")
     for e in depassees["premieres"]:
         qui = e["dossier"] or e["dispositif"]
-        lines.append(f"  {e['date']} {e['nature']} {qui}")
+        lines.append(f"  {format_date(date.fromisoformat(e['date']))} {e['nature']} {qui}")
     lines.extend(f"avertissement : {w}" for w in etat["avertissements"])
     return "\n".join(lines)
 
@@ -109,7 +113,11 @@ def rejouer(
     politique: PolitiqueOpt,
     jusqu_au: Annotated[
         str | None,
-        typer.Option("--jusqu-au", help="ne rejouer que les événements jusqu'à cette date (AAAA-MM-JJ)"),
+        typer.Option(
+            "--jusqu-au",
+            metavar="AAAA-MM-JJ",
+            help="ne rejouer que les événements jusqu'à cette date (AAAA-MM-JJ)",
+        ),
     ] = None,
     format: Annotated[FormatJournal, typer.Option("--format", help="texte ou json")] = FormatJournal.texte,
     strict: StrictOpt = False,
@@ -152,19 +160,66 @@ def expliquer(
     signaler_ecartees(engine.lignes_ecartees, False)
 
 
+class FormatDiagramme(StrEnum):
+    mermaid = "mermaid"
+    svg = "svg"
+    html = "html"
+
+
+def _diagrammes(policy: Policy, idents: list[str], jour: date | None, format: FormatDiagramme) -> str:
+    from html import escape
+
+    from parcours._html import page
+    from parcours.engine.diagram import en_mermaid, schema_dispositif
+    from parcours.engine.diagram_svg import en_svg
+
+    schemas = [(ident, schema_dispositif(policy, ident, jour)) for ident in idents]
+    if format is FormatDiagramme.mermaid:
+        return "\n".join(en_mermaid(s) for _, s in schemas)
+    if format is FormatDiagramme.svg:
+        if len(schemas) > 1:
+            raise typer.BadParameter(
+                "un fichier SVG ne dessine qu'un dispositif : nommez-le, ou choisissez --format html",
+                param_hint="DISPOSITIF",
+            )
+        return en_svg(schemas[0][1], schemas[0][0]) + "\n"
+    figures = "".join(
+        f"<figure>{en_svg(s, ident)}<figcaption>{escape(s.titre)}</figcaption></figure>"
+        for ident, s in schemas
+    )
+    titre = f"Parcours des dispositifs — {policy.departement}"
+    return page(titre, f'<h1>{escape(titre)}</h1><p class="meta">{escape(policy.libelle)}</p>{figures}')
+
+
 @user_errors
 def diagramme(
     politique: Annotated[str, typer.Argument(help="fichier YAML ou nom d'une politique fournie")],
     dispositif: Annotated[
-        str | None, typer.Option("--dispositif", "-d", help="un seul dispositif (par défaut : tous)")
+        str | None, typer.Argument(help="le dispositif à dessiner (par défaut : tous)")
+    ] = None,
+    date_: Annotated[
+        str | None,
+        typer.Option("--date", metavar="AAAA-MM-JJ", help="conditions avec les valeurs en vigueur ce jour"),
+    ] = None,
+    format: Annotated[
+        FormatDiagramme, typer.Option("--format", "-f", help="mermaid (texte), svg (image) ou html (page)")
+    ] = FormatDiagramme.mermaid,
+    sortie: Annotated[
+        Path | None, typer.Option("--sortie", "-o", help="fichier écrit (par défaut : la sortie standard)")
     ] = None,
 ) -> None:
-    """Affiche la machine à états d'un dispositif en diagramme mermaid."""
+    """Dessine le parcours d'un dispositif : ses étapes, ses transitions et leurs conditions."""
+    jour = parse_date(date_)
     policy = load_policy(politique)
-    engine = Engine(policy)
     idents = [dispositif] if dispositif is not None else list(policy.dispositifs)
-    blocs = [engine.diagram(ident) for ident in idents]
-    out_console.print("\n".join(blocs), markup=False)
+    for ident in idents:
+        policy.dispositif(ident)  # an unknown dispositif is a user error naming the known ones
+    texte = _diagrammes(policy, idents, jour, format)
+    if sortie is None:
+        sys.stdout.write(texte)  # as written: no console markup, emoji codes or wrapping
+    else:
+        sortie.write_text(texte, encoding="utf-8")
+        out_console.print(f"diagramme écrit dans {sortie}", markup=False)
 
 
 @user_errors
@@ -173,7 +228,9 @@ def alertes(
     politique: PolitiqueOpt,
     au: Annotated[
         str | None,
-        typer.Option("--au", help="avancer l'horloge des alertes jusqu'à cette date (AAAA-MM-JJ)"),
+        typer.Option(
+            "--au", metavar="AAAA-MM-JJ", help="avancer l'horloge des alertes jusqu'à cette date (AAAA-MM-JJ)"
+        ),
     ] = None,
     niveau: Annotated[
         str | None, typer.Option("--niveau", help="seulement ce niveau : info, attention ou urgent")
@@ -207,7 +264,8 @@ def alertes(
         out_console.print(json.dumps(sortie, ensure_ascii=False, indent=2), markup=False)
         signaler_ecartees(engine.lignes_ecartees, strict)
         return
-    entete = f"politique {policy.nom} — {len(trouvees)} alerte(s) au {jour.isoformat() if jour else '—'}"
+    quand = format_date(jour) if jour else "—"
+    entete = f"politique {policy.nom} — {format_nombre(len(trouvees))} alerte(s) au {quand}"
     lignes = [entete, *(str(a) for a in trouvees)]
     lignes.extend(f"avertissement : {w}" for w in avertissements)
     out_console.print("\n".join(lignes), markup=False)

@@ -276,12 +276,17 @@ class Engine:
 
         return expliquer(self, ident)
 
-    def diagram(self, dispositif: str) -> str:
-        """The dispositif's machine as a mermaid state diagram."""
-        from parcours.engine.machine import diagramme_mermaid
+    def diagram(self, dispositif: str, au: date | None = None) -> str:
+        """The dispositif's machine as a Mermaid state diagram, in the policy's words.
+
+        With ``au``, its conditions carry the values in force that day (« une place libre sur 45 »).
+        """
+        from parcours.engine.diagram import en_mermaid, schema
 
         etat = self.etat_dispositif(dispositif)
-        return diagramme_mermaid(etat.topo, f"{self.policy.departement} : {dispositif}")
+        regles = None if au is None else etat.regles.au(au)
+        titre = f"{self.policy.departement} : {etat.dispositif.libelle}"
+        return en_mermaid(schema(etat.topo, titre, regles))
 
     def historique(self, ident: str) -> list[dict[str, Any]]:
         """The applied events of a dossier: from the journal, or kept in memory (``historique``)."""

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from parcours._french import format_date
 from parcours.engine.deadlines import echeance, echeances_dossier
+from parcours.policies.display import format_value
 from parcours.policies.rules import CHEMINS
 from parcours.vocabulary import DELAI, ETAT_ATTENTE, EVENEMENTS_CER
 
@@ -46,7 +48,7 @@ class Explication:
             extra = [f"{k} = {event[k]}" for k in ("motif", "vers", "presence") if k in event]
             genere = " (généré par le moteur)" if event.get("genere") else ""
             suffix = f" ({', '.join(extra)})" if extra else ""
-            lines.append(f"  {event.get('date')} {event.get('evenement')}{suffix}{genere}")
+            lines.append(f"  {_jour(event.get('date'))} {event.get('evenement')}{suffix}{genere}")
         lines.append("échéances :")
         if not self.echeances:
             lines.append("  aucune")
@@ -66,16 +68,24 @@ class Explication:
         }
 
 
+def _jour(valeur: object) -> str:
+    """A journal date (AAAA-MM-JJ) as it is read in French; anything else as it is."""
+    try:
+        return format_date(date.fromisoformat(str(valeur)[:10]))
+    except ValueError:
+        return str(valeur)
+
+
 def _cite(etat: EtatDispositif, chemin: str, jour: date) -> str:
     """The value at ``chemin`` the engine read on ``jour``, with its file:line and source."""
     regles = etat.regles.au(jour)
     version = None if regles is None else regles.versions.get(chemin)
     if version is None:
-        return f"{chemin} non défini le {jour.isoformat()}"
+        return f"{chemin} non défini le {format_date(jour)}"
     where = f", {version.origine}" if version.origine is not None else ""
     source = f" ; source : {version.source}" if version.source is not None and str(version.source) else ""
     hypo = " (hypothèse)" if version.hypothese else ""
-    return f"{chemin} = {version.valeur}{hypo}{where}{source}"
+    return f"{chemin} = {format_value(version.valeur)}{hypo}{where}{source}"
 
 
 def _depart_cer(historique: list[dict[str, Any]], dossier: Dossier) -> date | None:
@@ -90,9 +100,9 @@ def _entretien(jour: date, dossier: Dossier, historique: list[dict[str, Any]]) -
     ref, debut = dossier.dernier_entretien, dossier.debut
     regles = None if ref is None else etat.regles.au(ref)
     if ref is None or debut is None or regles is None:
-        return f"entretien dû le {jour.isoformat()} : rythme_entretiens non défini"
+        return f"entretien dû le {format_date(jour)} : rythme_entretiens non défini"
     quoi = "démarrage" if ref == debut else "dernier entretien"
-    texte = f"entretien dû le {jour.isoformat()} : {quoi} le {ref.isoformat()} + "
+    texte = f"entretien dû le {format_date(jour)} : {quoi} le {format_date(ref)} + "
     if (
         regles.rythme_demarrage is not None
         and regles.pendant is not None
@@ -102,14 +112,14 @@ def _entretien(jour: date, dossier: Dossier, historique: list[dict[str, Any]]) -
         return (
             texte
             + _cite(etat, CHEMINS["rythme_demarrage"], ref)
-            + f" (rythme du démarrage du {debut.isoformat()} : {cite_p})"
+            + f" (rythme du démarrage du {format_date(debut)} : {cite_p})"
         )
     return texte + _cite(etat, CHEMINS["rythme"], ref)
 
 
 def _fin_cer(jour: date, dossier: Dossier, historique: list[dict[str, Any]]) -> str:
     depart = _depart_cer(historique, dossier) or jour
-    text = f"fin du CER le {jour.isoformat()} (bilan dû) : CER du {depart.isoformat()} + "
+    text = f"fin du CER le {format_date(jour)} (bilan dû) : CER du {format_date(depart)} + "
     text += _cite(dossier._dispositif, CHEMINS["cer"], depart)
     if dossier.fin_max is not None and jour == dossier.fin_max:
         text += " ; borné par la durée maximale"
@@ -119,7 +129,7 @@ def _fin_cer(jour: date, dossier: Dossier, historique: list[dict[str, Any]]) -> 
 def _duree_maximum(jour: date, dossier: Dossier, historique: list[dict[str, Any]]) -> str:
     debut = dossier.debut or jour
     return (
-        f"durée maximale atteinte le {jour.isoformat()} : démarrage le {debut.isoformat()} + "
+        f"durée maximale atteinte le {format_date(jour)} : démarrage le {format_date(debut)} + "
         f"{_cite(dossier._dispositif, CHEMINS['maximum'], debut)}"
     )
 
@@ -127,7 +137,7 @@ def _duree_maximum(jour: date, dossier: Dossier, historique: list[dict[str, Any]
 def _fin_veille(jour: date, dossier: Dossier, historique: list[dict[str, Any]]) -> str:
     fin = dossier.fin or jour
     return (
-        f"fin de la veille le {jour.isoformat()} : sortie le {fin.isoformat()} "
+        f"fin de la veille le {format_date(jour)} : sortie le {format_date(fin)} "
         f"(motif {dossier.motif}) + {_cite(dossier._dispositif, CHEMINS['veille'], fin)}"
     )
 
@@ -146,23 +156,23 @@ def _pourquoi(nature: str, jour: date, dossier: Dossier, historique: list[dict[s
         return explication(jour, dossier, historique)
     etape = nature.removeprefix(DELAI)
     return (
-        f"délai pour atteindre l'étape {etape} le {jour.isoformat()} : entrée le "
-        f"{dossier.entree.isoformat()} + {_cite(dossier._dispositif, f'delais_max.{etape}', dossier.entree)}"
+        f"délai pour atteindre l'étape {etape} le {format_date(jour)} : entrée le "
+        f"{format_date(dossier.entree)} + {_cite(dossier._dispositif, f'delais_max.{etape}', dossier.entree)}"
     )
 
 
 def _faits(engine: Engine, dossier: Dossier) -> list[str]:
-    faits = [f"entré le {dossier.entree.isoformat()}, dernier événement le {dossier.derniere.isoformat()}"]
+    faits = [f"entré le {format_date(dossier.entree)}, dernier événement le {format_date(dossier.derniere)}"]
     if dossier.debut is not None:
         faits.append(
-            f"démarrage le {dossier.debut.isoformat()}, {dossier.renouvellements} renouvellement(s), "
+            f"démarrage le {format_date(dossier.debut)}, {dossier.renouvellements} renouvellement(s), "
             f"{dossier.manques} échéance(s) manquée(s), {dossier.absences} absence(s)"
         )
     if dossier.fin is not None:
         quoi = (
             f"motif {dossier.motif}" if dossier.state == "sortie" else f"vers {dossier.vers or 'non précisé'}"
         )
-        faits.append(f"{dossier.state} le {dossier.fin.isoformat()} ({quoi})")
+        faits.append(f"{dossier.state} le {format_date(dossier.fin)} ({quoi})")
     if dossier.state == ETAT_ATTENTE:
         rang = engine.attente(dossier.dispositif).index(dossier.id) + 1
         faits.append(f"en liste d'attente, rang {rang}")
@@ -182,7 +192,7 @@ def expliquer(engine: Engine, ident: str) -> Explication:
     ]
     fin = echeance(dossier, "fin_convention", jour)
     if fin is not None:
-        texte = f"fin de la convention le {fin.isoformat()} : " + _cite(
+        texte = f"fin de la convention le {format_date(fin)} : " + _cite(
             dossier._dispositif, CHEMINS["convention_fin"], jour
         )
         dues.append(("fin_convention", fin, texte))

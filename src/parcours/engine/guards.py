@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from parcours._french import format_date
 from parcours.engine.dossier import Dossier
 from parcours.errors import TransitionError
 from parcours.policies.rules import Regles
@@ -64,7 +65,7 @@ def _entree(dossier: Dossier, nom: str, ev: Mapping[str, Any], jour: date, nouve
     if nouveau:
         if not disp.regles.ouvert(jour):
             raise refus(
-                dossier, nom, f"événement du {jour.isoformat()} refusé : {disp.regles.fermeture(jour)}"
+                dossier, nom, f"événement du {format_date(jour)} refusé : {disp.regles.fermeture(jour)}"
             )
         return
     autre = ev.get("dispositif")
@@ -74,8 +75,8 @@ def _entree(dossier: Dossier, nom: str, ev: Mapping[str, Any], jour: date, nouve
         raise refus(
             dossier,
             nom,
-            f"événement du {jour.isoformat()} antérieur au dernier événement du dossier "
-            f"({dossier.derniere.isoformat()})",
+            f"événement du {format_date(jour)} antérieur au dernier événement du dossier "
+            f"({format_date(dossier.derniere)})",
         )
 
 
@@ -157,7 +158,7 @@ def _renouvellement(m: Mouvement, decider: bool, permis: tuple[str, ...]) -> Non
         raise refus(
             dossier,
             "renouvellement",
-            f"renouvellement refusé : durée maximale atteinte le {dossier.fin_max.isoformat()} "
+            f"renouvellement refusé : durée maximale atteinte le {format_date(dossier.fin_max)} "
             "(duree.maximum)",
             permis,
         )

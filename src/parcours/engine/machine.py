@@ -28,7 +28,8 @@ the engine judges them (engine/guards.py) before it moves a dossier. A trigger o
 machine does one thing, set the dossier's ``state`` to the transition's destination; the
 engine does exactly that from :attr:`Topologie.table`, which is read from the machine's own
 transition objects (``machine.events[e].transitions``), for live events and journal replay
-alike. Guards appear as conditions in the diagram only, under the policy's words.
+alike. Guards appear as conditions in the diagram only, under the policy's words
+(engine/diagram.py).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from dataclasses import dataclass, field
 
 from transitions import Machine
 
+from parcours.policies.schema import Dispositif
 from parcours.vocabulary import (
     ETAPE_EVENEMENT,
     ETAPES_AVANT,
@@ -51,11 +53,14 @@ from parcours.vocabulary import (
 
 __all__ = [
     "GARDES",
+    "GARDE_COMPLET",
+    "GARDE_PLACES",
+    "GARDE_RENOUVELLEMENT",
     "Topologie",
     "Transition",
     "construire_machine",
-    "diagramme_mermaid",
     "topologie",
+    "topologie_de",
 ]
 
 GARDE_PLACES = "places_disponibles"
@@ -147,14 +152,15 @@ def topologie(etapes: Sequence[str], *, attente: bool = True) -> Topologie:
     return Topologie(brute.etats, brute.transitions, table(construire_machine(brute)))
 
 
-def _specs(topo: Topologie, with_conditions: bool) -> list[dict[str, object]]:
-    specs: list[dict[str, object]] = []
-    for tr in topo.transitions:
-        spec: dict[str, object] = {"trigger": tr.evenement, "source": tr.source, "dest": tr.dest}
-        if with_conditions and tr.garde is not None:
-            spec["conditions"] = [tr.garde]
-        specs.append(spec)
-    return specs
+def topologie_de(dispositif: Dispositif) -> Topologie:
+    """The topology of a dispositif: its steps, and a waiting list when it has places and
+    ``si_complet: attente``."""
+    cap = dispositif.capacite
+    return topologie(dispositif.etapes, attente=cap.places is not None and cap.si_complet == "attente")
+
+
+def _specs(topo: Topologie) -> list[dict[str, object]]:
+    return [{"trigger": tr.evenement, "source": tr.source, "dest": tr.dest} for tr in topo.transitions]
 
 
 def construire_machine(topo: Topologie) -> Machine:
@@ -162,7 +168,7 @@ def construire_machine(topo: Topologie) -> Machine:
     return Machine(
         model=None,
         states=list(topo.etats),
-        transitions=_specs(topo, with_conditions=False),
+        transitions=_specs(topo),
         initial=ETAT_INITIAL,
         auto_transitions=False,
         send_event=False,
@@ -183,20 +189,3 @@ def table(machine: Machine) -> dict[str, dict[str, str | None]]:
                 raise AssertionError(f"{nom} depuis {source} : {len(transitions)} transitions")
             out[nom][source] = transitions[0].dest
     return out
-
-
-def diagramme_mermaid(topo: Topologie, titre: str) -> str:
-    """The machine as a mermaid state diagram, drawn by transitions' mermaid backend."""
-    from transitions.extensions import GraphMachine
-
-    graph_machine = GraphMachine(
-        states=list(topo.etats),
-        transitions=_specs(topo, with_conditions=True),
-        initial=ETAT_INITIAL,
-        auto_transitions=False,
-        graph_engine="mermaid",
-        show_conditions=True,
-        title=titre,
-    )
-    text: str = graph_machine.get_graph().draw(None)
-    return text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from parcours.engine.machine import Topologie, topologie
+from parcours.engine.machine import Topologie, topologie_de
 from parcours.policies.rules import ReglesDatees
 from parcours.policies.schema import Dispositif
 from parcours.vocabulary import EVENEMENT_ATTENTE
@@ -36,10 +36,7 @@ class EtatDispositif:
         self.ident = ident
         self.dispositif = dispositif
         self.regles = ReglesDatees(ident, dispositif)
-        cap = dispositif.capacite
-        self.topo: Topologie = topologie(
-            dispositif.etapes, attente=cap.places is not None and cap.si_complet == "attente"
-        )
+        self.topo: Topologie = topologie_de(dispositif)
         self.table = self.topo.table
         self.permis: dict[str, tuple[str, ...]] = self.topo.permis()
         self.sources_attente = self.topo.sources(EVENEMENT_ATTENTE)

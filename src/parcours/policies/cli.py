@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from parcours._cli_utils import err_console, out_console, parse_date, user_errors
+from parcours._french import format_date
 from parcours.errors import PolicyError
 from parcours.policies.bundled import bundled_names
 from parcours.policies.display import Row, diff_rows, flatten, format_value
@@ -30,7 +31,7 @@ class FormatPolitique(StrEnum):
 
 def _row_key(row: Row, dated: bool) -> str:
     if dated and row.debut is not None:
-        return f"{row.chemin} [{row.debut.isoformat()}]"
+        return f"{row.chemin} (à partir du {format_date(row.debut)})"
     return row.chemin
 
 
@@ -89,7 +90,8 @@ def politiques() -> None:
 def afficher(
     politique: Annotated[str, typer.Argument(help="Nom d'une politique fournie ou chemin d'un fichier.")],
     date_: Annotated[
-        str | None, typer.Option("--date", help="Valeurs en vigueur à cette date (AAAA-MM-JJ).")
+        str | None,
+        typer.Option("--date", metavar="AAAA-MM-JJ", help="Valeurs en vigueur à cette date (AAAA-MM-JJ)."),
     ] = None,
     format_: Annotated[
         FormatPolitique, typer.Option("--format", help="texte ou json.")
@@ -118,14 +120,14 @@ def afficher(
         return
     title = f"{policy.libelle} ({policy.departement})"
     if jour is not None:
-        title += f", en vigueur le {jour.isoformat()}"
+        title += f", en vigueur le {format_date(jour)}"
     out_console.print(title, style="bold", markup=False)
     if policy.fichier:
         out_console.print(f"fichier : {policy.fichier}", markup=False)
     for row in rows:
         line = f"{row.chemin} = {format_value(row.valeur)}"
         if row.debut is not None and jour is None:
-            line += f"  (à partir du {row.debut.isoformat()})"
+            line += f"  (à partir du {format_date(row.debut)})"
         if row.hypothese:
             line += "  [hypothèse" + (f" : {row.raison}" if row.raison else "") + "]"
         if origine and row.origine:
@@ -143,12 +145,14 @@ def diff(
     a: Annotated[str, typer.Argument(help="Politique (nom ou fichier).")],
     b: Annotated[str | None, typer.Argument(help="Seconde politique à comparer.")] = None,
     date_: Annotated[
-        str | None, typer.Option("--date", help="Comparer les valeurs en vigueur à cette date.")
+        str | None,
+        typer.Option("--date", metavar="AAAA-MM-JJ", help="Comparer les valeurs en vigueur à cette date."),
     ] = None,
     du: Annotated[
-        str | None, typer.Option("--du", help="Première date (avec --au, une seule politique).")
+        str | None,
+        typer.Option("--du", metavar="AAAA-MM-JJ", help="Première date (avec --au, une seule politique)."),
     ] = None,
-    au: Annotated[str | None, typer.Option("--au", help="Seconde date.")] = None,
+    au: Annotated[str | None, typer.Option("--au", metavar="AAAA-MM-JJ", help="Seconde date.")] = None,
 ) -> None:
     """Comparer deux politiques, ou une politique à deux dates, clé par clé."""
     first = load_policy(a)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
 
+from parcours._french import format_date, format_decimal, format_pourcentage
 from parcours.policies.durations import Duree
 from parcours.policies.schema import Policy
-from parcours.policies.values import Param, Source, Version
+from parcours.policies.values import Param, Pourcentage, Source, Version
 
-__all__ = ["Row", "diff_rows", "flatten", "format_value"]
+__all__ = ["Row", "diff_rows", "flatten", "format_value", "libelles_dispositifs"]
 
 
 @dataclass(frozen=True)
@@ -51,11 +54,15 @@ def to_json(value: Any) -> Any:
 
 
 def format_value(value: Any) -> str:
-    """A short French rendering of a value."""
+    """A short French rendering of a value: « oui », « 100 % », « 4 000 », « 2,5 », « 01/06/2018 »."""
     if isinstance(value, bool):
         return "oui" if value else "non"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, Pourcentage):
+        return format_pourcentage(value)
+    if isinstance(value, int | float):
+        return format_decimal(value)
+    if isinstance(value, date):
+        return format_date(value)
     if isinstance(value, tuple | list):
         return ", ".join(format_value(v) for v in value)
     return str(to_json(value))
@@ -107,3 +114,20 @@ def diff_rows(before: list[Row], after: list[Row]) -> list[tuple[str, Row | None
         if a is None or b is None or a.valeur != b.valeur:
             out.append((key, a, b))
     return out
+
+
+def libelles_dispositifs(policy: Policy, idents: Iterable[str] | None = None) -> dict[str, str]:
+    """How a reader tells the dispositifs apart: each label, plus its operator when two are alike.
+
+    Two dispositifs with the same ``libelle`` read « libellé — opérateur »; if that is still
+    alike (same operator, or none), their identifiers are added in parentheses.
+    """
+    choisis = list(policy.dispositifs if idents is None else idents)
+    libelles = {i: policy.dispositifs[i].libelle for i in choisis}
+    doubles = {lib for lib, n in Counter(libelles.values()).items() if n > 1}
+    for i in choisis:
+        operateur = policy.dispositifs[i].operateur
+        if libelles[i] in doubles and operateur:
+            libelles[i] = f"{libelles[i]} — {operateur}"
+    encore = {lib for lib, n in Counter(libelles.values()).items() if n > 1}
+    return {i: f"{lib} ({i})" if lib in encore else lib for i, lib in libelles.items()}

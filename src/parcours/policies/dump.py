@@ -12,9 +12,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
+from parcours._french import format_pourcentage
 from parcours.policies.durations import Duree
 from parcours.policies.schema import Policy
-from parcours.policies.values import Param, Version
+from parcours.policies.values import Param, Pourcentage, Version
 
 __all__ = ["dump_policy", "policy_to_data"]
 
@@ -22,6 +23,8 @@ __all__ = ["dump_policy", "policy_to_data"]
 def _value(value: Any) -> Any:
     if isinstance(value, Duree):
         return str(value)
+    if isinstance(value, Pourcentage):
+        return format_pourcentage(value)  # « 95 % », read back to the same fraction
     if isinstance(value, tuple | list):
         return [_value(v) for v in value]
     return value

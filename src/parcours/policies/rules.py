@@ -36,6 +36,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from parcours._french import format_date
 from parcours.errors import Problem
 from parcours.policies.durations import Duree
 from parcours.policies.schema import Dispositif, Policy
@@ -232,16 +233,16 @@ class ReglesDatees:
         regles = self.au(jour)
         if regles is None:
             assert self.ouverture is not None
-            return f"le dispositif « {self.ident} » ouvre le {self.ouverture.isoformat()}"
+            return f"le dispositif « {self.ident} » ouvre le {format_date(self.ouverture)}"
         if regles.convention_debut is not None and jour < regles.convention_debut:
             return (
                 f"la convention du dispositif « {self.ident} » commence le "
-                f"{regles.convention_debut.isoformat()} (convention.debut)"
+                f"{format_date(regles.convention_debut)} (convention.debut)"
             )
         assert regles.convention_fin is not None
         return (
             f"la convention du dispositif « {self.ident} » a pris fin le "
-            f"{regles.convention_fin.isoformat()} (convention.fin)"
+            f"{format_date(regles.convention_fin)} (convention.fin)"
         )
 
     def __iter__(self) -> Iterator[Regles]:

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
 from parcours.errors import PolicyError
 from parcours.policies.durations import ATTENDU as DUREE_ATTENDU
@@ -30,10 +30,10 @@ __all__ = [
     "DureeField",
     "Origine",
     "Param",
+    "Pourcentage",
     "Source",
     "Taux",
     "Version",
-    "format_taux",
     "parse_taux",
 ]
 
@@ -128,8 +128,28 @@ class Param(_Frozen, Generic[T]):
 _TAUX = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*%\s*$")
 
 
+class Pourcentage(float):
+    """A rate of the policy language: a fraction that is written and shown as a percentage.
+
+    It is a ``float`` (0.95) everywhere a rule computes with it; what displays it (``afficher``,
+    ``diff``, the sheet, the YAML dump) knows by its type to write « 95 % ».
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Pourcentage({float(self)!r})"
+
+    def __str__(self) -> str:
+        return float.__repr__(self)
+
+
 def parse_taux(value: object) -> float:
-    """``"15 %"`` or ``0.15`` → 0.15; refuses values outside [0, 1]."""
+    """``"15 %"`` or ``0.15`` → 0.15; refuses values outside [0, 1].
+
+    « 35,3 % » is read on its decimal form (353/1000), so that writing back the percentage
+    of a fraction gives the same fraction.
+    """
     if isinstance(value, bool):
         raise ValueError(f"« {value} » n'est pas un taux")
     if isinstance(value, (int, float)):
@@ -138,19 +158,15 @@ def parse_taux(value: object) -> float:
         match = _TAUX.match(value)
         if match is None:
             raise ValueError(f"« {value} » n'est pas un taux")
-        result = float(match.group(1).replace(",", ".")) / 100
+        try:
+            result = float(Decimal(match.group(1).replace(",", ".")) / 100)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+            raise ValueError(f"« {value} » n'est pas un taux") from None
     else:
         raise ValueError(f"« {value} » n'est pas un taux")
     if not 0.0 <= result <= 1.0:
         raise ValueError(f"« {value} » n'est pas un taux entre 0 et 100 %")
     return result
-
-
-def format_taux(value: float, decimals: int = 1) -> str:
-    """Format a fraction as a French percentage, rounded half-up: 0.3535 → « 35,4 % »."""
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = (Decimal(str(value)) * 100).quantize(quantum, rounding=ROUND_HALF_UP)
-    return f"{rounded} %".replace(".", ",")
 
 
 def _duree(value: Any) -> Duree:
@@ -185,6 +201,7 @@ DureeField = Annotated[
 Taux = Annotated[
     float,
     BeforeValidator(parse_taux),
+    AfterValidator(Pourcentage),
     WithJsonSchema(
         {
             "anyOf": [

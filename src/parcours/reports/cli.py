@@ -34,8 +34,12 @@ def bilan_cmd(
         ),
     ],
     annee: Annotated[int | None, typer.Option("--annee", help="année civile du bilan")] = None,
-    du: Annotated[str | None, typer.Option("--du", help="premier jour de la période (AAAA-MM-JJ)")] = None,
-    au: Annotated[str | None, typer.Option("--au", help="dernier jour de la période (AAAA-MM-JJ)")] = None,
+    du: Annotated[
+        str | None, typer.Option("--du", metavar="AAAA-MM-JJ", help="premier jour de la période (AAAA-MM-JJ)")
+    ] = None,
+    au: Annotated[
+        str | None, typer.Option("--au", metavar="AAAA-MM-JJ", help="dernier jour de la période (AAAA-MM-JJ)")
+    ] = None,
     dispositif: Annotated[str | None, typer.Option("--dispositif", "-d", help="un seul dispositif")] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="format de sortie")] = Format.markdown,
     sortie: Annotated[

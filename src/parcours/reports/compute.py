@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from parcours.policies.display import libelles_dispositifs
 from parcours.policies.schema import Policy
 from parcours.reports import sources
 from parcours.reports.activity import activite
@@ -15,6 +16,7 @@ from parcours.reports.counts import Comptes, compter
 from parcours.reports.model import Activite, BilanVeille, CapacitePartagee, Indicateurs, Occupation, Rythme
 from parcours.reports.occupancy import occupation
 from parcours.reports.period import Periode
+from parcours.reports.provenance import provenance_journal
 from parcours.reports.reading import JournalLu, LigneEcartee, read_journal
 from parcours.reports.results import categories, objectifs, positives
 from parcours.reports.rhythm import rythme
@@ -46,6 +48,8 @@ class Bilan:
     problemes: tuple[LigneEcartee, ...] = field(default_factory=tuple)
     motifs: dict[str, str] = field(default_factory=dict)  # motif id → label
     capacites_communes: dict[str, CapacitePartagee] = field(default_factory=dict)
+    departement: str = ""
+    provenance: str = ""  # where the events come from, in words (a journal and its lines, a simulation)
 
     def to_dict(self) -> dict[str, Any]:
         from parcours.reports.export import bilan_dict
@@ -71,12 +75,14 @@ def bilan(
     dispositif: str | None = None,
     *,
     annee: int | None = None,
+    provenance: str | None = None,
 ) -> Bilan:
     """The bilan of ``du``..``au`` (or of the civil year ``annee``) for ``policy``.
 
     ``journal_or_events`` is a JSONL or SQLite journal path, Python events, or a journal
     already read with :func:`~parcours.reports.reading.read_journal` (read it once to compute
     several periods). ``dispositif`` restricts the bilan to one dispositif of the policy.
+    ``provenance`` says where the events come from (by default: the journal and its lines).
     """
     periode = Periode.choisir(annee, du, au)
     if dispositif is not None:
@@ -106,7 +112,7 @@ def bilan(
         dispositif=dispositif,
         total=total,
         par_dispositif=par_dispositif,
-        libelles={i: policy.dispositifs[i].libelle for i in idents},
+        libelles=libelles_dispositifs(policy, idents),
         source=journal.source,
         evenements=journal.evenements,
         lignes_ignorees=journal.lignes_ignorees,
@@ -116,6 +122,8 @@ def bilan(
             **{m: d.libelle for i in idents for m, d in policy.dispositifs[i].motifs_sortie.items()},
         },
         capacites_communes=communes,
+        departement=policy.departement,
+        provenance=provenance or provenance_journal(journal),
     )
 
 

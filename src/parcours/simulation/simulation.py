@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -63,6 +64,7 @@ class Simulation:
         au: date,
         trajectoires: dict[str, Trajectoires],
         evenements_gardes: bool,
+        graine: Graine = None,
     ) -> None:
         self.policy = policy
         self.cohorte = cohorte
@@ -70,6 +72,7 @@ class Simulation:
         self.au = au
         self.trajectoires = trajectoires
         self._evenements_gardes = evenements_gardes
+        self.graine = graine  # the seed it was drawn with, for the bilan's provenance line
 
     def __repr__(self) -> str:
         n = sum(t.n for t in self.trajectoires.values())
@@ -109,11 +112,15 @@ class Simulation:
         :class:`BilanSimule` with the same ``to_dict()`` keys.
         """
         from parcours.reports.compute import bilan
+        from parcours.reports.provenance import provenance_simulation
 
         a, b = self._periode(du, au)
         if not self._evenements_gardes:
             return BilanSimule(agreger(self.trajectoires, a, b))
-        return bilan(list(self.events()), self.policy, du=date_de(a), au=date_de(b))
+        c = self.cohorte
+        cohorte = Path(c.fichier).stem if c.fichier else (c.libelle or "par défaut")
+        origine = provenance_simulation(self.policy.nom, cohorte, self.graine)
+        return bilan(list(self.events()), self.policy, du=date_de(a), au=date_de(b), provenance=origine)
 
     def indicateurs(self, du: date | None = None, au: date | None = None) -> dict[str, float]:
         """Flat indicators: bilan figures, waiting, occupation, interviews, veille."""
@@ -250,4 +257,4 @@ def simulate(
         entretiens=entretiens,
         capacite_proportionnelle=capacite_proportionnelle,
     )
-    return Simulation(pol, model, du, au, trajectoires, evenements)
+    return Simulation(pol, model, du, au, trajectoires, evenements, seed)

@@ -50,12 +50,12 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from parcours._french import format_date, format_taux
 from parcours.engine.alerts.compilation import Programme, RegleCompilee, compiler_dispositif, version_index
-from parcours.engine.alerts.raised import AlerteLevee, format_date
+from parcours.engine.alerts.raised import AlerteLevee
 from parcours.engine.deadlines import echeance as echeance_en_cours
 from parcours.policies.alerts import CHAMPS
 from parcours.policies.schema import Policy
-from parcours.policies.values import format_taux
 from parcours.vocabulary import ETAPES_FINALES, ETAPES_OUVERTES
 
 if TYPE_CHECKING:

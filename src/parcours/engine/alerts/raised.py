@@ -21,15 +21,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from parcours._french import format_date
 from parcours.engine.events import normaliser
 from parcours.errors import JournalError
 from parcours.vocabulary import EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE
 
-__all__ = ["AlerteLevee", "format_date"]
-
-
-def format_date(jour: date) -> str:
-    return jour.strftime("%d/%m/%Y")
+__all__ = ["AlerteLevee"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +65,9 @@ class AlerteLevee:
     def __str__(self) -> str:
         if self.annulee:
             quoi = f"dossier {self.dossier} ({self.dispositif}) : {self.alerte}"
-            return f"{self.date.isoformat()} alerte annulée — {quoi}"
+            return f"{format_date(self.date)} alerte annulée — {quoi}"
         return (
-            f"{self.date.isoformat()} {self.niveau} — dossier {self.dossier} ({self.dispositif}) : "
+            f"{format_date(self.date)} {self.niveau} — dossier {self.dossier} ({self.dispositif}) : "
             f"{self.message} [{self.alerte}, {self.regle}]"
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from parcours.reports._format import format_nombre, format_part, format_taux
+from parcours._french import format_nombre, format_part, format_taux
 from parcours.reports.model import Indicateurs
 
 if TYPE_CHECKING:

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
-from parcours.reports._format import format_date, format_nombre, format_part
+from parcours._french import format_date, format_nombre, format_part
+from parcours._html import page
 from parcours.reports.model import Indicateurs
 from parcours.reports.render._tables import (
     Table,
@@ -26,27 +27,27 @@ __all__ = ["en_html"]
 _MOIS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 
 _CSS = """
-@page { size: A4; margin: 15mm 12mm; }
-* { box-sizing: border-box; }
-body { font-family: Helvetica, Arial, sans-serif; color: #222; margin: 0 auto; max-width: 1000px;
-       padding: 16px; line-height: 1.4; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-h1 { color: #1f5f99; font-size: 26px; margin: 0 0 4px; }
-h2 { color: #1f5f99; border-bottom: 2px solid #1f5f99; padding-bottom: 2px; margin-top: 28px; }
-h3 { font-size: 15px; margin: 18px 0 6px; }
-.meta { color: #555; margin: 0 0 12px; }
 .cartes { display: flex; flex-wrap: wrap; gap: 10px; margin: 12px 0; }
 .carte { border: 1px solid #c9d6e3; border-radius: 6px; padding: 8px 12px; min-width: 150px; }
 .carte b { display: block; font-size: 22px; color: #1f5f99; }
-table { border-collapse: collapse; margin: 6px 0 12px; font-size: 13px; }
-th, td { border: 1px solid #c9d6e3; padding: 4px 8px; }
-th { background: #e8f0f8; text-align: left; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
-section, figure, table { break-inside: avoid; page-break-inside: avoid; }
 section.dispositif { break-before: page; page-break-before: always; }
-figure { margin: 8px 0 14px; max-width: 760px; }
-figcaption { font-size: 12px; color: #555; }
+figure { max-width: 760px; }
+.barres { display: grid; grid-template-columns: minmax(8em, 36%) minmax(6em, 1fr) auto; gap: 6px 10px;
+          align-items: center; font-size: 13px; margin: 4px 0 6px; }
+.barres .etiquette { text-align: right; overflow-wrap: break-word; min-width: 0; }
+.barres .valeur { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.barres svg.barre { display: block; width: 100%; height: 18px; }
+.legende-barres { font-size: 12px; margin: 2px 0; }
+.pastille { display: inline-block; width: 10px; height: 10px; vertical-align: baseline; }
 .grille { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 4px 16px; }
 .alerte { border-left: 4px solid #c75b12; background: #fff4ec; padding: 6px 10px; }
+.provenance { font-size: 13px; color: #333; border-left: 4px solid #1f5f99; background: #f3f7fb;
+              padding: 4px 10px; }
+@media print {
+  figure { max-width: none; }
+  .cartes { gap: 6px; }
+  .carte { min-width: 120px; padding: 4px 8px; }
+}
 """
 
 
@@ -140,16 +141,14 @@ def _lignes_ignorees(n: int) -> str:
 
 
 def en_html(b: Bilan, precedents: Sequence[Bilan] = ()) -> str:
-    titre = f"Bilan {b.periode.libelle()} — {b.politique}"
+    titre = f"Bilan {b.periode.libelle()} — {b.departement or b.politique}"
     meta = (
-        f"Période du {format_date(b.periode.du)} au {format_date(b.periode.au)}. "
-        f"Journal {b.source} : {format_nombre(b.evenements)} événements comptés."
+        f"Politique « {b.politique} ». Période du {format_date(b.periode.du)} au "
+        f"{format_date(b.periode.au)} : {format_nombre(b.evenements)} événements comptés."
     )
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="fr"><head><meta charset="utf-8">',
-        f"<title>{escape(titre)}</title><style>{_CSS}</style></head><body>",
         f'<h1>{escape(titre)}</h1><p class="meta">{escape(meta)}</p>',
+        f'<p class="provenance">{escape(b.provenance or f"Journal {b.source}.")}</p>',
     ]
     if b.lignes_ignorees:
         liste = "".join(f"<li>{escape(str(p))}</li>" for p in b.problemes[:20])
@@ -170,5 +169,4 @@ def en_html(b: Bilan, precedents: Sequence[Bilan] = ()) -> str:
         parts.append(
             _section(b, ident, b.libelles.get(ident, ident), precedents, "dispositif" if plusieurs else "")
         )
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
+    return page(titre, "\n".join(parts), _CSS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from parcours.reports._format import format_date, format_nombre
+from parcours._french import format_date, format_nombre
 from parcours.reports.render._tables import (
     Table,
     capacites_communes,
@@ -28,13 +28,19 @@ def _table(t: Table) -> list[str]:
     return [*lines, ""]
 
 
+def _compte(n: int, un: str, plusieurs: str) -> str:
+    return f"{format_nombre(n)} {plusieurs if n > 1 else un}"
+
+
 def en_markdown(b: Bilan, precedents: Sequence[Bilan] = ()) -> str:
     out = [
-        f"# Bilan {b.periode.libelle()} — {b.politique}",
+        f"# Bilan {b.periode.libelle()} — {b.departement or b.politique}",
         "",
-        f"Période du {format_date(b.periode.du)} au {format_date(b.periode.au)} ; "
-        f"journal {b.source} : {format_nombre(b.evenements)} événements comptés, "
-        f"{format_nombre(b.lignes_ignorees)} lignes ignorées.",
+        f"Politique « {b.politique} ». Période du {format_date(b.periode.du)} au "
+        f"{format_date(b.periode.au)} ; {_compte(b.evenements, 'événement compté', 'événements comptés')}, "
+        f"{_compte(b.lignes_ignorees, 'ligne ignorée', 'lignes ignorées')}.",
+        "",
+        f"*{b.provenance or f'Journal {b.source}.'}*",
         "",
     ]
     groupes: list[tuple[str | None, str]] = [(i, b.libelles.get(i, i)) for i in b.par_dispositif]

@@ -1,9 +1,15 @@
-"""Inline SVG charts (no script, no network): horizontal bars, stacked bars, monthly curves."""
+"""Charts of a bilan (no script, no network): bars with HTML labels that wrap, monthly SVG curves.
+
+A bar chart is a grid: the label in HTML (it wraps instead of being cut, however long the
+policy's wording), the bar as a small SVG stretched to its cell, the figure after it.
+"""
 
 from __future__ import annotations
 
 import math
 from html import escape
+
+from parcours._french import format_nombre
 
 __all__ = ["barres", "barres_empilees", "courbe"]
 
@@ -20,48 +26,52 @@ def _svg(largeur: int, hauteur: int, corps: list[str], titre: str) -> str:
     )
 
 
-def barres(items: list[tuple[str, float, str]], titre: str, largeur: int = 720) -> str:
-    """One horizontal bar per item: (label, value, text shown after the bar)."""
-    marge, hauteur_barre, pas = 260, 18, 26
+def _barre(rects: list[tuple[float, str]], vide: bool = False) -> str:
+    """One bar as a small SVG stretched to its cell: ``rects`` are (share of 100, colour)."""
+    x, corps = 0.0, []
+    for part, couleur in rects:
+        corps.append(f'<rect x="{x:.2f}" y="0" width="{part:.2f}" height="18" fill="{couleur}"/>')
+        x += part
+    if vide:
+        corps.append(
+            f'<rect x="0" y="0.5" width="100" height="17" fill="none" stroke="{GRIS}" '
+            'vector-effect="non-scaling-stroke"/>'
+        )
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="barre" viewBox="0 0 100 18" '
+        f'preserveAspectRatio="none" width="100%" height="18" aria-hidden="true">{"".join(corps)}</svg>'
+    )
+
+
+def _grille(lignes: list[tuple[str, str, str]], titre: str, legende: str = "") -> str:
+    cellules = "".join(
+        f'<div class="etiquette">{escape(label)}</div>{barre}<div class="valeur">{escape(texte)}</div>'
+        for label, barre, texte in lignes
+    )
+    return f'<div class="barres" role="img" aria-label="{escape(titre)}">{cellules}</div>{legende}'
+
+
+def barres(items: list[tuple[str, float, str]], titre: str) -> str:
+    """One horizontal bar per item: (label, value, text shown after the bar).
+
+    The labels are HTML and wrap on as many lines as they need; each bar is an SVG.
+    """
     maximum = max((v for _, v, _ in items), default=0) or 1
-    zone = largeur - marge - 110
-    corps: list[str] = []
-    for i, (label, valeur, texte) in enumerate(items):
-        y = 8 + i * pas
-        w = zone * valeur / maximum
-        corps.append(f'<text x="{marge - 8}" y="{y + 13}" text-anchor="end">{escape(label[:42])}</text>')
-        corps.append(f'<rect x="{marge}" y="{y}" width="{w:.1f}" height="{hauteur_barre}" fill="{BLEU}"/>')
-        corps.append(f'<text x="{marge + w + 6:.1f}" y="{y + 13}">{escape(texte)}</text>')
-    return _svg(largeur, 16 + len(items) * pas, corps, titre)
+    return _grille([(label, _barre([(100 * v / maximum, BLEU)]), texte) for label, v, texte in items], titre)
 
 
-def barres_empilees(items: list[tuple[str, int, int, str]], titre: str, largeur: int = 720) -> str:
+def barres_empilees(items: list[tuple[str, int, int, str]], titre: str) -> str:
     """A 100 % bar per item: (label, kept, overdue, text) in green and orange."""
-    marge, pas = 260, 26
-    zone = largeur - marge - 110
-    corps: list[str] = []
-    for i, (label, ok, ko, texte) in enumerate(items):
-        y = 8 + i * pas
+    lignes = []
+    for label, ok, ko, texte in items:
         total = ok + ko
-        corps.append(f'<text x="{marge - 8}" y="{y + 13}" text-anchor="end">{escape(label[:42])}</text>')
-        if total:
-            w_ok = zone * ok / total
-            corps.append(f'<rect x="{marge}" y="{y}" width="{w_ok:.1f}" height="18" fill="{VERT}"/>')
-            corps.append(
-                f'<rect x="{marge + w_ok:.1f}" y="{y}" width="{zone - w_ok:.1f}" '
-                f'height="18" fill="{ORANGE}"/>'
-            )
-        else:
-            corps.append(
-                f'<rect x="{marge}" y="{y}" width="{zone}" height="18" fill="none" stroke="{GRIS}"/>'
-            )
-        corps.append(f'<text x="{marge + zone + 6}" y="{y + 13}">{escape(texte)}</text>')
-    legende_y = 16 + len(items) * pas
-    corps.append(f'<rect x="{marge}" y="{legende_y}" width="10" height="10" fill="{VERT}"/>')
-    corps.append(f'<text x="{marge + 14}" y="{legende_y + 9}">tenues</text>')
-    corps.append(f'<rect x="{marge + 80}" y="{legende_y}" width="10" height="10" fill="{ORANGE}"/>')
-    corps.append(f'<text x="{marge + 94}" y="{legende_y + 9}">dépassées</text>')
-    return _svg(largeur, legende_y + 20, corps, titre)
+        rects = [(100 * ok / total, VERT), (100 * ko / total, ORANGE)] if total else []
+        lignes.append((label, _barre(rects, vide=not total), texte))
+    legende = (
+        f'<p class="legende-barres"><span class="pastille" style="background:{VERT}"></span> tenues '
+        f'<span class="pastille" style="background:{ORANGE}"></span> dépassées</p>'
+    )
+    return _grille(lignes, titre, legende)
 
 
 def _arrondi_haut(x: float) -> float:
@@ -96,7 +106,9 @@ def courbe(
     ]
     for k in range(5):
         v = maximum * k / 4
-        corps.append(f'<text x="{gauche - 6}" y="{py(v) + 4:.1f}" text-anchor="end">{v:.0f}</text>')
+        corps.append(
+            f'<text x="{gauche - 6}" y="{py(v) + 4:.1f}" text-anchor="end">{format_nombre(v)}</text>'
+        )
     pas = max(1, n // 12)
     for i, label in enumerate(etiquettes):
         if i % pas == 0:
@@ -111,7 +123,7 @@ def courbe(
         )
         corps.append(
             f'<text x="{largeur - 22}" y="{y - 4:.1f}" text-anchor="end" fill="{ORANGE}">'
-            f"places : {capacite:.0f}</text>"
+            f"places : {format_nombre(capacite)}</text>"
         )
     if valeurs:
         points = " ".join(f"{px(i):.1f},{py(v):.1f}" for i, v in enumerate(valeurs))
