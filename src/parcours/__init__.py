@@ -31,6 +31,7 @@ from parcours.errors import (
     Problem,
     RulesEngineError,
     TransitionError,
+    UnsafeLineError,
     UsageError,
 )
 from parcours.policies import (
@@ -95,6 +96,7 @@ __all__ = [
     "Simulation",
     "SqliteJournal",
     "TransitionError",
+    "UnsafeLineError",
     "UsageError",
     "__version__",
     "bilan",

@@ -14,6 +14,7 @@ __all__ = [
     "ALIAS_YAML_MAX",
     "DISPOSITIFS_MAX",
     "HERITAGE_MAX",
+    "LONGUEUR_IDENTIFIANT_MAX",
     "LONGUEUR_LIGNE_MAX",
     "MOTIFS_MAX",
     "NOEUDS_YAML_MAX",
@@ -49,6 +50,9 @@ VERSIONS_MAX = 100
 LONGUEUR_LIGNE_MAX = 1024 * 1024
 #: Nesting of objects and arrays in one journal line (an event needs 3: ``profil``, ``details``).
 PROFONDEUR_JSON_MAX = 64
+#: Characters of an identifier of an event (``dossier``, ``id``, ``dispositif``, ``acteur``,
+#: ``motif``, ``vers``; an alert line's ``alerte``, ``niveau``, ``regle``): messages quote them.
+LONGUEUR_IDENTIFIANT_MAX = 256
 
 # CSV exports
 

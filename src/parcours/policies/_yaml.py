@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from parcours._text import encodage_bom
 from parcours.errors import PolicyError, Problem
 from parcours.limits import ALIAS_YAML_MAX, NOEUDS_YAML_MAX, PROFONDEUR_YAML_MAX, TAILLE_YAML_MAX
 
@@ -164,12 +165,6 @@ def _translate(problem: str | None) -> str:
 
 # what the YAML reader refuses as non-printable (PyYAML's Reader.NON_PRINTABLE)
 _NON_IMPRIMABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_BOMS = (
-    (b"\xff\xfe\x00\x00", "UTF-32"),
-    (b"\x00\x00\xfe\xff", "UTF-32"),
-    (b"\xff\xfe", "UTF-16"),
-    (b"\xfe\xff", "UTF-16"),
-)
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
@@ -193,7 +188,7 @@ def _decode(raw: bytes, fichier: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        encodage = next((nom for bom, nom in _BOMS if raw.startswith(bom)), None)
+        encodage = encodage_bom(raw)
         message = (
             f"le fichier est en {encodage} (marque d'ordre des octets en tête), pas en UTF-8"
             if encodage
