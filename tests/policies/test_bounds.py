@@ -66,7 +66,7 @@ def test_nesting_within_the_bound_is_read() -> None:
 
 def test_the_bound_stays_far_below_the_recursion_limit() -> None:
     # the composer and the builder take a few frames per level
-    assert PROFONDEUR_YAML_MAX * 10 < sys.getrecursionlimit()
+    assert sys.getrecursionlimit() > PROFONDEUR_YAML_MAX * 10
 
 
 @pytest.mark.parametrize(
@@ -111,7 +111,9 @@ def test_more_exit_reasons_than_the_bound_are_refused() -> None:
 
 
 def test_more_dated_versions_than_the_bound_are_refused() -> None:
-    dates = "".join(f"        {2000 + i // 12}-{1 + i % 12:02d}-01: {10 + i}\n" for i in range(VERSIONS_MAX + 1))
+    dates = "".join(
+        f"        {2000 + i // 12}-{1 + i % 12:02d}-01: {10 + i}\n" for i in range(VERSIONS_MAX + 1)
+    )
     texte = (
         TETE
         + "dispositifs:\n  d:\n    libelle: D\n    etapes: [prescription, demarrage, bilan, sortie]\n"

@@ -119,13 +119,34 @@ def _texte_sur(brute: str | bytes) -> str:
     return texte
 
 
+class _AvecDoublon(dict[str, Any]):
+    """An object of a line that repeated one of its keys (``doublon``): readers disagree on
+    which value such a key has (the last for Python, the first for others)."""
+
+    doublon = ""
+
+
+def _objet(paires: list[tuple[str, Any]]) -> dict[str, Any]:
+    objet = dict(paires)
+    if len(objet) == len(paires):
+        return objet
+    vues: set[str] = set()
+    marque = _AvecDoublon(objet)
+    marque.doublon = next(k for k, _ in paires if k in vues or vues.add(k))  # type: ignore[func-returns-value]
+    return marque
+
+
+_DECODEUR = json.JSONDecoder(object_pairs_hook=_objet)
+
+
 def lire_ligne(brute: str | bytes) -> dict[str, Any] | None:
     """One line of a journal as its JSON object; ``None`` for a blank line (ignored).
 
     The checks, in order: the line's length (LONGUEUR_LIGNE_MAX, newline aside); a line read
     from a file ends with its newline, one that does not was torn by an interrupted write; the
     bytes are UTF-8 text without a raw control character; a blank line is ignored; its arrays
-    and objects nest at most PROFONDEUR_JSON_MAX deep; it is a JSON object. Raises
+    and objects nest at most PROFONDEUR_JSON_MAX deep; it is a JSON object, whose keys are
+    written once, whose text can be written back as UTF-8 (no lone surrogate ``\\ud800``). Raises
     :class:`~parcours.errors.JournalError` (without location), and its subclass
     :class:`~parcours.errors.UnsafeLineError` for a bound, the encoding or a control character.
     """
@@ -144,11 +165,15 @@ def lire_ligne(brute: str | bytes) -> dict[str, Any] | None:
             f"imbrication trop profonde : plus de {PROFONDEUR_JSON_MAX} niveaux de tableaux et d'objets"
         )
     try:
-        event = json.loads(texte)
-    except ValueError as exc:
+        event = _DECODEUR.decode(texte)
+        if "\\u" in texte:  # an escape may stand for half a surrogate pair, which is no text
+            json.dumps(event, ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeEncodeError) as exc:
         raise JournalError(f"ligne invalide : JSON mal formé ({exc})") from exc
     if not isinstance(event, dict):
         raise JournalError("ligne invalide : un objet JSON est attendu")
+    if isinstance(event, _AvecDoublon):
+        raise JournalError(f"ligne invalide : clé « {event.doublon} » en double")
     return event
 
 

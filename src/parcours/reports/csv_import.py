@@ -39,15 +39,14 @@ from typing import Any, Literal
 import numpy as np
 
 from parcours.errors import JournalError
-from parcours.reports.sources import Lignes, _table
+from parcours.limits import TAILLE_CHAMP_MAX
+from parcours.reports.sources import Lignes, lignes_en_memoire
 
 __all__ = ["read_csv"]
 
 _FR_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 _SEPARATEURS = (";", ",", "\t")
-# the largest field csv accepts (a bound against a file made to exhaust memory)
-TAILLE_CHAMP_MAX = 1 << 20
 
 
 def _date(text: str, format_date: str | None) -> str:
@@ -259,7 +258,6 @@ def read_csv(
     else:
         events = list(_evenements(lecteur, lignes, format_date))
     events = _ordre_des_dates(events)
-    rang = np.arange(1, len(events) + 1, dtype=np.int64)
     origines = np.array([numero for numero, _, _ in events], dtype=np.int64)
     textes = [json.dumps(event, ensure_ascii=False) for _, _, event in events]
-    return Lignes(_table(rang, textes), str(chemin), "ligne", origines=origines)
+    return lignes_en_memoire(textes, str(chemin), "ligne", origines)
