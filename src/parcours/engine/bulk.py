@@ -88,13 +88,13 @@ class Places:
     open step) or wait for one (``attente``), for the check of the whole journal."""
 
     ligne: I64
-    dispositif: I64  # the index of the dossier's dispositif
+    dispositif: npt.NDArray[np.int16]  # the index of the dossier's dispositif
     delta: npt.NDArray[np.int8]  # +1 taken, -1 freed, 0 waiting
-    jour: I64
+    jour: npt.NDArray[np.int32]  # 14 bytes a line: a national journal's places take tens of MB
 
     @classmethod
     def vide(cls) -> Places:
-        return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int8), np.zeros(0, np.int64))
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.int16), np.zeros(0, np.int8), np.zeros(0, np.int32))
 
 
 @dataclass
@@ -320,7 +320,8 @@ class _Juge:
         m &= limitees[self.dline_dossier] | (evt == att)
         idx = np.flatnonzero(m)
         delta = (evt[idx] == dem).astype(np.int8) - sortie[idx].astype(np.int8)
-        return Places(self.cols.ligne[idx], self.dline_dossier[idx], delta, self.cols.jour[idx])
+        disp = self.dline_dossier[idx].astype(np.int16)
+        return Places(self.cols.ligne[idx], disp, delta, self.cols.jour[idx].astype(np.int32))
 
 
 def places_respectees(policy: Policy, groupes: Iterable[Places]) -> bool:
@@ -333,7 +334,7 @@ def places_respectees(policy: Policy, groupes: Iterable[Places]) -> bool:
     ordre = np.argsort(ligne, kind="stable")
     disp = np.concatenate([p.dispositif for p in parts])[ordre]
     delta = np.concatenate([p.delta for p in parts])[ordre].astype(np.int64)
-    jour = np.concatenate([p.jour for p in parts])[ordre]
+    jour = np.concatenate([p.jour for p in parts])[ordre].astype(np.int64)
     for d, nom in enumerate(policy.dispositifs):
         m = disp == d
         if not m.any():

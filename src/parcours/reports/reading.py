@@ -62,9 +62,9 @@ from parcours.vocabulary import (
 __all__ = ["GROUPE", "MEMOIRE_DUCKDB", "JournalLu", "LigneEcartee", "read_journal"]
 
 #: Lines judged together at most (whole dossiers; a dossier's lines are never split).
-GROUPE = 1 << 20
+GROUPE = 1 << 19
 #: The memory DuckDB may take for the tables and the bilan's queries (it spills past it).
-MEMOIRE_DUCKDB = "192MB"
+MEMOIRE_DUCKDB = "96MB"
 
 _ALERTES = (EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE)
 _SCHEMA_SQL = f"""
@@ -85,7 +85,7 @@ def _ev_sql(groupe: int) -> str:
 
 def _connexion(dossier: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(
-        ":memory:",
+        str(dossier / "tables.duckdb"),
         config={"memory_limit": MEMOIRE_DUCKDB, "temp_directory": str(dossier / "duckdb")},
     )
     con.execute(MACROS)
