@@ -10,6 +10,7 @@ import typer
 
 from parcours._cli_french import CommandeParcours, GroupeParcours
 from parcours.engine import cli as engine_cli
+from parcours.engine import journal_cli
 from parcours.policies import cli as policies_cli
 from parcours.reports import cli as reports_cli
 from parcours.sheet import cli as sheet_cli
@@ -29,6 +30,7 @@ app = typer.Typer(
 policies_cli.register(app)
 sheet_cli.register(app)
 engine_cli.register(app)
+journal_cli.register(app)
 reports_cli.register(app)
 simulation_cli.register(app)
 for _commande in app.registered_commands:  # every command speaks French, help and errors included

@@ -13,6 +13,7 @@ from parcours.engine.events import Event
 from parcours.engine.explain import Explication
 from parcours.engine.journal import Journal
 from parcours.engine.journal_jsonl import JsonlJournal
+from parcours.engine.journal_postgresql import PostgresJournal
 from parcours.engine.journal_sqlite import SqliteJournal
 from parcours.engine.journals import open_journal
 from parcours.engine.machine import Topologie, topologie
@@ -30,6 +31,7 @@ __all__ = [
     "Journal",
     "JsonlJournal",
     "Lot",
+    "PostgresJournal",
     "Resultat",
     "SqliteJournal",
     "Topologie",

@@ -16,7 +16,7 @@ from parcours._cli_utils import out_console, parse_date, signaler_ecartees, user
 from parcours._french import format_date, format_nombre
 from parcours.engine.engine import Engine
 from parcours.engine.journal import Journal
-from parcours.engine.journals import open_journal
+from parcours.engine.journals import est_url, open_journal
 from parcours.policies import load_policy
 from parcours.policies.alerts import NIVEAUX
 from parcours.policies.schema import Policy
@@ -31,7 +31,9 @@ class FormatJournal(StrEnum):
     json = "json"
 
 
-JournalArg = Annotated[Path, typer.Argument(help="journal JSONL (ou base SQLite .sqlite/.db)")]
+JournalArg = Annotated[
+    str, typer.Argument(help="journal JSONL, base SQLite (.sqlite, .db) ou URL postgresql://")
+]
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="une ligne du journal écartée est une erreur (code de sortie 1)")
 ]
@@ -40,9 +42,9 @@ PolitiqueOpt = Annotated[
 ]
 
 
-def _ouvrir(chemin: Path) -> Journal:
-    if not chemin.exists():
-        raise FileNotFoundError(2, "journal introuvable", str(chemin))
+def _ouvrir(chemin: str) -> Journal:
+    if not est_url(chemin) and not Path(chemin).exists():
+        raise FileNotFoundError(2, "journal introuvable", chemin)
     return open_journal(chemin)
 
 

@@ -19,6 +19,13 @@ effects. The engine's own decisions are read from the journal rather than made a
 ``attente`` line puts a dossier on the waiting list, a ``genere`` démarrage gives it a place;
 both are checked (a place is never given twice, a dossier never waits beside a free place).
 
+Several writers: on a shared journal (SQLite, PostgreSQL) each write is a transaction of the
+journal in which the engine first applies what other writers appended since it last read
+(journal.py states the contract): a place is never given twice, and an event decided on a
+stale view of its dossier, or of its dispositif's places, is refused with ConflitError (the
+engine is then up to date: look again and retry). :meth:`Engine.refresh` catches up without
+writing, :meth:`Engine.follow` waits for other writers.
+
 Alerts: the policy's ``alertes`` rules run on each applied event and as the alert clock moves
 (see alertes/surveillance.py for the clock contract). An alert is journaled as an ``alerte``
 line after the event that raised it (or, for a time-based one, before the event whose date
@@ -37,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from parcours._encoding import encode
 from parcours.engine.alerts import AlerteLevee, Surveillance
+from parcours.engine.conflicts import Vus, conflit
 from parcours.engine.dossier import Dossier
 from parcours.engine.effects import effectuer
 from parcours.engine.events import Event, contenu, lire_jour, normaliser
@@ -44,7 +52,7 @@ from parcours.engine.guards import Mouvement, juger, refus
 from parcours.engine.journal import Journal, Ligne, LigneEcartee
 from parcours.engine.journals import open_journal
 from parcours.engine.scheme import EtatDispositif
-from parcours.errors import JournalError, ParcoursError, PolicyError, TransitionError
+from parcours.errors import ConflitError, JournalError, ParcoursError, PolicyError, TransitionError
 from parcours.policies.schema import Policy
 from parcours.vocabulary import (
     ETAPES_FINALES,
@@ -138,15 +146,25 @@ class Engine:
         self._rejeu = False
         #: lines written to the journal by this engine (None: the journal held lines before)
         self._ecrites: int | None = 0
+        #: the journal a replay read, followed by refresh() when the engine does not write
+        self._source: Journal | None = None
+        #: whether the journal's write transaction is open, and what other writers moved in it
+        self._transaction = False
+        self._vus: Vus | None = None
         if journal is not None:
             attache = journal if isinstance(journal, Journal) else open_journal(journal)
+            attache.attach()
             if not attache.is_empty():
+                if attache is not journal:
+                    attache.close()
                 raise JournalError(
                     "ce journal contient déjà des événements : "
                     "reprenez-le avec Engine.replay(politique, journal, continuer=True)",
                     fichier=attache.name,
                 )
             self.journal = attache
+            if attache.partage:
+                self._ecrites = None  # other writers may write to it
 
     # --- applying events -------------------------------------------------------------------
 
@@ -154,6 +172,7 @@ class Engine:
         """Apply one event; its journal line is written and flushed before this returns."""
         self._verifier_service()
         try:
+            self._commencer()
             return self._appliquer(event.to_dict() if isinstance(event, Event) else event)
         finally:
             self._vider()
@@ -170,6 +189,8 @@ class Engine:
         position = 0
         try:
             for position, event in enumerate(events, 1):  # noqa: B007 - read in the except
+                if not self._transaction:
+                    self._commencer()
                 resultat = appliquer(event.to_dict() if isinstance(event, Event) else event)
                 if resultat.applique:
                     appliques += 1
@@ -309,6 +330,7 @@ class Engine:
         if not self._surveillance.actif:
             return []
         try:
+            self._commencer()
             return self._alertes(self._surveillance.avancer(au))
         finally:
             self._vider()
@@ -342,11 +364,45 @@ class Engine:
         """The alert clock: the date up to which time-based alerts have been raised."""
         return self._surveillance.horloge
 
+    # --- other writers ----------------------------------------------------------------------
+
+    def refresh(self) -> int:
+        """Apply the lines other writers appended to the journal since this engine last read it
+        (a shared journal, or the journal a replay read); how many lines were read.
+
+        Nothing is written. A line the engine refuses is set aside in ``lignes_ecartees``.
+        """
+        self._verifier_service()
+        journal = self.journal if self.journal is not None else self._source
+        if journal is None or self._transaction or (self.journal is not None and not journal.partage):
+            return 0  # no journal, or this engine is its only writer: nothing to catch up
+        from parcours.engine.replay import catch_up
+
+        return catch_up(self, journal, journal.since(journal.position)).lignes
+
+    def follow(self, timeout: float = 1.0) -> int:
+        """Wait up to ``timeout`` seconds for other writers' lines (NOTIFY on PostgreSQL,
+        polling on SQLite and JSONL), then apply them (:meth:`refresh`); how many were read."""
+        journal = self.journal if self.journal is not None else self._source
+        if journal is None or (self.journal is not None and not journal.partage):
+            return 0
+        if journal.wait(timeout):
+            return self.refresh()
+        return 0
+
     def close(self) -> None:
         self._vider()
         self._surveillance.fermer()
         if self.journal is not None:
             self.journal.close()
+        if self._source is not None:
+            self._source.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # --- internals: one event ----------------------------------------------------------------
 
@@ -379,9 +435,10 @@ class Engine:
                     dossier=ident,
                     evenement=ev["evenement"],
                 )
-            mouvement = juger(
-                ev, jour, Dossier(ident, self.etat_dispositif(disp), jour), True, not ligne_moteur
-            )
+            etat = self.etat_dispositif(disp)
+            if self._vus is not None and not ligne_moteur:
+                self._refuser_si_perime(ev, etat, jour)
+            mouvement = juger(ev, jour, Dossier(ident, etat, jour), True, not ligne_moteur)
         else:
             deja = None if cle_b is None or not dossier._ids else _connu(dossier._ids, cle_b[0])
             if deja is not None:
@@ -392,6 +449,8 @@ class Engine:
                         f"id « {cle} » déjà appliqué à un autre événement de ce dossier : conflit",
                     )
                 return Resultat(ident, ev["evenement"], dossier.state, dossier.state, applique=False)
+            if self._vus is not None and not ligne_moteur:
+                self._refuser_si_perime(ev, dossier._dispositif, jour)
             mouvement = juger(ev, jour, dossier, False, not ligne_moteur)
         # Accepted: nothing before this point has changed or journaled anything.
         levees = self._avancer_horloge(jour)
@@ -514,6 +573,40 @@ class Engine:
             )
         return levees
 
+    def _commencer(self) -> None:
+        """Open the journal's write transaction; on a shared journal, apply first what other
+        writers appended since this engine last read (see journal.py)."""
+        journal = self.journal
+        if journal is None or self._transaction:
+            return
+        if not journal.partage:
+            journal.begin()
+            self._transaction = True
+            return
+        from parcours.engine.replay import catch_up
+
+        # most of the catching up is done before the lock, so that the lock is held briefly;
+        # what it moved counts as much as what the lock's own read brings
+        vus = catch_up(self, journal, journal.since(journal.position))
+        lignes = journal.begin()
+        self._transaction = True
+        try:
+            catch_up(self, journal, lignes, vus)
+        except BaseException:
+            self._transaction = False
+            journal.rollback()
+            raise
+        self._vus = vus if vus.lignes else None
+
+    def _refuser_si_perime(self, ev: Mapping[str, Any], etat: EtatDispositif, jour: date) -> None:
+        """Raise ConflitError when another writer moved what this caller's event touches."""
+        assert self._vus is not None and self.journal is not None
+        erreur = conflit(
+            self._vus, ev["dossier"], ev["evenement"], etat, self.dossiers, jour, self.journal.name
+        )
+        if erreur is not None:
+            raise erreur
+
     def _verifier_service(self) -> None:
         if self._panne is not None:
             raise JournalError(
@@ -525,11 +618,13 @@ class Engine:
         """Write the buffered lines. When the journal cannot be written, the engine goes back
         to the journal's state (what was not written is not applied) and says so."""
         tampon = self._tampon
-        if not tampon:
+        if not self._transaction:
+            tampon.clear()  # no journal: the lines are not kept
             return
+        self._transaction, self._vus = False, None
         if self.journal is not None:
             try:
-                self.journal.write(tampon)
+                self.journal.commit(tampon)
             except Exception as exc:
                 perdus = len(tampon)
                 tampon.clear()
@@ -538,8 +633,9 @@ class Engine:
                     if self._restaurer(exc)
                     else ("l'état en mémoire n'est plus celui du journal ; rejouez le journal")
                 )
+                raison = exc.message if isinstance(exc, JournalError) else str(exc)
                 raise JournalError(
-                    f"le journal n'a pas pu être écrit ({exc}) : {perdus} ligne(s) non écrite(s), {etat}",
+                    f"le journal n'a pas pu être écrit ({raison}) : {perdus} ligne(s) non écrite(s), {etat}",
                     fichier=self.journal.name,
                 ) from exc
             except BaseException as exc:  # interrupted: what is in memory may not be written
@@ -591,6 +687,15 @@ def _dans_le_lot(exc: ParcoursError, position: int, event: Any) -> ParcoursError
             etape=exc.etape,
             evenement=exc.evenement,
             autorises=exc.autorises,
+        )
+    if isinstance(exc, ConflitError):
+        return ConflitError(
+            f"{where} : {exc.detail}",
+            dossier=exc.dossier,
+            dispositif=exc.dispositif,
+            position=exc.position,
+            fichier=exc.fichier,
+            rang=position,
         )
     if isinstance(exc, JournalError):
         return JournalError(f"{where} : {exc}", fichier=exc.fichier, ligne=exc.ligne)
