@@ -27,6 +27,7 @@ F64 = npt.NDArray[np.float64]
 FORCE_BILAN = 1  # no renewal left: the last bilan ends the accompaniment
 FORCE_MAXIMUM = 2  # maximum duration reached
 FORCE_CONVENTION = 3  # end of the convention
+_CHAMPS = ("periodes", "type", "moment", "reorientation", "motif")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,17 @@ class Tirages:
     def tirer(cls, rng: np.random.Generator, n: int) -> Tirages:
         draws = rng.random((5, n))
         return cls(1.0 - draws[0], draws[1], draws[2], draws[3], draws[4])
+
+    def choisir(self, idx: I64) -> Tirages:
+        """The draws of the dossiers ``idx``, in that order."""
+        return Tirages(
+            self.periodes[idx], self.type[idx], self.moment[idx], self.reorientation[idx], self.motif[idx]
+        )
+
+    @classmethod
+    def concatener(cls, parts: list[Tirages]) -> Tirages:
+        """The draws of several groups of dossiers, one after the other."""
+        return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in _CHAMPS))
 
 
 @dataclass(frozen=True)

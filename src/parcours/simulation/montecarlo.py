@@ -152,10 +152,11 @@ def compare(
 ) -> ComparaisonScenarios:
     """Run variant A and variant B on the same seeds; report B − A per indicator.
 
-    The cohort model (by default policy A's) is the same for both: only the rules differ.
+    Each side simulates its own cohort model (the one its policy names), unless ``cohort``
+    gives one for both: then only the rules differ.
     """
-    _, model, du, au, regles_a = prepare(policy_a, cohort, du, au, dispositif)
-    _, _, _, _, regles_b = prepare(policy_b, model, du, au, dispositif)
+    _, _, du, au, regles_a = prepare(policy_a, cohort, du, au, dispositif)
+    _, _, _, _, regles_b = prepare(policy_b, cohort, du, au, dispositif)
     args = [
         (regles_a, regles_b, dossiers, g, jour(du), jour(au), capacite_proportionnelle)
         for g in _graines(seed, runs)

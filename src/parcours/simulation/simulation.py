@@ -53,7 +53,11 @@ class BilanSimule:
 
 
 class Simulation:
-    """One simulated run: its dossiers (columnar), their events, bilan and indicators."""
+    """One simulated run: its dossiers (columnar), their events, bilan and indicators.
+
+    ``cohorte`` is the cohort model simulated (``cohorte.reference``: its file, or the
+    generic model's label).
+    """
 
     def __init__(
         self,
@@ -73,7 +77,8 @@ class Simulation:
 
     def __repr__(self) -> str:
         n = sum(t.n for t in self.trajectoires.values())
-        return f"<Simulation {self.policy.nom} {self.du}..{self.au}: {n} dossiers>"
+        periode = f"{self.du}..{self.au}"
+        return f"<Simulation {self.policy.nom} {periode}, cohorte {self.cohorte.reference}: {n} dossiers>"
 
     def _periode(self, du: date | None, au: date | None) -> tuple[int, int]:
         a, b = jour(du or self.du), jour(au or self.au)
@@ -233,13 +238,15 @@ def simulate(
 ) -> Simulation:
     """Simulate the policy's dispositifs from ``du`` to ``au`` (both included).
 
-    ``cohort``: a cohort model, a file, or ``None`` for the one beside the policy (bundled
-    ``policies/cohortes/<politique>.yaml``) or else a generic one. ``dossiers`` fixes the
-    number of arrivals, split over the dispositifs as their expected arrivals; ``None`` keeps
-    the cohort's rates. The capacity is the policy's (so the events replay through the
+    ``cohort``: a cohort model, a file, or ``None`` for the one the policy names (its
+    ``cohorte`` key, inherited through ``herite``) or else a generic one. ``dossiers`` fixes
+    the number of arrivals, split over the dispositifs as their expected arrivals; ``None``
+    keeps the cohort's rates. The capacity is the policy's (so the events replay through the
     Engine), unless ``capacite_proportionnelle=True`` scales it with the arrivals.
-    The simulation starts empty on ``du``. ``evenements=False`` keeps only what aggregates
-    need (faster, less memory); ``entretiens=False`` skips interviews.
+    On ``du`` the people of the cohort's ``stock_initial`` are already accompanied (their
+    démarrages drawn before ``du``); without one the simulation starts empty.
+    ``evenements=False`` keeps only what aggregates need (faster, less memory);
+    ``entretiens=False`` skips interviews.
     """
     pol, model, du, au, regles = prepare(policy, cohort, du, au, dispositif)
     trajectoires = run(

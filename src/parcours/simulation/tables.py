@@ -2,9 +2,14 @@
 
 Everything the kernel needs is read once here from the policy (capacity, CER, renewals,
 maximum, rhythm, veille, convention) and from the cohort model (arrivals, profile, delays,
-no-shows, exit hazards and reasons), as numpy arrays indexed by the day's offset from the
-first simulated day. Values absent from the cohort model take the simulator's stated defaults
-(:data:`DEFAUTS`).
+no-shows, exit hazards and reasons, initial stock, veille outcome), as numpy arrays indexed by
+the day's offset from the first day of the arrays. Values absent from the cohort model take
+the simulator's stated defaults (:data:`DEFAUTS`).
+
+The arrays start on the run's first day ``du``, or earlier when the cohort declares an
+initial stock: the people already accompanied on ``du`` started on days before it (at most
+``stock_initial.anciennete_max`` before, never before the dispositif opened), and the rules in
+force on those days are the ones they were started under. Nobody else arrives before ``du``.
 """
 
 from __future__ import annotations
@@ -15,12 +20,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from parcours.errors import PolicyError
+from parcours.errors import PolicyError, Problem
 from parcours.policies.cohort import PROFILS, CohorteDispositif
 from parcours.policies.durations import Duree
 from parcours.policies.rules import ReglesDatees
 from parcours.policies.schema import Dispositif
-from parcours.simulation._calendar import Calendrier, date_de, jour
+from parcours.simulation._calendar import Calendrier, ajouter, date_de, en_mois_jours, jour
 from parcours.simulation._series import ouvert, regle, regle_duree, serie, serie_duree
 from parcours.vocabulary import ETAPE_EVENEMENT, ETAPES_AVANT
 
@@ -36,10 +41,12 @@ DEFAUTS: dict[str, str] = {
     "cer": "périodes de 6 mois quand la politique ne fixe pas la durée du CER",
     "report": "7 jours avant le rendez-vous qui suit une absence",
     "absence": "aucune absence aux entretiens",
+    "stock": "un stock initial accompagné depuis au plus la durée maximale du dispositif, sinon 3 ans",
 }
 _DELAI = Duree(7, "jours")
 _CER = Duree(6, "mois")
 _REPORT = Duree(7, "jours")
+_ANCIENNETE = Duree(3, "ans")
 MOIS = 365.25 / 12
 
 
@@ -57,8 +64,10 @@ class Tableaux:
     """One dispositif's rules and behaviour over the simulated days ``[debut, debut + n)``."""
 
     ident: str
-    debut: int
+    debut: int  # first day of the arrays: ``du``, or earlier for the initial stock's démarrages
     n: int
+    du: int  # the run's first day: arrivals from it; the initial stock is accompanied on it
+    stock: float  # people accompanied on ``du`` (a fraction is drawn)
     avant: tuple[str, ...]  # events of the pre-démarrage steps the dispositif has
     a_bilan: bool
     a_reorientation: bool
@@ -89,6 +98,10 @@ class Tableaux:
     motifs: tuple[str, ...]
     parts_motifs: F64  # (n, k) cumulative shares
     positifs: B
+    emploi: B  # per motif index: the policy marks it « emploi »
+    veille_emploi: (
+        tuple[F64, F64] | None
+    )  # in work at the veille point: after an « emploi » exit, after another
     profil: dict[str, tuple[tuple[str, ...], F64]]  # variable → labels, cumulative shares (n, k)
     calendrier: Calendrier
 
@@ -137,15 +150,57 @@ def _motifs_veille(regles: ReglesDatees, motifs: tuple[str, ...]) -> B:
     return np.array([m in ouvrent for m in motifs], dtype=np.bool_)
 
 
-def _arrivees(cohorte: CohorteDispositif, debut: int, n: int, ouvert: B) -> F64:
+def _arrivees(cohorte: CohorteDispositif, debut: int, n: int, ouvert: B, du: int) -> F64:
     arrivees = np.zeros(n, dtype=np.float64)
     for nom, flux in cohorte.arrivees.flux.items():
         if flux.par_an is not None:
             arrivees += serie(flux.par_an, debut, n, 0.0, f"arrivees.flux.{nom}.par_an") / 365.25
         else:
             arrivees += serie(flux.par_mois, debut, n, 0.0, f"arrivees.flux.{nom}.par_mois") / MOIS
+    arrivees[: du - debut] = 0.0
     out: F64 = arrivees * ouvert
     return out
+
+
+def _origine(ident: str, regles: ReglesDatees, cohorte: CohorteDispositif, du: int) -> tuple[int, float]:
+    """(first day of the arrays, initial stock): the stock's démarrages come before ``du``."""
+    stock = cohorte.stock_initial
+    version = None if stock is None else stock.effectif.version_au(date_de(du))
+    if stock is None or version is None or version.valeur <= 0:
+        return du, 0.0
+    anciennete = None if stock.anciennete_max is None else stock.anciennete_max.version_au(date_de(du))
+    duree = anciennete.valeur if anciennete is not None else None
+    if duree is None:
+        en_vigueur = regles.au(date_de(du))
+        duree = (en_vigueur.maximum if en_vigueur is not None else None) or _ANCIENNETE
+    mois, jours = en_mois_jours(duree)
+    origine = int(ajouter(np.array([du], dtype=np.int64), -mois, -jours)[0])
+    if regles.ouverture is not None:
+        origine = max(origine, jour(regles.ouverture))
+    if origine >= du:
+        where = version.origine
+        raise PolicyError(
+            Problem(
+                f"{ident} : {version.valeur:g} personnes déjà accompagnées le {date_de(du).isoformat()}, "
+                f"mais le dispositif ouvre le {date_de(origine).isoformat()}",
+                fichier=where.fichier if where else None,
+                ligne=where.ligne if where else None,
+                colonne=where.colonne if where else None,
+                chemin=f"dispositifs.{ident}.stock_initial.effectif",
+                attendu="aucun stock avant l'ouverture du dispositif (commencez la simulation plus tard)",
+            )
+        )
+    return origine, float(version.valeur)
+
+
+def _veille_emploi(cohorte: CohorteDispositif, debut: int, n: int) -> tuple[F64, F64] | None:
+    suivi = cohorte.veille
+    if suivi is None:
+        return None
+    return (
+        serie(suivi.en_emploi_apres_sortie_emploi, debut, n, None, "veille.en_emploi_apres_sortie_emploi"),
+        serie(suivi.en_emploi_apres_autre_sortie, debut, n, None, "veille.en_emploi_apres_autre_sortie"),
+    )
 
 
 def _delais(cohorte: CohorteDispositif, debut: int, n: int) -> dict[str, F64]:
@@ -182,13 +237,16 @@ def _politique(regles: ReglesDatees, debut: int, n: int) -> dict[str, Any]:
     }
 
 
-def compiler(ident: str, dispositif: Dispositif, cohorte: CohorteDispositif, debut: int, n: int) -> Tableaux:
-    """Compile one dispositif's rules and cohort behaviour over ``n`` days from day ``debut``.
+def compiler(ident: str, dispositif: Dispositif, cohorte: CohorteDispositif, du: int, jours: int) -> Tableaux:
+    """Compile one dispositif's rules and cohort behaviour for a run of ``jours`` days from ``du``.
 
     The policy's rules come from its compiled form, the same the engine applies; days the
-    dispositif is not open (before its opening, outside its convention) nobody arrives.
+    dispositif is not open (before its opening, outside its convention) nobody arrives. The
+    arrays start before ``du`` when the cohort declares an initial stock (module docstring).
     """
     regles = ReglesDatees(ident, dispositif)
+    debut, stock = _origine(ident, regles, cohorte, du)
+    n = jours + du - debut
     politique = _politique(regles, debut, n)
     sorties = cohorte.sorties
     motifs = tuple(sorties.motifs)
@@ -201,9 +259,11 @@ def compiler(ident: str, dispositif: Dispositif, cohorte: CohorteDispositif, deb
         ident=ident,
         debut=debut,
         n=n,
+        du=du,
+        stock=stock,
         capacite=_capacite(regles, cohorte, debut, n),
         motifs_veille=_motifs_veille(regles, motifs),
-        arrivees_par_jour=_arrivees(cohorte, debut, n, politique["ouvert"]),
+        arrivees_par_jour=_arrivees(cohorte, debut, n, politique["ouvert"], du),
         delais=_delais(cohorte, debut, n),
         absence=serie(cohorte.entretiens.absence, debut, n, 0.0, "entretiens.absence"),
         intervalle=_duree(cohorte.entretiens.intervalle, debut, n, None),
@@ -215,6 +275,8 @@ def compiler(ident: str, dispositif: Dispositif, cohorte: CohorteDispositif, deb
         motifs=labels,
         parts_motifs=cumul,
         positifs=np.array([dispositif.motifs_sortie[m].positive for m in labels], dtype=np.bool_),
+        emploi=np.array([dispositif.motifs_sortie[m].emploi for m in labels], dtype=np.bool_),
+        veille_emploi=_veille_emploi(cohorte, debut, n),
         profil={
             var: _mix(dict(parts), debut, n, f"profil.{var}")
             for var, parts in cohorte.profil.variables().items()
