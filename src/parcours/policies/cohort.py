@@ -33,6 +33,7 @@ from __future__ import annotations
 import os
 from importlib.abc import Traversable
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -156,15 +157,28 @@ class Sorties(_Model):
     """Exit hazards and the mix of exit reasons.
 
     During each CER period a person leaves with probability ``en_cours_de_periode`` (constant
-    hazard over the period); at each bilan with a renewal possible, with probability
-    ``au_bilan``. A share ``reorientation`` of the exits are réorientations; the others are
-    sorties whose reason is drawn from ``motifs``.
+    hazard over the period; ``en_premiere_periode`` in the first one, when given); at each
+    bilan with a renewal possible, with probability ``au_bilan``. A share ``reorientation`` of
+    the exits are réorientations; the others are sorties whose reason is drawn from
+    ``motifs``. ``fin_de_convention: poursuite`` keeps the accompaniments open past the end of
+    the convention (a convention renewed in practice).
     """
 
     en_cours_de_periode: Param[Taux]
+    en_premiere_periode: Param[Taux] | None = Field(
+        None,
+        description="probabilité de sortir pendant la première période (abandons précoces) ; "
+        "absente : en_cours_de_periode",
+    )
     au_bilan: Param[Taux]
     reorientation: Param[Taux] | None = None
     motifs: dict[str, Param[Taux]] = Field(default_factory=dict)
+    fin_de_convention: Param[Literal["sortie", "poursuite"]] | None = Field(
+        None,
+        description="à la fin de la convention en vigueur le dernier jour simulé, les "
+        "accompagnements en cours prennent fin (sortie, par défaut) ou continuent (poursuite : "
+        "convention reconduite)",
+    )
 
     @model_validator(mode="after")
     def _mix(self) -> Sorties:
@@ -219,9 +233,10 @@ class CelluleCalee(_Model):
     ligne: int = Field(description="ligne du tableau publié")
     periode: str
     indicateur: str
+    groupe: str | None = Field(None, description="les dispositifs comptés ensemble (plusieurs)")
     publie: float
-    simule: float = Field(description="moyenne des simulations du calage")
-    ecart: float = Field(description="simulé − publié")
+    simule: float | None = Field(description="moyenne des simulations du calage (absente : indéfinie)")
+    ecart: float | None = Field(description="simulé − publié")
 
 
 class Calage(_Model):

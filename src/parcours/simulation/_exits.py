@@ -1,7 +1,8 @@
 """How an accompaniment ends, drawn for a batch of dossiers the day they start.
 
-Per CER period a person leaves with probability ``q`` (constant hazard within the period);
-at the period's bilan, with probability ``b``, else the CER is renewed. The number of periods
+Per CER period a person leaves with probability ``q`` (constant hazard within the period;
+``q0`` in the first period, where early leavers go); at the period's bilan, with probability
+``b``, else the CER is renewed. The number of periods
 fully lived is therefore geometric, drawn from one uniform; a second says whether the exit
 falls within the period or at its bilan, a third when within the period. The policy then
 bounds it: at most ``renouvellements_max`` renewals (the last bilan is an exit), the maximum
@@ -111,6 +112,19 @@ def _renouvellements_permis(
     return dernier
 
 
+def _periodes_vecues(u: F64, q0: F64, q: F64, b: F64, plafond: int) -> I64:
+    """How many whole periods each person lives before the one they leave in (geometric, from
+    one uniform ``u`` in (0, 1]): the first period has its own in-period hazard ``q0``."""
+    survie0 = (1.0 - q0) * (1.0 - b)
+    survie = (1.0 - q) * (1.0 - b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # survie == 0: log is -inf and the ratio 0 (exit in the next period), never NaN.
+        ratio = np.log(u / np.maximum(survie0, 1e-300)) / np.log(np.minimum(survie, 1.0 - 1e-15))
+    suite = np.where(survie < 1.0, np.minimum(1.0 + np.floor(ratio), plafond), plafond)
+    out: I64 = np.where(u > survie0, 0, suite).astype(np.int64)
+    return out
+
+
 def tirer_issues(regles: Tableaux, tirages: Tirages, idx: I64, demarrage: I64 | int, horizon: int) -> Issues:
     """Draw the end of the accompaniments of dossiers ``idx`` started on ``demarrage``.
 
@@ -119,25 +133,24 @@ def tirer_issues(regles: Tableaux, tirages: Tirages, idx: I64, demarrage: I64 | 
     """
     off = demarrage - regles.debut
     q = regles.en_cours[off]
+    q0 = regles.en_premiere[off]
     b = regles.au_bilan[off]
-    survie = (1.0 - q) * (1.0 - b)
     plafond = horizon - regles.debut + 2  # a period lasts at least a day: beyond, unobserved
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # survie == 0: log is -inf and the ratio 0 (exit in the first period), never NaN.
-        ratio = np.log(tirages.periodes[idx]) / np.log(np.minimum(survie, 1.0 - 1e-15))
-    k_brut = np.where(survie < 1.0, np.minimum(np.floor(ratio), plafond), plafond).astype(np.int64)
+    k_brut = _periodes_vecues(tirages.periodes[idx], q0, q, b, plafond)
     dernier = _renouvellements_permis(regles, demarrage, off, plafond, idx.shape[0])
     force = np.where(k_brut > dernier, FORCE_BILAN, 0).astype(np.int8)
     k = np.minimum(k_brut, dernier)
+    q_k = np.where(k == 0, q0, q)
+    survie_k = (1.0 - q_k) * (1.0 - b)
     with np.errstate(divide="ignore", invalid="ignore"):
-        p_milieu = np.where(survie < 1.0, q / (1.0 - survie), 0.0)
+        p_milieu = np.where(survie_k < 1.0, q_k / (1.0 - survie_k), 0.0)
     milieu = (force == 0) & (tirages.type[idx] < p_milieu)
     debut_k = regles.calendrier.ajouter(demarrage, regles.cer.mois[off] * k, regles.cer.jours[off] * k)
     fin_k = fin_de_periode(regles, demarrage, off, k)
     longueur = fin_k - debut_k
     with np.errstate(divide="ignore", invalid="ignore"):
         fraction = np.where(
-            q > 0, np.log1p(-tirages.moment[idx] * q) / np.log1p(-np.minimum(q, 1 - 1e-12)), 0.0
+            q_k > 0, np.log1p(-tirages.moment[idx] * q_k) / np.log1p(-np.minimum(q_k, 1 - 1e-12)), 0.0
         )
     decalage = np.clip(np.floor(fraction * longueur).astype(np.int64), 1, np.maximum(longueur - 1, 1))
     sortie = np.where(milieu, debut_k + decalage, fin_k)

@@ -9,9 +9,12 @@ The queue is a loop on days only where it must be. While nobody waits, a block o
 judged at once: everyone ready in it starts on their first open day, their exits are drawn
 in one batch, and the block is kept if the places never run out in it. Where they do, the
 people who started before that day keep their draws, the others' are forgotten, and the queue
-goes day by day until nobody waits again. Each dossier's exit depends only on its own draws
-and its démarrage day, so the result is the day-by-day loop's, with far fewer batches
-(tests/simulation/test_noyau.py checks both ways give the same dossiers).
+goes day by day until nobody waits again. A block that holds doubles the next one (up to
+:data:`BLOC_MAX` days); one that does not starts again from :data:`BLOC` days, so a run where
+places run out wastes at most one block of draws each time they do. Each dossier's exit
+depends only on its own draws and its démarrage day, so the result is the day-by-day loop's,
+with far fewer batches (tests/simulation/test_noyau.py checks both ways give the same
+dossiers).
 """
 
 from __future__ import annotations
@@ -23,11 +26,13 @@ import numpy.typing as npt
 
 from parcours.simulation.tables import Tableaux
 
-__all__ = ["BLOC", "Fins", "demarrer"]
+__all__ = ["BLOC", "BLOC_MAX", "Fins", "demarrer"]
 
 I64 = npt.NDArray[np.int64]
-#: Days judged at once while nobody waits (1: the plain day-by-day loop).
+#: Days judged at once while nobody waits, at first (1: the plain day-by-day loop).
 BLOC = 32
+#: The longest block, after blocks that held.
+BLOC_MAX = 512
 
 
 class Fins(Protocol):
@@ -144,12 +149,15 @@ def demarrer(
         return demarrage, np.zeros(pret.shape[0], dtype=np.bool_)
     file = _File(regles, pret, echelle, fins)
     d = 0
+    taille = bloc
     while d < n:
         if bloc > 1 and file.personne_n_attend(d):
-            f = min(d + bloc, n)
+            f = min(d + taille, n)
             d = file.bloc(d, f)
             if d == f:
+                taille = min(2 * taille, max(bloc, BLOC_MAX))
                 continue
+            taille = bloc
         file.jour(d)  # the day the places ran out, or someone waits: one day at a time
         d += 1
     return file.demarrage, file.refuse
