@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import html
 import json
+from typing import TYPE_CHECKING
 
-from parcours.simulation.confrontation import CelluleConfrontee, Confrontation
 from parcours.simulation.published import INDICATEURS
+
+if TYPE_CHECKING:
+    from parcours.simulation.confrontation import CelluleConfrontee, Confrontation
 
 __all__ = ["confrontation_html", "confrontation_json", "confrontation_texte", "titre"]
 

@@ -103,6 +103,12 @@ class Confrontation:
             "cellules": [_ligne(c, niveau) for c in self.cellules],
         }
 
+    def to_html(self) -> str:
+        """A standalone French HTML page: per dispositif an SVG plot, then the table."""
+        from parcours.simulation._confront_render import confrontation_html
+
+        return confrontation_html(self)
+
     def to_frame(self, niveau: float = 0.95) -> pd.DataFrame:
         """One row per cell (pandas): period, dispositif, indicator, published, mean, interval."""
         import pandas as pd
