@@ -112,6 +112,51 @@ def _renouvellements_permis(
     return dernier
 
 
+def _un_jour_si_constant(regles: Tableaux, off: I64 | int) -> I64 | int:
+    """One day's offset for a batch whose démarrage days all have the same rules and behaviour
+    (the queue judges blocks of days at once): every value is then read as a scalar, as for a
+    batch that starts on a single day, instead of gathered dossier by dossier."""
+    if np.ndim(off) == 0:
+        return off
+    tableau = np.asarray(off)
+    if tableau.size == 0:
+        return tableau
+    lo, hi = int(tableau.min()), int(tableau.max())
+    if lo == hi:
+        return lo
+    series = (
+        regles.en_cours,
+        regles.en_premiere,
+        regles.au_bilan,
+        regles.reorientation,
+        regles.renouvellements_max,
+        regles.cer.mois,
+        regles.cer.jours,
+        regles.maximum.mois,
+        regles.maximum.jours,
+        regles.maximum.defini,
+        regles.parts_motifs,
+    )
+    for serie in series:
+        tranche = serie[lo : hi + 1]
+        if not (tranche == tranche[0]).all():
+            return off
+    return lo
+
+
+def _part_en_cours(q: F64, b: F64) -> F64:
+    """Of the exits of a period, the share that happens within it rather than at its bilan."""
+    survie = (1.0 - q) * (1.0 - b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out: F64 = np.where(survie < 1.0, q / (1.0 - survie), 0.0)
+    return out
+
+
+def _log_survie(q: F64) -> F64:
+    out: F64 = np.log1p(-np.minimum(q, 1 - 1e-12))
+    return out
+
+
 def _periodes_vecues(u: F64, q0: F64, q: F64, b: F64, plafond: int) -> I64:
     """How many whole periods each person lives before the one they leave in (geometric, from
     one uniform ``u`` in (0, 1]): the first period has its own in-period hazard ``q0``."""
@@ -131,7 +176,7 @@ def tirer_issues(regles: Tableaux, tirages: Tirages, idx: I64, demarrage: I64 | 
     ``demarrage`` is one day per dossier, or a single day for the whole batch (the capacity
     queue starts a batch per day): then every rule is a scalar and the batch is cheap.
     """
-    off = demarrage - regles.debut
+    off = _un_jour_si_constant(regles, demarrage - regles.debut)
     q = regles.en_cours[off]
     q0 = regles.en_premiere[off]
     b = regles.au_bilan[off]
@@ -140,18 +185,16 @@ def tirer_issues(regles: Tableaux, tirages: Tirages, idx: I64, demarrage: I64 | 
     dernier = _renouvellements_permis(regles, demarrage, off, plafond, idx.shape[0])
     force = np.where(k_brut > dernier, FORCE_BILAN, 0).astype(np.int8)
     k = np.minimum(k_brut, dernier)
-    q_k = np.where(k == 0, q0, q)
-    survie_k = (1.0 - q_k) * (1.0 - b)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p_milieu = np.where(survie_k < 1.0, q_k / (1.0 - survie_k), 0.0)
+    premiere = k == 0
+    q_k = np.where(premiere, q0, q)
+    p_milieu = np.where(premiere, _part_en_cours(q0, b), _part_en_cours(q, b))
     milieu = (force == 0) & (tirages.type[idx] < p_milieu)
     debut_k = regles.calendrier.ajouter(demarrage, regles.cer.mois[off] * k, regles.cer.jours[off] * k)
     fin_k = fin_de_periode(regles, demarrage, off, k)
     longueur = fin_k - debut_k
     with np.errstate(divide="ignore", invalid="ignore"):
-        fraction = np.where(
-            q_k > 0, np.log1p(-tirages.moment[idx] * q_k) / np.log1p(-np.minimum(q_k, 1 - 1e-12)), 0.0
-        )
+        echelle = np.where(premiere, _log_survie(q0), _log_survie(q))
+        fraction = np.where(q_k > 0, np.log1p(-tirages.moment[idx] * q_k) / echelle, 0.0)
     decalage = np.clip(np.floor(fraction * longueur).astype(np.int64), 1, np.maximum(longueur - 1, 1))
     sortie = np.where(milieu, debut_k + decalage, fin_k)
     # A mid-period exit falls strictly inside period k; a bilan exit ends it.

@@ -189,10 +189,12 @@ def _fin_veille(regles: Tableaux, fins: _Fins) -> I64:
     if regles.motifs_veille.any():
         veille = (fins.sortie >= 0) & ~fins.reoriente & regles.motifs_veille[np.maximum(fins.motif, 0)]
         idx = np.flatnonzero(veille)
-        off = np.clip(fins.sortie[idx] - regles.debut, 0, regles.n - 1)
-        fin_veille[idx] = regles.calendrier.ajouter(
-            fins.sortie[idx], regles.veille.mois[off], regles.veille.jours[off]
-        )
+        mois, jours = regles.veille.mois, regles.veille.jours
+        if (mois == mois[0]).all() and (jours == jours[0]).all():  # one duration: no gather
+            fin_veille[idx] = regles.calendrier.ajouter(fins.sortie[idx], mois[0], jours[0])
+        else:
+            off = np.clip(fins.sortie[idx] - regles.debut, 0, regles.n - 1)
+            fin_veille[idx] = regles.calendrier.ajouter(fins.sortie[idx], mois[off], jours[off])
     return fin_veille
 
 
