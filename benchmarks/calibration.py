@@ -11,7 +11,7 @@ fitted cells within the tolerance. Prints one JSON line:
     {policy: {seconds, identical, cells, within, outside: [...]}}
 
 The test suite checks a reduced path of the same fit (tests/simulation/test_calibration.py:
-two dispositifs, about 8 s); this script is the whole of it (about 2 minutes on 2 cores).
+the CEC, a few seconds); this script is the whole of it (about 2 minutes on 2 cores).
 """
 
 from __future__ import annotations

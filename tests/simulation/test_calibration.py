@@ -76,8 +76,8 @@ def test_moselle_gives_back_the_exit_shares_of_004_and_its_35_percent() -> None:
 
 def test_calibrer_refits_the_bundled_cohort_file_from_any_start() -> None:
     """A reduced path, honestly: the full fit of both files takes about 2 minutes on 2 cores
-    (benchmarks/calibration.py re-runs it and compares every file). Here two dispositifs of
-    Meurthe-et-Moselle are fitted again from the shipped table, starting from a model whose
+    (benchmarks/calibration.py re-runs it and compares every file). Here the CEC of
+    Meurthe-et-Moselle is fitted again from the shipped table, starting from a model whose
     CEC arrivals are wrong (500 a year: the fit starts from the table, not from the values it
     replaces), every other dispositif kept: the file written is the bundled one, byte for
     byte (fitted values, reasons, calage)."""
@@ -91,8 +91,6 @@ def test_calibrer_refits_the_bundled_cohort_file_from_any_start() -> None:
     flux = data["dispositifs"]["accompagnement_cec"]["arrivees"]["flux"]["salaries"]["par_an"]
     flux["versions"] = [{"valeur": 500.0}]
     depart = Cohorte.model_validate(data)
-    calee = calibrate(
-        policy, "meurthe_et_moselle", depart, dispositifs=("accompagnement_cec", "terres_de_lorraine")
-    )
+    calee = calibrate(policy, "meurthe_et_moselle", depart, dispositifs=("accompagnement_cec",))
     texte = (ROOT / "policies" / "cohortes" / "meurthe_et_moselle.yaml").read_text(encoding="utf-8")
     assert calee.texte() == texte
