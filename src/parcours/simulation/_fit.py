@@ -39,7 +39,7 @@ from parcours.policies.cohort import CohorteDispositif
 from parcours.policies.durations import add_months
 from parcours.policies.schema import Dispositif
 from parcours.simulation._calendar import jour
-from parcours.simulation.measures import mesurer, tolerance
+from parcours.simulation.measures import mesurer, moyennes, tolerance
 from parcours.simulation.published import CellulePubliee
 from parcours.simulation.simulation import run
 from parcours.simulation.tables import compiler
@@ -108,12 +108,10 @@ class Probleme:
 
 @dataclass(frozen=True)
 class Ajustement:
-    """The fitted values, the model holding them, and what it gives for each cell."""
+    """The fitted values (as written) and the model holding them."""
 
     cohorte: CohorteDispositif
     valeurs: Valeurs
-    simule: tuple[float | None, ...]  # mean over the runs, per cell of the problem
-    evaluations: int
 
 
 def _depart(pb: Probleme) -> F64:
@@ -211,12 +209,7 @@ def simuler(pb: Probleme, cohorte: CohorteDispositif) -> list[float | None]:
         trajectoires = run({pb.ident: tableaux}, None, graine, evenements=False, entretiens=False)
         for i, cellule in enumerate(pb.cellules):
             par_cellule[i].append(mesurer(trajectoires, cellule))
-    return [_moyenne(v) for v in par_cellule]
-
-
-def _moyenne(valeurs: list[float | None]) -> float | None:
-    vues = [v for v in valeurs if v is not None]
-    return float(np.mean(vues)) if vues else None
+    return [moyennes(v) for v in par_cellule]
 
 
 def _residus(pb: Probleme, evaluer: Callable[[F64], list[float | None]]) -> Callable[[F64], F64]:
@@ -245,11 +238,7 @@ def ajuster(pb: Probleme) -> Ajustement:
     """Fit the dispositif's flows to its cells (module docstring)."""
     from scipy.optimize import least_squares
 
-    evaluations = 0
-
     def evaluer(x: F64) -> list[float | None]:
-        nonlocal evaluations
-        evaluations += 1
         return simuler(pb, cohorte_de(pb, valeurs(pb, x)))
 
     residus = _residus(pb, evaluer)
@@ -278,5 +267,4 @@ def ajuster(pb: Probleme) -> Ajustement:
         centres, np.zeros_like(depart), jac=jacobien_centre, method="trf", xtol=1e-3, ftol=1e-4, max_nfev=40
     )
     fin = arrondir(pb, valeurs(pb, depart + res.x))
-    cohorte = cohorte_de(pb, fin)
-    return Ajustement(cohorte, fin, tuple(simuler(pb, cohorte)), evaluations)
+    return Ajustement(cohorte_de(pb, fin), fin)

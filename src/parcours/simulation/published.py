@@ -81,11 +81,6 @@ class CellulePubliee:
     raison: str | None
 
     @property
-    def dynamique(self) -> bool:
-        """Whether the figure counts people over time (a share of exits or of profiles is not)."""
-        return not self.indicateur.startswith(PREFIXES)
-
-    @property
     def libelle(self) -> str:
         """``2017 referent_unique_sdf accompagnees``: how a cell is named in messages."""
         return f"{self.libelle_periode} {'+'.join(self.dispositifs)} {self.indicateur}"
@@ -97,13 +92,6 @@ class TableauPublie:
 
     fichier: str
     cellules: tuple[CellulePubliee, ...]
-
-    def dispositifs(self) -> tuple[str, ...]:
-        """Every dispositif some cell is about, in order of first appearance."""
-        vus: dict[str, None] = {}
-        for cellule in self.cellules:
-            vus.update(dict.fromkeys(cellule.dispositifs))
-        return tuple(vus)
 
     def etendue(self) -> Periode:
         """From the first day of the earliest period to the last day of the latest."""
