@@ -283,6 +283,11 @@ class Policy(_Model):
     libelle: str
     description: str | None = None
     herite: str | None = Field(None, description="politique dont celle-ci reprend les valeurs")
+    cohorte: str | None = Field(
+        None,
+        description="le modèle de cohorte que simule la politique : nom d'un modèle fourni "
+        "(policies/cohortes/) ou chemin d'un fichier YAML relatif à la politique",
+    )
     documents: dict[str, str] = Field(
         default_factory=dict, description="documents sources cités : nom de fichier → titre"
     )

@@ -63,7 +63,8 @@ def _titre(entete: dict[str, Any]) -> str:
 def en_texte(entete: dict[str, Any], resultat: dict[str, Any]) -> str:
     lignes = _lignes(resultat)
     largeur = max((len(k) for k, _ in lignes), default=0)
-    return "\n".join([_titre(entete), *(f"{k.ljust(largeur)}  {v}" for k, v in lignes)])
+    cohorte = [f"cohorte : {entete['cohorte']}"] if "cohorte" in entete else []
+    return "\n".join([_titre(entete), *cohorte, *(f"{k.ljust(largeur)}  {v}" for k, v in lignes)])
 
 
 def en_json(entete: dict[str, Any], resultat: dict[str, Any]) -> str:
@@ -75,7 +76,8 @@ def en_html(entete: dict[str, Any], resultat: dict[str, Any]) -> str:
         f"<tr><th>{html.escape(k.strip())}</th><td>{html.escape(v)}</td></tr>" for k, v in _lignes(resultat)
     )
     titre = html.escape(_titre(entete))
+    cohorte = f"<p>cohorte : {html.escape(entete['cohorte'])}</p>\n" if "cohorte" in entete else ""
     return (
         '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
-        f"<title>{titre}</title></head>\n<body><h1>{titre}</h1>\n<table>\n{rows}\n</table></body></html>"
+        f"<title>{titre}</title></head>\n<body><h1>{titre}</h1>\n{cohorte}<table>\n{rows}\n</table></body></html>"
     )
