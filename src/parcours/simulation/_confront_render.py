@@ -12,6 +12,7 @@ import html
 import json
 from typing import TYPE_CHECKING
 
+from parcours._french import format_date
 from parcours.simulation.published import INDICATEURS
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def _dispositif(c: CelluleConfrontee) -> str:
 
 def titre(c: Confrontation) -> str:
     return (
-        f"{c.politique} : {c.runs} simulations du {c.du.isoformat()} au {c.au.isoformat()}, "
+        f"{c.politique} : {c.runs} simulations du {format_date(c.du)} au {format_date(c.au)}, "
         f"graine {c.graine}, face au tableau {c.tableau}"
     )
 
