@@ -47,7 +47,8 @@ def _ouvrir(chemin: Path) -> Journal:
 
 
 def _derniere_date(engine: Engine) -> date | None:
-    return max((d.derniere for d in engine.dossiers.values()), default=None)
+    dates = [d.derniere for d in engine.dossiers.values()] + [s.derniere for s in engine.droits.values()]
+    return max(dates, default=None)
 
 
 def _etat(engine: Engine, au: date | None) -> dict[str, Any]:
@@ -63,11 +64,13 @@ def _etat(engine: Engine, au: date | None) -> dict[str, Any]:
         dispositifs[ident] = entry
     echeances = [] if au is None else [e for e in engine.echeances(au) if e.en_retard]
     par_nature = Counter(e.nature for e in echeances)
+    droits = Counter(s.state for s in engine.droits.values())
     return {
         "politique": engine.policy.nom,
         "au": None if au is None else au.isoformat(),
         "dossiers": len(engine.dossiers),
         "dispositifs": dispositifs,
+        "droits_devoirs": {"etapes": dict(sorted(droits.items())), "total": len(engine.droits)},
         "echeances_depassees": {
             "nombre": len(echeances),
             "par_nature": dict(sorted(par_nature.items())),
@@ -96,6 +99,10 @@ def _texte(etat: dict[str, Any]) -> str:
                 if charge["portefeuille_par_etp"] is not None:
                     text += f" (portefeuille : {format_nombre(charge['portefeuille_par_etp'])} par ETP)"
             lines.append(text)
+    droits = etat["droits_devoirs"]
+    if droits["total"]:
+        etapes = ", ".join(f"{k} {format_nombre(v)}" for k, v in droits["etapes"].items())
+        lines.append(f"droits et devoirs : {format_nombre(droits['total'])} dossier(s) — {etapes}")
     depassees = etat["echeances_depassees"]
     lines.append(f"échéances dépassées : {format_nombre(depassees['nombre'])}")
     for nature, nombre in depassees["par_nature"].items():
