@@ -10,8 +10,10 @@ from parcours._french import format_date, format_nombre, format_part
 from parcours._html import page
 from parcours.reports.model import Indicateurs
 from parcours.reports.render._tables import (
+    TITRE_DROITS,
     Table,
     capacites_communes,
+    droits,
     indicateurs,
     profils,
     sorties,
@@ -125,6 +127,9 @@ def _section(b: Bilan, ident: str | None, titre: str, precedents: Sequence[Bilan
     parts.append(_graphe_occupation(ind, titre))
     parts.append("<h3>Indicateurs</h3>")
     parts.append(_table(indicateurs(ind)))
+    propres = droits(ind.droits) if ident is not None else None
+    if propres is not None:
+        parts.append(f"<h3>{escape(TITRE_DROITS)}</h3>" + _table(propres))
     blocs = profils(ind)
     if blocs:
         parts.append('<h3>Caractéristiques du public accompagné</h3><div class="grille">')
@@ -157,6 +162,10 @@ def en_html(b: Bilan, precedents: Sequence[Bilan] = ()) -> str:
         parts.append(
             f'<div class="alerte"><b>{_lignes_ignorees(b.lignes_ignorees)}</b><ul>{liste}{suite}</ul></div>'
         )
+    nationaux = droits(b.total.droits)
+    if nationaux is not None:
+        titre_droits = f"<h2>{escape(TITRE_DROITS)} — ensemble du département</h2>"
+        parts.append(f"<section>{titre_droits}{_table(nationaux)}</section>")
     plusieurs = len(b.par_dispositif) > 1
     if plusieurs:
         parts.append(_section(b, None, "Ensemble des dispositifs", precedents, "ensemble"))
