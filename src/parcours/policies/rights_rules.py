@@ -149,7 +149,9 @@ def _compiler(block: DroitsDevoirs, debut: date | None, fin: date | None) -> Reg
         taux_minimum=valeurs["taux_minimum"],
         taux_maximum_foyer=valeurs["taux_maximum_foyer"],
         fenetre_repetition=valeurs["fenetre_repetition"],
-        premier_manquement=_bornes(sanction.premier_manquement, "sanction.premier_manquement", jour, versions),
+        premier_manquement=_bornes(
+            sanction.premier_manquement, "sanction.premier_manquement", jour, versions
+        ),
         repetition=_bornes(sanction.repetition, "sanction.repetition", jour, versions),
         versions=versions,
     )
@@ -173,7 +175,7 @@ class ReglesDroitsDatees:
         "organismes",
     )
 
-    def __init__(self, bloc: DroitsDevoirs, dispositifs: Mapping[str, object] = {}) -> None:  # noqa: B006
+    def __init__(self, bloc: DroitsDevoirs, dispositifs: Mapping[str, object] = {}) -> None:
         self.bloc = bloc
         found: set[date] = set()
         for _, param in iter_params(bloc):
