@@ -14,6 +14,7 @@ from parcours.policies import cli as policies_cli
 from parcours.reports import cli as reports_cli
 from parcours.sheet import cli as sheet_cli
 from parcours.simulation import cli as simulation_cli
+from parcours.simulation import rights_cli as simulation_droits_cli
 
 app = typer.Typer(
     name="parcours",
@@ -31,6 +32,7 @@ sheet_cli.register(app)
 engine_cli.register(app)
 reports_cli.register(app)
 simulation_cli.register(app)
+simulation_droits_cli.register(app)
 for _commande in app.registered_commands:  # every command speaks French, help and errors included
     _commande.cls = CommandeParcours
 
