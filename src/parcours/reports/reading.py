@@ -119,6 +119,10 @@ def _format_sql() -> str:
     END"""
 
 
+# What JSON counts as white space before a value (json.loads skips it too).
+_BLANCS_JSON = "' ' || chr(9) || chr(10) || chr(13)"
+
+
 def _lu_sql(noms: list[str]) -> str:
     position = f"list_position({_liste_sql(noms)}, dispositif) - 1"
     disp = f"CASE WHEN dispositif IS NULL THEN -1 ELSE coalesce({position}, -2) END"
@@ -144,7 +148,8 @@ FROM (
              CASE WHEN o IS NOT NULL THEN json_transform(o, {chaine(_STRUCTURE)}) END AS s,
              CASE WHEN o IS NOT NULL THEN json_keys(o) END AS cles
       FROM (
-        SELECT numero, valide, CASE WHEN left(ltrim(j), 1) = '{{' THEN j END AS o
+        SELECT numero, valide,
+               CASE WHEN left(ltrim(j, {_BLANCS_JSON}), 1) = '{{' THEN j END AS o
         FROM (SELECT numero, json_valid(ligne) AS valide, CASE WHEN json_valid(ligne) THEN ligne END AS j
               FROM lignes WHERE trim(ligne) <> '')
       )
