@@ -22,6 +22,7 @@ from parcours.engine import (
     Lot,
     Resultat,
     SqliteJournal,
+    SuiviDroits,
     open_journal,
 )
 from parcours.errors import (
@@ -40,10 +41,13 @@ from parcours.policies import (
     Policy,
     Regles,
     ReglesDatees,
+    ReglesDroits,
+    ReglesDroitsDatees,
     bundled_names,
     load_policy,
     load_policy_text,
     regles_datees,
+    regles_droits,
 )
 
 if typing.TYPE_CHECKING:
@@ -90,10 +94,13 @@ __all__ = [
     "Problem",
     "Regles",
     "ReglesDatees",
+    "ReglesDroits",
+    "ReglesDroitsDatees",
     "Resultat",
     "RulesEngineError",
     "Simulation",
     "SqliteJournal",
+    "SuiviDroits",
     "TransitionError",
     "UsageError",
     "__version__",
@@ -105,6 +112,7 @@ __all__ = [
     "monte_carlo",
     "open_journal",
     "regles_datees",
+    "regles_droits",
     "simulate",
     "variant",
 ]

@@ -16,6 +16,7 @@ from parcours.engine.journal_jsonl import JsonlJournal
 from parcours.engine.journal_sqlite import SqliteJournal
 from parcours.engine.journals import open_journal
 from parcours.engine.machine import Topologie, topologie
+from parcours.engine.rights import SuiviDroits
 from parcours.engine.scheme import EtatDispositif
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "Lot",
     "Resultat",
     "SqliteJournal",
+    "SuiviDroits",
     "Topologie",
     "open_journal",
     "topologie",
