@@ -20,6 +20,7 @@ from parcours.engine.journals import open_journal
 from parcours.policies import load_policy
 from parcours.policies.alerts import NIVEAUX
 from parcours.policies.schema import Policy
+from parcours.vocabulary import PISTE_DROITS
 
 __all__ = ["register"]
 
@@ -242,7 +243,10 @@ def alertes(
     niveau: Annotated[
         str | None, typer.Option("--niveau", help="seulement ce niveau : info, attention ou urgent")
     ] = None,
-    dispositif: Annotated[str | None, typer.Option("--dispositif", "-d", help="un seul dispositif")] = None,
+    dispositif: Annotated[
+        str | None,
+        typer.Option("--dispositif", "-d", help="un seul dispositif (droits_devoirs : la piste nationale)"),
+    ] = None,
     format: Annotated[FormatJournal, typer.Option("--format", help="texte ou json")] = FormatJournal.texte,
     strict: StrictOpt = False,
 ) -> None:
@@ -253,7 +257,7 @@ def alertes(
     policy = load_policy(politique)
     with _ouvrir(journal) as source:
         engine = Engine.replay(policy, source, jusqu_au=jour, ecarter=True)
-    if dispositif is not None:
+    if dispositif is not None and dispositif != PISTE_DROITS:
         policy.dispositif(dispositif)  # an unknown dispositif is a user error
     jour = jour or engine.clock or _derniere_date(engine)
     trouvees = engine.alertes(jour, niveau=niveau, dispositif=dispositif)
