@@ -186,7 +186,7 @@ class ReglesDroitsDatees:
         self.fenetres: tuple[ReglesDroits, ...] = tuple(
             _compiler(bloc, b, bornes[i + 1] if i + 1 < len(bornes) else None) for i, b in enumerate(bornes)
         )
-        self.dispositifs: frozenset[str] = frozenset(dispositifs)
+        self.dispositifs: frozenset[str] = frozenset(dispositifs or ())
         self.organismes: frozenset[str] = frozenset(bloc.organismes) | self.dispositifs
         #: each dispense motif → whether it allows a plan with no weekly hours at all
         self.dispenses: dict[str, bool] = {k: d.sans_heures for k, d in bloc.contrat.dispenses.items()}
