@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from parcours.policies.alerts import Alerte
+from parcours.policies.rights import DroitsDevoirs
 from parcours.policies.values import DureeField, Param, Source, Taux
 from parcours.vocabulary import ETAPES, ETAPES_OBLIGATOIRES, Drapeau, Etape
 
@@ -305,6 +306,10 @@ class Policy(_Model):
     )
     alertes: dict[str, Alerte] = Field(
         default_factory=dict, description="règles d'alerte de la politique (tous les dispositifs)"
+    )
+    droits_devoirs: DroitsDevoirs | None = Field(
+        None,
+        description="règles nationales des droits et devoirs (couche nationale : national/plein_emploi)",
     )
 
     @model_validator(mode="after")
