@@ -78,5 +78,6 @@ def dossiers_du_groupe(
             "profil": profil,
             "veille_emploi": table.column("emploi").take(lignes.premiere(evt == _VEILLE, derniere=True)),
             "groupe": pa.array(np.full(lignes.uniques.shape, groupe, dtype=np.int32)),
+            "nom": table.column("dossier").take(pa.array(premiers)),
         }
     )

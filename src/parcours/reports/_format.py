@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -30,7 +31,13 @@ from parcours.errors import JournalError, UnsafeLineError
 from parcours.limits import LONGUEUR_IDENTIFIANT_MAX, LONGUEUR_LIGNE_MAX, PROFONDEUR_JSON_MAX
 from parcours.reports._sql import chaine, liste
 from parcours.reports.sources import LineSource
-from parcours.vocabulary import EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE, EVENEMENTS_JOURNAL, PRESENCES
+from parcours.vocabulary import (
+    EVENEMENT_ALERTE,
+    EVENEMENT_ALERTE_ANNULEE,
+    EVENEMENTS_DROITS,
+    EVENEMENTS_JOURNAL,
+    PRESENCES,
+)
 
 __all__ = ["MACROS", "PARTIES", "LotLu", "lire_lot"]
 
@@ -38,7 +45,8 @@ __all__ = ["MACROS", "PARTIES", "LotLu", "lire_lot"]
 PARTIES = 64
 
 _ALERTES = (EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE)
-# the keys of an event line (an alert line, rare, is judged by Python: its keys are not here)
+# the keys of an event line (an alert line, or a line of the droits et devoirs track, far
+# fewer than the others, is judged by Python: its keys are not here)
 _BRUT = json.dumps({k: "JSON" for k in CLES})
 _TEXTES = ("dossier", "date", "evenement", *CHAINES, "presence")
 _CONTROLE = "[\\x{00}-\\x{1f}\\x{7f}-\\x{9f}]"
@@ -95,7 +103,7 @@ def _suspect_sql() -> str:
         f"greatest({longueurs}) > {LONGUEUR_IDENTIFIANT_MAX} "
         f"OR regexp_matches(concat_ws('', {', '.join(ids)}), '{_CONTROLE}')"
     )
-    return f"""(evenement IN {liste(_ALERTES)} OR contains(ligne, 'null')
+    return f"""(evenement IN {liste((*_ALERTES, *EVENEMENTS_DROITS))} OR contains(ligne, 'null')
       OR contains(ligne, ',}}') OR contains(ligne, ',]')
       OR CASE WHEN {virgule} THEN regexp_matches(ligne, ',[ \\t\\r]*[\\]}}]') ELSE false END
       OR CASE WHEN {marque} THEN {precis} ELSE false END)"""
@@ -133,19 +141,22 @@ SELECT rang, numero, {_code_sql()} AS code, {_suspect_sql()} AS suspect,
        coalesce(texte_json(r.genere) = 'true', false) AS genere,
        CASE WHEN left(texte_json(r.profil), 1) = '{{' THEN texte_json(r.profil) END AS profil,
        evt = {EVENEMENTS_JOURNAL.index("veille")} AND r.emploi IS NULL AS sans_emploi,
-       evenement IN {liste(_ALERTES)} AS ligne_alerte
+       evenement IN {liste(_ALERTES)} AS ligne_alerte,
+       evenement IN {liste(EVENEMENTS_DROITS)} AS ligne_droits
 FROM u
 """
 
 
 @dataclass
 class LotLu:
-    """A batch read: its accepted event lines (alert lines aside) as columns, and the lines
-    it sets aside with the Python reader's message."""
+    """A batch read: its accepted event lines (alert lines and the droits et devoirs track's
+    aside) as columns, the track's accepted lines as (number, event), and the lines it sets
+    aside with the Python reader's message."""
 
     table: pa.Table
     ecartees: list[LigneEcartee]
     lignes: int  # lines of the batch, blank ones included
+    droits: list[tuple[int, dict[str, Any]]]
 
 
 def _a_juger(lot: pa.RecordBatch) -> npt.NDArray[np.int64]:
@@ -167,18 +178,19 @@ def _a_juger(lot: pa.RecordBatch) -> npt.NDArray[np.int64]:
     return np.union1d(longues, ligne[PROFONDEUR_JSON_MAX:][meme])
 
 
-def _verdict(texte: str) -> str | None:
-    """The Python reader's verdict on one line: "" accepted, None blank, else its message."""
+def _verdict(texte: str) -> tuple[str | None, dict[str, Any] | None]:
+    """The Python reader's verdict on one line ("" accepted, None blank, else its message) and
+    the event read (when accepted)."""
     try:
         event = lire_ligne(texte)
         if event is None:
-            return None
+            return None, None
         normaliser(event, moteur=True)
     except UnsafeLineError:
         raise
     except JournalError as exc:
-        return str(exc)
-    return ""
+        return str(exc), None
+    return "", event
 
 
 def _booleens(colonne: pa.ChunkedArray | pa.Array, vide: bool) -> npt.NDArray[np.bool_]:
@@ -200,15 +212,17 @@ def lire_lot(con: duckdb.DuckDBPyConnection, sql: str, lot: pa.RecordBatch, sour
         raise AssertionError("la requête du format a changé l'ordre des lignes")  # pragma: no cover
     refusee = np.asarray(lu.column("code").is_valid().to_numpy(zero_copy_only=False), dtype=np.bool_)
     suspect = _booleens(lu.column("suspect"), False)
-    alerte = _booleens(lu.column("ligne_alerte"), True)
+    # alert lines and the track's lines are not the bulk judge's (the latter go to the engine)
+    ailleurs = _booleens(lu.column("ligne_alerte"), True) | _booleens(lu.column("ligne_droits"), False)
     a_juger = np.union1d(np.flatnonzero(refusee | suspect), _a_juger(lot))  # a row is its rank
-    garder = ~(refusee | alerte)
+    garder = ~(refusee | ailleurs)
     ecartees: list[LigneEcartee] = []
+    droits: list[tuple[int, dict[str, Any]]] = []
     numeros, lignes = lot.column("numero"), lot.column("ligne")
     for rang in a_juger.tolist():
         numero = int(numeros[rang].as_py())
         try:
-            verdict = _verdict(str(lignes[rang].as_py()))
+            verdict, event = _verdict(str(lignes[rang].as_py()))
         except UnsafeLineError as exc:
             raise UnsafeLineError(str(exc), fichier=source.source, ligne=source.montrer(numero)) from exc
         if verdict == "" and refusee[rang] and not suspect[rang]:
@@ -217,8 +231,10 @@ def lire_lot(con: duckdb.DuckDBPyConnection, sql: str, lot: pa.RecordBatch, sour
             )
         if verdict:
             ecartees.append(LigneEcartee(numero, verdict))
-        garder[rang] = verdict == "" and not alerte[rang]
-    table = lu.drop_columns(["rang", "code", "suspect", "ligne_alerte"])
+        elif event is not None and event.get("evenement") in EVENEMENTS_DROITS:
+            droits.append((numero, event))
+        garder[rang] = verdict == "" and not ailleurs[rang]
+    table = lu.drop_columns(["rang", "code", "suspect", "ligne_alerte", "ligne_droits"])
     if not garder.all():
         table = table.filter(pa.array(garder))
-    return LotLu(table, ecartees, lot.num_rows)
+    return LotLu(table, ecartees, lot.num_rows, droits)

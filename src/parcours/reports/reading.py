@@ -18,13 +18,18 @@ batches (:mod:`parcours.reports.sources`), so that its length never sets the mem
 3. **The tables** the indicators are computed from, on the applied lines only, a group at a
    time, in a DuckDB database whose memory is bounded (MEMOIRE_DUCKDB; it spills to disk).
 
+The lines of the droits et devoirs track (far fewer) are judged by the engine itself, in
+journal order (engine/rights/bulk.py), once the others are: they are held as events meanwhile.
+
 Tables (DuckDB; ``groupe`` is the group a dossier was judged in, its rows contiguous):
 
 ``ev``        one row per applied event: numero, dossier (a number, the same in both tables),
               jour, evenement, presence, vers, genere
 ``dossiers``  one row per dossier with an applied line (see :mod:`parcours.reports._dossiers`):
               dispositif, num_debut, debut (démarrage), fin (its sortie or réorientation),
-              motif_fin, profil (its first), veille_emploi
+              motif_fin, profil (its first), veille_emploi, nom (the dossier's id as written)
+``droits``    one row per applied line of the droits et devoirs track: numero, dossier (its
+              text), jour, evenement, dispositif and the track's keys (reports/rights.py)
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ import pyarrow.compute as pc
 
 from parcours.engine.bulk import Colonnes, Places, juger_en_bloc, par_le_moteur, places_respectees
 from parcours.engine.journal import LigneEcartee, lire_ligne
+from parcours.engine.rights.bulk import juger_droits_en_ligne
 from parcours.errors import JournalError, PolicyError
 from parcours.policies.schema import Policy
 from parcours.reports import sources
@@ -53,9 +59,11 @@ from parcours.reports._dossiers import dossiers_du_groupe
 from parcours.reports._format import MACROS, PARTIES, lire_lot, lot_sql
 from parcours.reports._parts import Parts
 from parcours.reports._sql import chaine
+from parcours.reports.rights_table import table_droits
 from parcours.vocabulary import (
     EVENEMENT_ALERTE,
     EVENEMENT_ALERTE_ANNULEE,
+    EVENEMENTS_DROITS,
     EVENEMENTS_JOURNAL,
 )
 
@@ -67,12 +75,14 @@ GROUPE = 1 << 19
 MEMOIRE_DUCKDB = "96MB"
 
 _ALERTES = (EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE)
+_A_PART = (*_ALERTES, *EVENEMENTS_DROITS)
 _SCHEMA_SQL = f"""
 CREATE TYPE evenement_journal AS ENUM ({", ".join(chaine(e) for e in EVENEMENTS_JOURNAL)});
 CREATE TABLE ev(numero BIGINT, dossier BIGINT, jour DATE, evenement evenement_journal, presence VARCHAR,
                 vers VARCHAR, genere BOOLEAN, groupe INTEGER);
 CREATE TABLE dossiers(dossier BIGINT, dispositif VARCHAR, num_debut BIGINT, debut DATE, fin DATE,
-                      motif_fin VARCHAR, profil VARCHAR, veille_emploi VARCHAR, groupe INTEGER);
+                      motif_fin VARCHAR, profil VARCHAR, veille_emploi VARCHAR, groupe INTEGER,
+                      nom VARCHAR);
 """
 
 
@@ -110,21 +120,31 @@ class JournalLu:
         self.con = _connexion(Path(self._temporaire.name))
         self._fin = weakref.finalize(self, _fermer, self.con, self._temporaire)
         parts = Parts(Path(self._temporaire.name), PARTIES, groupe)
-        ecartees = self._lire_le_format(parts)
+        droits: list[tuple[int, dict[str, Any]]] = []
+        ecartees = self._lire_le_format(parts, droits)
         try:
             self.groupes, doublons, ecartees_moteur = self._juger(parts)
         except _ParLeMoteur:
             self.groupes, doublons, ecartees_moteur = self._par_le_moteur(parts, ecartees)
-        self.ecartees = sorted([*ecartees, *ecartees_moteur], key=lambda e: e.numero)
+        verdicts_droits = juger_droits_en_ligne(policy, droits)
+        del droits
+        self.con.register("droits_lus", table_droits(verdicts_droits.appliques))
+        self.con.execute("CREATE TABLE droits AS SELECT * FROM droits_lus")
+        self.con.unregister("droits_lus")
+        refusees = [*ecartees, *ecartees_moteur, *verdicts_droits.ecartees]
+        self.ecartees = sorted(refusees, key=lambda e: e.numero)
         self.lignes_ignorees = len(self.ecartees)
         #: lines acknowledged as duplicates of an applied ``id`` (not counted)
-        self.doublons = doublons
+        self.doublons = doublons + verdicts_droits.doublons
         row = self.con.execute("SELECT count(*) FROM ev").fetchone()
-        self.evenements = int(row[0]) if row else 0
+        #: applied lines of the droits et devoirs track (counted in ``evenements`` too)
+        self.evenements_droits = len(verdicts_droits.appliques)
+        self.evenements = (int(row[0]) if row else 0) + self.evenements_droits
         self._cache: dict[str, Any] = {}
 
-    def _lire_le_format(self, parts: Parts) -> list[LigneEcartee]:
-        """Pass 1: every batch through the format's reader; accepted lines to their part."""
+    def _lire_le_format(self, parts: Parts, droits: list[tuple[int, dict[str, Any]]]) -> list[LigneEcartee]:
+        """Pass 1: every batch through the format's reader; accepted lines to their part (those
+        of the droits et devoirs track to ``droits``)."""
         sql = lot_sql(list(self.policy.dispositifs))
         ecartees: list[LigneEcartee] = []
         self.lignes_lues = 0
@@ -132,6 +152,7 @@ class JournalLu:
             lu = lire_lot(self.con, sql, lot, self._lignes)
             self.lignes_lues += lu.lignes
             ecartees.extend(lu.ecartees)
+            droits.extend(lu.droits)
             parts.ajouter(lu.table)
         return ecartees
 
@@ -175,7 +196,8 @@ class JournalLu:
         return groupes, doublons, ecartees
 
     def _evenements(self, refusees: set[int]) -> Iterator[tuple[int, dict[str, Any]]]:
-        """Every line the format accepts (alert lines aside) as (numero, event), in order."""
+        """Every line the format accepts (alert lines and the droits et devoirs track's aside)
+        as (numero, event), in order."""
         for lot in self._lignes.lots():
             for numero, texte in zip(
                 lot.column("numero").to_pylist(), lot.column("ligne").to_pylist(), strict=True
@@ -183,7 +205,7 @@ class JournalLu:
                 if numero in refusees:
                     continue
                 event = lire_ligne(texte)
-                if event is not None and event.get("evenement") not in _ALERTES:
+                if event is not None and event.get("evenement") not in _A_PART:
                     yield numero, event
 
     def _inserer(

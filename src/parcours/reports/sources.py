@@ -1,21 +1,23 @@
 """Journal sources as a stream of Arrow batches of raw lines, numbered for messages.
 
-Every input (a JSONL file, a SQLite journal, Python events, a CSV export) is a
+Every input (a JSONL file, a SQLite journal, a PostgreSQL journal, Python events, a CSV
+export) is a
 :class:`LineSource`: its :meth:`~LineSource.lots` give record batches of two columns,
-``numero`` (int64: the line number of a JSONL file, the ``seq`` of a SQLite journal, the rank
-of an event) and ``ligne`` (string: the raw line as the engine's line reader sees it, its
-newline included — a line without one was torn). One reader (:mod:`parcours.reports.reading`)
-reads them all, a batch at a time, so that a journal of any length is read in bounded memory.
+``numero`` (int64: the line number of a JSONL file, the ``seq`` of a SQLite journal, the
+``position`` of a PostgreSQL journal, the rank of an event) and ``ligne`` (string: the raw line
+as the engine's line reader sees it, its newline included — a line without one was torn).
+One reader (:mod:`parcours.reports.reading`) reads them all, a batch at a time, so that a
+journal of any length is read in bounded memory.
 
 A batch never holds a line the reader must not read on from: a source stops (raises
 :class:`~parcours.errors.UnsafeLineError` with the line number) at the first line longer than
-LONGUEUR_LIGNE_MAX or that is not UTF-8, after giving the lines before it. A new source (a
-PostgreSQL journal read through ``COPY`` into Arrow, say) is a subclass whose ``lots`` yields
-such batches: nothing else in the reports changes.
+LONGUEUR_LIGNE_MAX or that is not UTF-8, after giving the lines before it. A new source is a
+subclass whose ``lots`` yields such batches: nothing else in the reports changes.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
@@ -29,10 +31,12 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from parcours.engine.journal import lire_ligne
+from parcours.engine.journal_postgresql import PostgresJournal
 from parcours.engine.journal_sqlite import LIGNES_SQL, lire_seulement
-from parcours.engine.journals import est_sqlite
+from parcours.engine.journals import est_sqlite, est_url
 from parcours.errors import JournalError, UnsafeLineError
 from parcours.limits import LONGUEUR_LIGNE_MAX
 
@@ -42,11 +46,13 @@ __all__ = [
     "JsonlSource",
     "Lignes",
     "LineSource",
+    "PostgresSource",
     "SqliteSource",
     "lignes_en_memoire",
     "read_events",
     "read_file",
     "read_jsonl",
+    "read_postgresql",
     "read_sqlite",
 ]
 
@@ -228,9 +234,76 @@ def _bornes(brut: list[bytes]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.in
     return np.concatenate(([0], fins[:-1])), fins
 
 
+class _Flux(io.RawIOBase):
+    """The blocks of a ``COPY ... TO STDOUT`` as a file pyarrow's CSV reader can stream."""
+
+    def __init__(self, blocs: Iterator[bytes | bytearray | memoryview]) -> None:
+        self._blocs = blocs
+        self._reste = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, tampon: Any) -> int:
+        while not self._reste:
+            bloc = next(self._blocs, None)
+            if bloc is None:
+                return 0
+            self._reste = bytes(bloc)
+        n = min(len(tampon), len(self._reste))
+        tampon[:n] = self._reste[:n]
+        self._reste = self._reste[n:]
+        return n
+
+
+class PostgresSource(LineSource):
+    """A PostgreSQL journal (its schema checked), numbered by its ``position``: the lines come
+    through ``COPY ... TO STDOUT`` into pyarrow's streaming CSV reader, a block of about 16 MiB
+    at a time, never the whole table nor row by row in Python. Each line is cut to
+    LONGUEUR_LIGNE_MAX + 1 characters by the server, enough for the line reader to refuse it."""
+
+    unite = "position"
+
+    def __init__(self, url: str, *, lot: int = LOT) -> None:
+        self.url = url
+        self.lot = lot
+        journal = PostgresJournal(url)
+        self.source = journal.name
+        try:
+            journal.is_empty()  # not a parcours journal, or no server: said now
+        finally:
+            journal.close()
+
+    def lots(self) -> Iterator[pa.RecordBatch]:
+        journal = PostgresJournal(self.url)
+        try:
+            lecteur = pacsv.open_csv(
+                io.BufferedReader(_Flux(journal.copy_blocks(LONGUEUR_LIGNE_MAX + 1)), 1 << 20),
+                read_options=pacsv.ReadOptions(column_names=["numero", "ligne"], block_size=_BLOC),
+                parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={"numero": pa.int64(), "ligne": pa.string()},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            for lu in lecteur:
+                lignes = pc.binary_join_element_wise(lu.column("ligne"), "\n", "")
+                lot = pa.record_batch([lu.column("numero"), lignes], schema=SCHEMA)
+                for debut in range(0, lot.num_rows, self.lot):
+                    yield lot.slice(debut, self.lot)
+        finally:
+            journal.close()
+
+
 def read_jsonl(chemin: str | os.PathLike[str]) -> JsonlSource:
     """A JSONL file; line numbers count every line of the file, blank ones included."""
     return JsonlSource(chemin)
+
+
+def read_postgresql(url: str) -> PostgresSource:
+    """A PostgreSQL journal, numbered by its ``position``, streamed through ``COPY``."""
+    return PostgresSource(url)
 
 
 def read_sqlite(chemin: str | os.PathLike[str]) -> SqliteSource:
@@ -245,8 +318,10 @@ def read_events(evenements: Iterable[Mapping[str, Any]], source: str = "<événe
 
 
 def read_file(chemin: str | os.PathLike[str]) -> LineSource:
-    """A journal file: SQLite for the suffixes of open_journal or a file with SQLite's header,
-    JSONL otherwise (as the engine opens them)."""
+    """A journal: PostgreSQL for a ``postgresql://`` URL, SQLite for the suffixes of
+    open_journal or a file with SQLite's header, JSONL otherwise (as the engine opens them)."""
+    if isinstance(chemin, str) and est_url(chemin):
+        return read_postgresql(chemin)
     path = Path(chemin)
     if not path.is_file():
         raise JournalError("journal introuvable ou qui n'est pas un fichier ordinaire", fichier=str(chemin))
