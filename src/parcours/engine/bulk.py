@@ -326,23 +326,23 @@ class _Juge:
 
 def places_respectees(policy: Policy, groupes: Iterable[Places]) -> bool:
     """Whether the applied lines of the whole journal never give a place that is not free, nor
-    wait beside one (each dispositif's lines in journal order, every group together)."""
+    wait beside one (each dispositif's lines in journal order, every group together; one
+    dispositif at a time, so that the memory taken is that of its own lines)."""
     parts = list(groupes)
     if not parts:
         return True
-    ligne = np.concatenate([p.ligne for p in parts])
-    ordre = np.argsort(ligne, kind="stable")
-    disp = np.concatenate([p.dispositif for p in parts])[ordre]
-    delta = np.concatenate([p.delta for p in parts])[ordre].astype(np.int64)
-    jour = np.concatenate([p.jour for p in parts])[ordre].astype(np.int64)
     for d, nom in enumerate(policy.dispositifs):
-        m = disp == d
-        if not m.any():
+        dans = [p.dispositif == d for p in parts]
+        ligne = np.concatenate([p.ligne[m] for p, m in zip(parts, dans, strict=True)])
+        if not ligne.size:
             continue
+        ordre = np.argsort(ligne, kind="stable")
+        del ligne
+        dd = np.concatenate([p.delta[m] for p, m in zip(parts, dans, strict=True)])[ordre].astype(np.int64)
+        jour = np.concatenate([p.jour[m] for p, m in zip(parts, dans, strict=True)])[ordre]
         regles = _Regles(EtatDispositif(nom, policy.dispositifs[nom]))
-        dd = delta[m]
         occupes = np.cumsum(dd) - dd
-        w = regles.fenetre(jour[m])
+        w = regles.fenetre(jour.astype(np.int64))
         places = np.where(w >= 0, regles.places[np.maximum(w, 0)], -1)
         libre = (places < 0) | (occupes < places)
         if ((dd == 1) & ~libre).any() or ((dd == 0) & libre).any():
