@@ -55,7 +55,8 @@ def lire_seulement(path: Path, nom: str) -> sqlite3.Connection:
         raise JournalError(f"base SQLite illisible : {exc}", fichier=nom) from exc
     if colonnes != COLONNES:
         conn.close()
-        trouve = ", ".join(colonnes) if colonnes else "aucune table evenements"
+        vide = path.is_file() and path.stat().st_size == 0
+        trouve = ", ".join(colonnes) if colonnes else "un fichier vide" if vide else "aucune table evenements"
         raise JournalError(
             f"ce n'est pas un journal parcours (attendu : une table evenements({', '.join(COLONNES)}) ; "
             f"trouvé : {trouve})",
