@@ -3,8 +3,8 @@
 The corpus of tests/invariants/hostile.py (nesting past the bounds, huge lines and fields, NUL
 bytes, bytes that are not UTF-8, UTF-16 files, control characters in identifiers, a directory
 or a FIFO given as a file, an empty SQLite file, a SQLite base of another schema...) is given
-to every command that reads a file, in one child process under a time bound: each exits 1 or
-2 with a French message naming the file (and its line when the problem is in a line), never a
+to every command that reads a file, in one child process under a time bound: each exits 1
+with a French message naming the file (and its line when the problem is in a line), never a
 traceback. Every public reader refuses the same files with a located ParcoursError, and
 Hypothesis draws the corpus's generators (sizes, bytes, positions) against the readers.
 """
@@ -121,7 +121,7 @@ def test_every_command_refuses_every_hostile_file_in_french_with_its_place_and_i
     for (chemin, _), r in zip(cas, resultats, strict=True):
         attendu = f"{chemin}:" if _ligne_citee(chemin.name) else str(chemin)
         propre = (
-            r["code"] in (1, 2) and "Traceback" not in r["sortie"] and r["exception"] in (None, "SystemExit")
+            r["code"] == 1 and "Traceback" not in r["sortie"] and r["exception"] in (None, "SystemExit")
         )
         # "erreur : ..." or a policy's problems, one per line, "fichier:ligne:colonne: ..."
         francais = "erreur" in r["sortie"] or re.search(r":[0-9]+:[0-9]+: ", r["sortie"]) is not None
