@@ -120,9 +120,7 @@ def test_every_command_refuses_every_hostile_file_in_french_with_its_place_and_i
     fautes = []
     for (chemin, _), r in zip(cas, resultats, strict=True):
         attendu = f"{chemin}:" if _ligne_citee(chemin.name) else str(chemin)
-        propre = (
-            r["code"] == 1 and "Traceback" not in r["sortie"] and r["exception"] in (None, "SystemExit")
-        )
+        propre = r["code"] == 1 and "Traceback" not in r["sortie"] and r["exception"] in (None, "SystemExit")
         # "erreur : ..." or a policy's problems, one per line, "fichier:ligne:colonne: ..."
         francais = "erreur" in r["sortie"] or re.search(r":[0-9]+:[0-9]+: ", r["sortie"]) is not None
         if not propre or not francais or attendu not in r["sortie"]:
