@@ -47,8 +47,9 @@ from parcours.engine.alerts import AlerteLevee, Surveillance
 from parcours.engine.conflicts import Vus, conflit
 from parcours.engine.dossier import Dossier
 from parcours.engine.effects import effectuer
-from parcours.engine.events import Event, contenu, lire_jour, normaliser
+from parcours.engine.events import Event, lire_jour, normaliser
 from parcours.engine.guards import Mouvement, juger, refus
+from parcours.engine.idempotency import connue, empreinte_cle, empreinte_contenu
 from parcours.engine.journal import Journal, Ligne, LigneEcartee
 from parcours.engine.journals import open_journal
 from parcours.engine.scheme import EtatDispositif
@@ -100,23 +101,6 @@ class Lot:
     generes: int
     alertes: int = 0
     annulees: int = 0
-
-
-def _connu(ids: bytes, cle: bytes) -> bytes | None:
-    """The content print kept with idempotency key ``cle`` (None: the key is new)."""
-    index = ids.find(cle)
-    while index != -1:
-        if index % 16 == 0:
-            return ids[index + 8 : index + 16]
-        index = ids.find(cle, index + 1)
-    return None
-
-
-def _cle(ident: str, ev: Mapping[str, Any]) -> tuple[bytes, bytes]:
-    """The idempotency key of an event and the print of its content (8 bytes each)."""
-    return hash(ident).to_bytes(8, "little", signed=True), hash(contenu(ev)).to_bytes(
-        8, "little", signed=True
-    )
 
 
 class Engine:
@@ -426,7 +410,7 @@ class Engine:
         ident: str = ev["dossier"]
         dossier = self.dossiers.get(ident)
         cle = ev.get("id")
-        cle_b = None if cle is None else _cle(cle, ev)
+        cle_b = None if cle is None else empreinte_cle(cle)
         if dossier is None:
             disp = ev.get("dispositif")
             if disp is None:
@@ -440,9 +424,10 @@ class Engine:
                 self._refuser_si_perime(ev, etat, jour)
             mouvement = juger(ev, jour, Dossier(ident, etat, jour), True, not ligne_moteur)
         else:
-            deja = None if cle_b is None or not dossier._ids else _connu(dossier._ids, cle_b[0])
+            ids = dossier._ids if cle_b is not None else b""
+            deja = connue(ids, cle_b) if ids and cle_b is not None else None
             if deja is not None:
-                if cle_b is not None and deja != cle_b[1]:
+                if deja != empreinte_contenu(ev):
                     raise refus(
                         dossier,
                         ev["evenement"],
@@ -474,7 +459,7 @@ class Engine:
     def _effectuer(
         self,
         m: Mouvement,
-        cle_b: tuple[bytes, bytes] | None,
+        cle_b: bytes | None,
         levees: list[AlerteLevee],
         ligne: str | None = None,
     ) -> None:
@@ -486,7 +471,7 @@ class Engine:
         if m.nouveau:
             self.dossiers[dossier.id] = dossier
         if cle_b is not None:
-            dossier._ids += cle_b[0] + cle_b[1]
+            dossier._ids += cle_b + empreinte_contenu(m.ev)
         profil = m.ev.get("profil")
         if profil is not None:
             dossier.profil = self._profil(profil)

@@ -103,19 +103,21 @@ def lire_jour(texte: str) -> date | None:
     return found  # type: ignore[return-value]
 
 
-#: What makes two events of a dossier with the same ``id`` the same event (free keys aside).
-_CONTENU = ("date", "evenement", "dispositif", "acteur", "presence", "motif", "vers", "emploi")
-
-
 def contenu(event: Mapping[str, Any]) -> tuple[Any, ...]:
-    """The content that an ``id`` stands for (a démarrage put on the waiting list, journaled
-    ``attente``, is the same démarrage)."""
-    evenement = event.get("evenement")
-    return tuple(
-        "demarrage"
-        if k == "evenement" and evenement == EVENEMENT_ATTENTE
-        else (str(event.get(k))[:10] if k == "date" else event.get(k))
-        for k in _CONTENU
+    """The content that an ``id`` stands for: the date (its day), the event (a démarrage put
+    on the waiting list, journaled ``attente``, is the same démarrage), ``dispositif``,
+    ``acteur``, ``presence``, ``motif``, ``vers`` and ``emploi`` (free keys aside)."""
+    get = event.get
+    evenement = get("evenement")
+    return (
+        str(get("date"))[:10],
+        "demarrage" if evenement == EVENEMENT_ATTENTE else evenement,
+        get("dispositif"),
+        get("acteur"),
+        get("presence"),
+        get("motif"),
+        get("vers"),
+        get("emploi"),
     )
 
 
