@@ -19,7 +19,9 @@ For each backend (JSONL, SQLite, PostgreSQL), in one run:
   tests/journals/test_writers.py): events/s and conflicts met.
 
 The stream is benchmarks/engine.py's generator over a policy without capacity limits (so that
-any interleaving of the four writers is a valid journal), about 10 events per dossier. Without
+any interleaving of the four writers is a valid journal) and a long convention (so that its
+3,000 lanes of successive dossiers reach the number of events asked), about 16 events per
+dossier. Without
 ``--url``, a throwaway PostgreSQL server is started as the tests do (tests/pg_server.py).
 """
 
@@ -55,7 +57,7 @@ dispositifs:
       cdi: {libelle: CDI, categorie: emploi, positive: true, emploi: true}
       abandon: {libelle: Abandon, categorie: autre, positive: false}
     veille: {duree: 6 mois, motifs: [cdi]}
-    convention: {debut: 2017-01-01, fin: 2018-12-31}
+    convention: {debut: 2017-01-01, fin: 2040-12-31}
 """
 _ECRIVAIN = RACINE / "tests" / "journals" / "ecrivain.py"
 _POLITIQUE_CONCURRENCE = RACINE / "tests" / "engine" / "politique_test.yaml"

@@ -23,6 +23,7 @@ from parcours.engine import (
     PostgresJournal,
     Resultat,
     SqliteJournal,
+    SuiviDroits,
     open_journal,
 )
 from parcours.errors import (
@@ -42,10 +43,13 @@ from parcours.policies import (
     Policy,
     Regles,
     ReglesDatees,
+    ReglesDroits,
+    ReglesDroitsDatees,
     bundled_names,
     load_policy,
     load_policy_text,
     regles_datees,
+    regles_droits,
 )
 
 if typing.TYPE_CHECKING:
@@ -94,10 +98,13 @@ __all__ = [
     "Problem",
     "Regles",
     "ReglesDatees",
+    "ReglesDroits",
+    "ReglesDroitsDatees",
     "Resultat",
     "RulesEngineError",
     "Simulation",
     "SqliteJournal",
+    "SuiviDroits",
     "TransitionError",
     "UsageError",
     "__version__",
@@ -109,6 +116,7 @@ __all__ = [
     "monte_carlo",
     "open_journal",
     "regles_datees",
+    "regles_droits",
     "simulate",
     "variant",
 ]

@@ -5,7 +5,8 @@ application can catch the whole family with one ``except``::
 
     ParcoursError
     ├── PolicyError        a policy file is wrong (file, line, column, key path, value, expected)
-    │                      may carry several problems at once in ``problems``
+    │                      may carry several problems at once in ``problems``; also a
+    │                      cohort model or a published table (``parcours calibrer``)
     ├── TransitionError    an event is not allowed from a dossier's current step
     ├── JournalError       a journal line is torn, invalid or conflicting (file, line number)
     │   └── ConflitError   another writer of a shared journal moved the dossier (or the

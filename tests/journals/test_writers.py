@@ -171,6 +171,23 @@ def test_an_acknowledged_id_sent_again_by_another_writer_is_not_applied_twice(
     assert [e.get("id") for e in _lignes(partage)].count("x-1") == 1
 
 
+def test_a_rights_event_on_a_track_another_writer_moved_is_a_conflict(partage: str) -> None:
+    moselle = load_policy("moselle")  # inherits the national layer (the droits et devoirs track)
+    with Engine(moselle, partage) as engine:
+        engine.apply(_ev("P1", "2025-02-03", "ouverture_droit"))
+    a = Engine.replay(moselle, partage, continuer=True)
+    b = Engine.replay(moselle, partage, continuer=True)
+    a.apply(_ev("P1", "2025-03-03", "orientation", parcours="social", organisme="departement"))
+    orientation = _ev("P1", "2025-03-04", "orientation", parcours="professionnel", organisme="france_travail")
+    with pytest.raises(ConflitError, match=r"a fait avancer ses droits et devoirs .« orientation », ligne 2"):
+        b.apply(orientation)
+    assert b.suivi_droits("P1").state == "oriente"  # b caught up with a's orientation
+    assert b.apply(orientation).applique  # sent again, on purpose: a re-orientation
+    a.close()
+    b.close()
+    assert [e["evenement"] for e in _lignes(partage)] == ["ouverture_droit", "orientation", "orientation"]
+
+
 # --- following other writers -------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from parcours.engine.journal_postgresql import PostgresJournal
 from parcours.engine.journal_sqlite import SqliteJournal
 from parcours.engine.journals import open_journal
 from parcours.engine.machine import Topologie, topologie
+from parcours.engine.rights import SuiviDroits
 from parcours.engine.scheme import EtatDispositif
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "PostgresJournal",
     "Resultat",
     "SqliteJournal",
+    "SuiviDroits",
     "Topologie",
     "open_journal",
     "topologie",

@@ -23,6 +23,7 @@ import pyarrow as pa
 from parcours.engine.bulk import Balayage, Colonnes
 from parcours.engine.bulk_state import NUL, Applications, Champs, calculer
 from parcours.engine.dossier import Dossier
+from parcours.engine.events import CLES_CONTENU
 from parcours.engine.idempotency import EmpreintesDifferees
 from parcours.engine.journal_columns import LignesLues
 from parcours.engine.scheme import EtatDispositif
@@ -37,7 +38,7 @@ I64 = npt.NDArray[np.int64]
 _EPOQUE = date(1970, 1, 1).toordinal()
 _ATTENTE = EVENEMENTS_JOURNAL.index(EVENEMENT_ATTENTE)
 #: The keys an event's print reads (its id and events.contenu's).
-_CONTENU = ("id", "date", "evenement", "dispositif", "acteur", "presence", "motif", "vers", "emploi")
+_CONTENU = ("id", *CLES_CONTENU)
 
 
 class _Appliquees:

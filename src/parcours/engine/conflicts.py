@@ -8,6 +8,7 @@ saw them before. :func:`conflit` gives the :class:`~parcours.errors.ConflitError
 raises, before the event changes anything, when the caller decided on a stale view:
 
 * the event's dossier was moved by another writer (its step may not be the one the caller saw);
+  for an event of the droits et devoirs track, the dossier's track was;
 * the event is a démarrage, and the other writers' moves change what it does: the stale
   view gave it a place and none is left, or made it wait and one is free now.
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from parcours.engine.dossier import Dossier
     from parcours.engine.scheme import EtatDispositif
 
-__all__ = ["Places", "Vus", "change_les_places", "conflit", "en_attente"]
+__all__ = ["Places", "Vus", "change_les_places", "conflit", "conflit_droits", "en_attente"]
 
 _DEMARRAGE = "demarrage"
 
@@ -60,6 +61,8 @@ class Vus:
 
     dossiers: dict[str, tuple[int, str]] = field(default_factory=dict)
     places: dict[str, Places] = field(default_factory=dict)
+    #: the dossiers whose droits et devoirs track other writers moved
+    droits: dict[str, tuple[int, str]] = field(default_factory=dict)
     lignes: int = 0
 
 
@@ -106,5 +109,20 @@ def conflit(
         dossier=ident,
         dispositif=etat.ident,
         position=vues.position,
+        fichier=fichier,
+    )
+
+
+def conflit_droits(vus: Vus, ident: str, fichier: str) -> ConflitError | None:
+    """The conflict of a caller's droits et devoirs event with the track other writers moved."""
+    deja = vus.droits.get(ident)
+    if deja is None:
+        return None
+    return ConflitError(
+        f"dossier {ident} : un autre écrivain a fait avancer ses droits et devoirs (« {deja[1]} », "
+        f"ligne {deja[0]} du journal) depuis la dernière lecture de ce moteur ; le moteur est "
+        "maintenant à jour : regardez le dossier, puis renvoyez l'événement s'il a encore lieu d'être",
+        dossier=ident,
+        position=deja[0],
         fichier=fichier,
     )

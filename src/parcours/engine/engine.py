@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from parcours._encoding import encode
 from parcours.engine.alerts import AlerteLevee, Surveillance
-from parcours.engine.conflicts import Vus, conflit
+from parcours.engine.conflicts import Vus, conflit, conflit_droits
 from parcours.engine.dossier import Dossier
 from parcours.engine.effects import effectuer
 from parcours.engine.events import Event, lire_jour, normaliser
@@ -52,8 +52,12 @@ from parcours.engine.guards import Mouvement, juger, refus
 from parcours.engine.idempotency import connue, empreinte_cle, empreinte_contenu
 from parcours.engine.journal import Journal, Ligne, LigneEcartee
 from parcours.engine.journals import open_journal
+from parcours.engine.rights.effects import effectuer_droits
+from parcours.engine.rights.guards import juger_droits, refus_droits
+from parcours.engine.rights.track import SuiviDroits
 from parcours.engine.scheme import EtatDispositif
 from parcours.errors import ConflitError, JournalError, ParcoursError, PolicyError, TransitionError
+from parcours.policies.rights_rules import ReglesDroitsDatees, regles_droits
 from parcours.policies.schema import Policy
 from parcours.vocabulary import (
     ETAPES_FINALES,
@@ -61,6 +65,7 @@ from parcours.vocabulary import (
     ETAT_ATTENTE,
     EVENEMENT_ALERTE,
     EVENEMENT_ATTENTE,
+    EVENEMENTS_DROITS,
 )
 
 if TYPE_CHECKING:
@@ -69,6 +74,8 @@ if TYPE_CHECKING:
     from parcours.engine.explain import Explication
 
 __all__ = ["Engine", "Lot", "Resultat"]
+
+_DROITS = frozenset(EVENEMENTS_DROITS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +123,9 @@ class Engine:
     ) -> None:
         self.policy = policy
         self.dossiers: dict[str, Dossier] = {}
+        #: the droits et devoirs track of each dossier that has national events (engine/rights/)
+        self.droits: dict[str, SuiviDroits] = {}
+        self._regles_droits: ReglesDroitsDatees | bool | None = False  # False: not compiled yet
         self.avertissements: list[ParcoursError] = []
         #: the journal lines a replay with ``ecarter`` set aside, with their reasons
         self.lignes_ecartees: list[LigneEcartee] = []
@@ -237,6 +247,23 @@ class Engine:
             return self.dossiers[ident]
         except KeyError:
             raise TransitionError(f"dossier « {ident} » inconnu", dossier=ident) from None
+
+    def suivi_droits(self, ident: str) -> SuiviDroits:
+        """The droits et devoirs track of dossier ``ident`` (TransitionError if it has none)."""
+        try:
+            return self.droits[ident]
+        except KeyError:
+            raise TransitionError(
+                f"dossier « {ident} » : aucun événement des droits et devoirs", dossier=ident
+            ) from None
+
+    @property
+    def regles_droits(self) -> ReglesDroitsDatees | None:
+        """The policy's national layer compiled (None: the policy has none)."""
+        if self._regles_droits is False:
+            self._regles_droits = regles_droits(self.policy)
+        assert not isinstance(self._regles_droits, bool)
+        return self._regles_droits
 
     def etat_dispositif(self, dispositif: str) -> EtatDispositif:
         """The engine's state for ``dispositif`` (compiled rules, places, waiting list)."""
@@ -407,6 +434,8 @@ class Engine:
         """Read, judge, apply one event. A caller's event lets the engine decide capacity
         (``ligne_moteur`` False); a journal line being replayed records a decision made."""
         ev, jour, ligne = self._lire(event, ligne_moteur)
+        if ev["evenement"] in _DROITS:
+            return self._appliquer_droits(ev, jour, ligne)
         ident: str = ev["dossier"]
         dossier = self.dossiers.get(ident)
         cle = ev.get("id")
@@ -452,6 +481,53 @@ class Engine:
             mouvement.dossier.state,
             True,
             tuple(generes),
+            tuple(a for a in levees if not a.annulee),
+            tuple(a for a in levees if a.annulee),
+        )
+
+    def _appliquer_droits(self, ev: dict[str, Any], jour: date, ligne: str | None) -> Resultat:
+        """Judge and apply an event of the droits et devoirs track (engine/rights/): the same
+        path as an accompaniment's event, on the dossier's second track."""
+        ident: str = ev["dossier"]
+        suivi = self.droits.get(ident)
+        nouveau = suivi is None
+        cle = ev.get("id")
+        cle_b = None if cle is None else _cle(cle, ev)
+        if suivi is None:
+            suivi = SuiviDroits(ident, jour)
+        elif cle_b is not None and suivi._ids:
+            deja = _connu(suivi._ids, cle_b[0])
+            if deja is not None:
+                if deja != cle_b[1]:
+                    message = f"id « {cle} » déjà appliqué à un autre événement de ce dossier : conflit"
+                    raise refus_droits(suivi, ev["evenement"], message)
+                return Resultat(ident, ev["evenement"], suivi.state, suivi.state, applique=False)
+        if self._vus is not None and not self._rejeu and self.journal is not None:
+            erreur = conflit_droits(self._vus, ident, self.journal.name)
+            if erreur is not None:
+                raise erreur
+        m = juger_droits(ev, jour, suivi, nouveau, self.regles_droits, self.policy.nom)
+        # Accepted: nothing before this point has changed or journaled anything.
+        levees = self._avancer_horloge(jour)
+        effectuer_droits(m)
+        if nouveau:
+            self.droits[ident] = suivi
+        if cle_b is not None:
+            suivi._ids += cle_b[0] + cle_b[1]
+        if not self._rejeu:
+            self._tampon.append((ident, ev["date"], m.evenement, ligne or encode(ev)))
+        if self._historique is not None:
+            self._historique.setdefault(ident, []).append(dict(ev))
+        if self._surveillance.actif:
+            appel = self._surveillance.apres_droits
+            levees.extend(self._alertes(self._surveiller(appel, suivi, m.evenement, ev, jour)))
+        return Resultat(
+            ident,
+            m.evenement,
+            m.avant,
+            suivi.state,
+            True,
+            (),
             tuple(a for a in levees if not a.annulee),
             tuple(a for a in levees if a.annulee),
         )
@@ -645,7 +721,7 @@ class Engine:
             self._panne = cause
             return False
         self._surveillance.fermer()
-        for attribut in ("dossiers", "_etats", "_profils", "_historique", "_surveillance"):
+        for attribut in ("dossiers", "droits", "_etats", "_profils", "_historique", "_surveillance"):
             setattr(self, attribut, getattr(neuf, attribut))
         self.avertissements.extend(neuf.avertissements)
         return True

@@ -25,7 +25,7 @@ from parcours.engine.alerts import AlerteLevee
 from parcours.engine.conflicts import Places, Vus, change_les_places, en_attente
 from parcours.engine.journal import Journal, LigneEcartee, lire_ligne
 from parcours.errors import JournalError, ParcoursError
-from parcours.vocabulary import EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE
+from parcours.vocabulary import EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE, EVENEMENTS_DROITS
 
 if TYPE_CHECKING:
     from parcours.engine.alerts.monitor import Surveillance
@@ -160,6 +160,9 @@ def _rattraper(engine: Engine, vus: Vus, numero: int, event: dict[str, Any]) -> 
         avant = (etat.occupes, en_attente(etat, engine.dossiers))
     fait = _evenement(engine, event)
     if fait is None or not fait.applique:
+        return
+    if fait.evenement in EVENEMENTS_DROITS:  # the dossier's second track: no step, no place
+        vus.droits.setdefault(fait.dossier, (numero, fait.evenement))
         return
     vus.dossiers.setdefault(fait.dossier, (numero, fait.evenement))
     disp = engine.dossiers[fait.dossier].dispositif
