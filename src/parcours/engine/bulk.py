@@ -273,7 +273,8 @@ class _Juge:
             m = sorties & (disp == d)
             motif = cols.motif[i[m]]
             motifs = sorted(self.regles[d].motifs) if d >= 0 else []
-            refuse[m] = np.equal(motif, None) | (bool(motifs) & ~np.isin(motif, motifs))
+            sans = np.array([v is None for v in motif.tolist()], dtype=np.bool_)
+            refuse[m] = sans | (bool(motifs) & ~np.isin(motif, motifs))
         refuse |= (evt == self.code("veille")) & cols.sans_emploi[i]
         return refuse
 

@@ -143,7 +143,7 @@ def _codes(lues: LignesLues, cle: str, code: Callable[[Any], int], vide: int) ->
     """``cle``'s values as integer codes: ``code(value)`` for each distinct value, ``vide``
     where there is none."""
     codes, valeurs = lues.codes(cle)
-    return np.array([*(code(v) for v in valeurs), vide], dtype=np.int64)[codes]  # type: ignore[no-any-return]
+    return np.array([*(code(v) for v in valeurs), vide], dtype=np.int64)[codes]
 
 
 def _colonnes(engine: Engine, lues: LignesLues, lignes: I64, evenements: I64) -> Colonnes:
@@ -183,7 +183,7 @@ def _recoder(codes: I64) -> I64:
     ordre[np.argsort(premier, kind="stable")] = np.arange(valeurs.shape[0])
     out = ordre[rang.reshape(-1)]
     out[codes < 0] = -1
-    return out  # type: ignore[no-any-return]
+    return out
 
 
 # --- 4. alerts --------------------------------------------------------------------------

@@ -55,7 +55,7 @@ class Applications:
     jour: I64
     evenement: I64
     absent: B
-    motif: Sequence[str | None]
+    motif: npt.NDArray[np.object_]
     dispositif: I64
     fenetre: I64
     regles: Sequence[ReglesDatees]
@@ -105,7 +105,7 @@ class _Groupes:
         """Each dossier's last line with ``masque`` (-1: none)."""
         if not self.n:
             return np.zeros(0, dtype=np.int64)
-        return np.maximum.reduceat(np.where(masque, self.rang, -1), self.debuts)  # type: ignore[no-any-return]
+        return np.maximum.reduceat(np.where(masque, self.rang, -1), self.debuts)
 
     def precedent(self, masque: B) -> I64:
         """For each line, the dossier's last line before it with ``masque`` (-1: none)."""
@@ -117,7 +117,7 @@ class _Groupes:
     def compte(self, masque: B) -> I64:
         if not self.n:
             return np.zeros(0, dtype=np.int64)
-        return np.add.reduceat(masque.astype(np.int64), self.debuts)  # type: ignore[no-any-return]
+        return np.add.reduceat(masque.astype(np.int64), self.debuts)
 
 
 def _prendre(valeurs: I64, positions: I64) -> I64:
@@ -206,7 +206,7 @@ def _entretiens(a: Applications, rdv: B, debut: I64) -> I64:
 
 def _veilles(a: Applications) -> I64:
     """At each sortie whose motif opens a veille, its end (NUL elsewhere)."""
-    motifs = np.asarray(a.motif, dtype=object)
+    motifs = a.motif
 
     def veille(regles: Regles, x: I64) -> I64:
         ouvre = np.isin(motifs[x], list(regles.veille_motifs))

@@ -492,13 +492,13 @@ class Engine:
         suivi = self.droits.get(ident)
         nouveau = suivi is None
         cle = ev.get("id")
-        cle_b = None if cle is None else _cle(cle, ev)
+        cle_b = None if cle is None else empreinte_cle(cle)
         if suivi is None:
             suivi = SuiviDroits(ident, jour)
         elif cle_b is not None and suivi._ids:
-            deja = _connu(suivi._ids, cle_b[0])
+            deja = connue(suivi._ids, cle_b)
             if deja is not None:
-                if deja != cle_b[1]:
+                if deja != empreinte_contenu(ev):
                     message = f"id « {cle} » déjà appliqué à un autre événement de ce dossier : conflit"
                     raise refus_droits(suivi, ev["evenement"], message)
                 return Resultat(ident, ev["evenement"], suivi.state, suivi.state, applique=False)
@@ -513,7 +513,7 @@ class Engine:
         if nouveau:
             self.droits[ident] = suivi
         if cle_b is not None:
-            suivi._ids += cle_b[0] + cle_b[1]
+            suivi._ids += cle_b + empreinte_contenu(ev)
         if not self._rejeu:
             self._tampon.append((ident, ev["date"], m.evenement, ligne or encode(ev)))
         if self._historique is not None:

@@ -229,7 +229,7 @@ def _source_lignes(lignes: Iterable[tuple[int, str | bytes]], nouvelle_ligne: bo
 
 def _lire(donnees: bytes, n: int) -> pa.StructArray | None:
     if n == 0:
-        return pa.nulls(0, _SCHEMA.field("l").type)  # type: ignore[no-any-return]
+        return pa.nulls(0, _SCHEMA.field("l").type)
     enveloppe = b'{"l":' + donnees[:-1].replace(b"\n", b'}\n{"l":') + b"}\n"
     try:
         table = pajson.read_json(
@@ -244,7 +244,7 @@ def _lire(donnees: bytes, n: int) -> pa.StructArray | None:
     colonne = table.column("l").combine_chunks()
     if not pa.types.is_struct(colonne.type) or colonne.null_count:
         return None
-    return colonne  # type: ignore[no-any-return]
+    return colonne
 
 
 def _nulles(donnees: bytes, n: int) -> B:
@@ -278,7 +278,7 @@ def _dans(lues: LignesLues, cle: str, valeurs: Iterable[str]) -> B:
     codes, noms = lues.codes(cle)
     voulus = set(valeurs)
     table = np.array([n in voulus for n in noms] + [False], dtype=np.bool_)
-    return table[codes]  # type: ignore[no-any-return]
+    return table[codes]
 
 
 def _propres(lues: LignesLues, nulles: B) -> B:
