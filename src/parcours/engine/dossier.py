@@ -2,8 +2,8 @@
 
 It is not registered on any transitions Machine: it merely carries a ``state`` attribute
 that the dispositif's machine moves. Dates are shared ``date`` objects (durations remember
-the dates they computed), idempotency keys are kept as 8-byte hashes, so a dossier costs a
-few hundred bytes.
+the dates they computed), idempotency keys are kept as 8-byte prints per event
+(engine/idempotency.py), so a dossier costs a few hundred bytes.
 """
 
 from __future__ import annotations

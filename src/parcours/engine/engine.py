@@ -129,6 +129,8 @@ class Engine:
         self.avertissements: list[ParcoursError] = []
         #: the journal lines a replay with ``ecarter`` set aside, with their reasons
         self.lignes_ecartees: list[LigneEcartee] = []
+        #: whether :meth:`replay` rebuilt this engine in bulk (engine/bulk_replay.py)
+        self.rejoue_en_bloc = False
         self.batch = batch
         self.journal: Journal | None = None
         self._etats: dict[str, EtatDispositif] = {}
@@ -474,6 +476,8 @@ class Engine:
         self._effectuer(mouvement, cle_b, levees, ligne)
         if not self._rejeu and mouvement.evenement in ETAPES_FINALES and mouvement.avant in ETAPES_OUVERTES:
             self._servir(mouvement.dossier._dispositif, jour, generes, levees)
+        if not levees and not generes:  # most events: no tuple to build
+            return Resultat(ident, mouvement.evenement, mouvement.avant, mouvement.dossier.state)
         return Resultat(
             ident,
             mouvement.evenement,

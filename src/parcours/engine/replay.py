@@ -204,6 +204,7 @@ def rejouer(
     engine._rejeu = True
     try:
         alertes = _en_bloc(engine, journal, limite, ecarter) if en_bloc else None
+        engine.rejoue_en_bloc = alertes is not None
         if alertes is None:
             _lignes(engine, journal, limite, ecarter)
         elif engine._surveillance.actif:
