@@ -3,6 +3,7 @@
     PYTHONPATH=src python benchmarks/engine.py                 # >= 1M events, >= 100k dossiers
     PYTHONPATH=src python benchmarks/engine.py --small         # a quick run (200k events)
     PYTHONPATH=src python benchmarks/engine.py --politique meurthe_et_moselle
+    PYTHONPATH=src python benchmarks/engine.py --politique banc  # the benchmark's own policy
 
 The event stream is generated from the policy: dossiers follow each other in "lanes" (one
 lane per place of a dispositif, so that no démarrage ever waits and the engine and the
@@ -85,6 +86,8 @@ _DEFAULT_LANES = 3000
 
 
 def _policy(name: str | None) -> Policy:
+    if name == "banc":
+        return load_policy_text(_BENCH_POLICY)
     if name is not None:
         return load_policy(name)
     for candidate in _BUNDLED:
