@@ -206,7 +206,7 @@ class Surveillance:
         suivi = self._dossiers.get(dossier.id)
         if suivi is None:
             suivi = self._dossiers[dossier.id] = _SuiviAlertes(dossier, programme, ruleset)
-        tardives = [t for t in suivi.levees if t[0].date > jour]
+        tardives = [t for t in suivi.levees if t[0].date > jour] if suivi.levees else []
         for regle in programme.par_evenement.get(nom, ()):
             self._compter(suivi, regle, event, jour, nouvelles)
         for regle in programme.sauf.get(nom, ()):
@@ -221,7 +221,8 @@ class Surveillance:
         if tardives:
             self._annuler(suivi, nom, jour, tardives, nouvelles)
         # an alert dated on or before this event can no longer be shown not due by a later one
-        suivi.levees = [t for t in suivi.levees if t[0].date > jour]
+        if suivi.levees:
+            suivi.levees = [t for t in suivi.levees if t[0].date > jour]
         if dossier.state in _FINALS:
             suivi.ev.clear()
         if self.horloge is not None and jour <= self.horloge:
