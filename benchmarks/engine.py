@@ -368,7 +368,7 @@ def main(argv: list[str] | None = None) -> None:
     gc.collect()
     bpd = bytes_per_dossier(policy, events, min(20_000, dossiers))
     result: dict[str, Any] = {
-        "politique": policy.nom,
+        "politique": args.politique or policy.nom,
         "events": len(events),
         "dossiers": dossiers,
         "engine_events_per_s": round(len(events) / t_engine),

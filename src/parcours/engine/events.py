@@ -179,6 +179,8 @@ CLES_CONTENU: tuple[str, ...] = (
     *(k for k in CLES_DROITS if k != "difficultes"),
 )
 _CONTENU_RESTE = CLES_CONTENU[2:]
+#: An accompaniment's event carries no key of the droits et devoirs track (normaliser).
+_CONTENU_ACCOMPAGNEMENT = tuple(k for k in _CONTENU_RESTE if k not in CLES_DROITS)
 
 
 def contenu(event: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -190,7 +192,7 @@ def contenu(event: Mapping[str, Any]) -> tuple[Any, ...]:
     return (
         str(get("date"))[:10],
         "demarrage" if evenement == EVENEMENT_ATTENTE else evenement,
-        *map(get, _CONTENU_RESTE),
+        *map(get, _CONTENU_RESTE if evenement in _DROITS else _CONTENU_ACCOMPAGNEMENT),
     )
 
 

@@ -197,7 +197,8 @@ class Surveillance:
 
     def apres(self, dossier: Dossier, nom: str, event: Mapping[str, Any], jour: date) -> list[AlerteLevee]:
         """Update the dossier's facts after an applied event; the alerts it raised."""
-        self._pret()
+        if self._reconstruire is not None:
+            self._pret()
         compile_ = self._programme(dossier.dispositif)
         if compile_ is None:
             return []
