@@ -270,3 +270,34 @@ def test_the_engine_s_own_journal_is_replayed_in_bulk(policy: Policy, tmp_path: 
     engine = Engine(policy)
     assert rejouer_en_bloc(engine, JsonlJournal(chemin), None, False) is not None
     assert engine.dossier("a").state == "sortie"
+
+
+def test_an_engine_that_goes_on_writing_with_alert_rules_replays_line_by_line(
+    moselle: Policy, tmp_path: Path
+) -> None:
+    """Its next event needs the rule state, which a bulk replay would rebuild line by line."""
+    chemin = tmp_path / "j.jsonl"
+    dispositif = next(iter(moselle.dispositifs))
+    _journal(
+        moselle,
+        chemin,
+        [{"dossier": "a", "date": "2018-03-05", "evenement": "demarrage", "dispositif": dispositif}],
+    )
+    assert chemin.exists()
+    assert Engine.replay(moselle, chemin).rejoue_en_bloc
+    suite = Engine.replay(moselle, chemin, continuer=True)
+    assert not suite.rejoue_en_bloc
+    suite.close()
+
+
+def test_an_engine_that_goes_on_writing_without_alert_rules_replays_in_bulk(
+    policy: Policy, tmp_path: Path, parcours: Any
+) -> None:
+    chemin = tmp_path / "j.jsonl"
+    _journal(policy, chemin, parcours("a")[:6])
+    suite = Engine.replay(policy, chemin, continuer=True)
+    assert suite.rejoue_en_bloc
+    suite.apply_many(parcours("a")[6:])
+    suite.close()
+    assert _etat(_rejoue(policy, chemin, True)) == _etat(_rejoue(policy, chemin, False))
+    assert _rejoue(policy, chemin, False).dossier("a").state == "sortie"

@@ -203,6 +203,9 @@ def rejouer(
     limite = None if jusqu_au is None else jusqu_au.isoformat()
     engine._rejeu = True
     try:
+        # An engine that goes on writing needs its rule state at its next event: rebuilding
+        # it would replay every line again, so the lines are replayed once, one by one.
+        en_bloc = en_bloc and not (continuer and engine._surveillance.actif)
         alertes = _en_bloc(engine, journal, limite, ecarter) if en_bloc else None
         engine.rejoue_en_bloc = alertes is not None
         if alertes is None:
