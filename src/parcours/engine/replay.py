@@ -97,9 +97,7 @@ def _reconstruction(
     position = journal.position
 
     def reconstruire() -> Surveillance:
-        from parcours.engine.engine import Engine
-
-        neuf = Engine(engine.policy)
+        neuf = type(engine)(engine.policy)
         neuf._rejeu = True
         avant = journal.position
         try:
