@@ -204,6 +204,8 @@ def _erreur(message: str, event: Mapping[str, Any]) -> JournalError:
 
 def _date(event: Mapping[str, Any]) -> str:
     jour = event.get("date")
+    if type(jour) is str and lire_jour(jour) is not None:  # the common case first
+        return jour
     if isinstance(jour, datetime):
         jour = jour.date()
     if isinstance(jour, date):

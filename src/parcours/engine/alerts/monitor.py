@@ -199,14 +199,14 @@ class Surveillance:
         """Update the dossier's facts after an applied event; the alerts it raised."""
         if self._reconstruire is not None:
             self._pret()
-        compile_ = self._programme(dossier.dispositif)
-        if compile_ is None:
-            return []
-        programme, ruleset = compile_
-        nouvelles: list[AlerteLevee] = []
         suivi = self._dossiers.get(dossier.id)
-        if suivi is None:
-            suivi = self._dossiers[dossier.id] = _SuiviAlertes(dossier, programme, ruleset)
+        if suivi is None:  # a dossier keeps its dispositif, hence its rules
+            compile_ = self._programme(dossier.dispositif)
+            if compile_ is None:
+                return []
+            suivi = self._dossiers[dossier.id] = _SuiviAlertes(dossier, *compile_)
+        programme, ruleset = suivi.programme, suivi.ruleset
+        nouvelles: list[AlerteLevee] = []
         tardives = [t for t in suivi.levees if t[0].date > jour] if suivi.levees else []
         for regle in programme.par_evenement.get(nom, ()):
             self._compter(suivi, regle, event, jour, nouvelles)
