@@ -301,3 +301,13 @@ def test_an_engine_that_goes_on_writing_without_alert_rules_replays_in_bulk(
     suite.close()
     assert _etat(_rejoue(policy, chemin, True)) == _etat(_rejoue(policy, chemin, False))
     assert _rejoue(policy, chemin, False).dossier("a").state == "sortie"
+
+
+def test_a_key_that_is_not_utf8_is_refused_as_line_by_line(
+    policy: Policy, tmp_path: Path, parcours: Any
+) -> None:
+    chemin = tmp_path / "j.jsonl"
+    texte = _texte(parcours("a")).encode("utf-8")
+    chemin.write_bytes(texte + b'{"\xffossier": "b", "date": "2018-01-01", "evenement": "bilan"}\n')
+    _compare(policy, chemin, parcours("b"), ecarter=True)
+    assert _rejoue(policy, chemin, True, ecarter=True).lignes_ecartees[0].numero == 13

@@ -230,6 +230,10 @@ def _source_lignes(lignes: Iterable[tuple[int, str | bytes]], nouvelle_ligne: bo
 def _lire(donnees: bytes, n: int) -> pa.StructArray | None:
     if n == 0:
         return pa.nulls(0, _SCHEMA.field("l").type)
+    try:  # pyarrow reads a key that is not UTF-8 and fails when its name is asked for
+        donnees.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
     enveloppe = b'{"l":' + donnees[:-1].replace(b"\n", b'}\n{"l":') + b"}\n"
     try:
         table = pajson.read_json(
