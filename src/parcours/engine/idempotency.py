@@ -4,10 +4,10 @@ For each applied event with an ``id``, a dossier keeps the print of the key (5 b
 the print of the event's content (:func:`~parcours.engine.events.contenu`, 3 bytes), 8 bytes
 in one ``bytes``: a key already kept with the same content is the same event (acknowledged,
 not applied again), with another content a conflict. The prints are cut from Python's
-``hash`` (per process). Two keys of one dossier share a print once in about 2^40 / n² pairs
-(n its keys: with 20 keys, once in 5·10^9 dossiers), and a conflict goes unseen when the two
-contents share a print as well (once in 2^24 conflicts): 8 bytes rather than 16 per event
-halve what idempotency costs a dossier (engine/dossier.py).
+``hash`` (per process). Two of a dossier's n keys share a print with odds of about n²/2^41
+(20 keys: once in 5·10^9 dossiers; the later event is then taken for a duplicate or a
+conflict), and a conflict goes unseen when the two contents share a print as well (once in
+2^24 conflicts): 8 bytes rather than 16 per event halve what idempotency costs a dossier.
 
 A bulk replay leaves each dossier's prints to be computed the first time they are read
 (:class:`EmpreintesDifferees`): nothing during the replay needs them.
