@@ -15,7 +15,9 @@ places). Prints one JSON line:
   ``ratio`` = engine / raw;
 * ``engine_sans_alertes_s``, ``raw_s``, ``engine_s``: the same stream through an engine whose
   policy has no alert rules, the raw posting, the engine with its rules; ``ratio_plafond`` =
-  raw / (raw + engine without alerts) is the ratio a wrapper costing nothing would reach:
+  raw / (raw + engine without alerts) is the ratio a wrapper costing nothing would reach;
+  ``ratio_couche_regles`` = raw / (engine - engine without alerts), the rule layer alone
+  against raw durable_rules on the same facts:
   the engine's own work per event (validation, state machine, deadlines) is counted in the
   engine's facts per second, and this policy posts about 1.5 facts per event;
 * ``rss_growth_mib``: in a fresh process, resident memory after feeding the engine a
@@ -178,12 +180,18 @@ def rss(policy: Policy, facts: int) -> dict[str, Any]:
     }
 
 
+def _ratio_couche(raw_s: float, couche_s: float) -> float | None:
+    """Raw durable_rules time over the rule layer's own time (None: not measurable, the
+    engine with its rules took no longer than without)."""
+    return round(raw_s / couche_s, 3) if couche_s > 0 else None
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--small", action="store_true")
     parser.add_argument("--rss", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    policy = load_policy(_POLITIQUE)
+    policy = load_policy(_POLITIQUE)  # the raw rulesets are this policy's rules, by hand
     if args.rss:
         print(json.dumps(rss(policy, args.rss)))
         return
@@ -197,11 +205,14 @@ def main(argv: list[str] | None = None) -> None:
     duree_base, _ = timed_engine(policy.model_copy(update={"alertes": {}}), events)
     taille_rss = 200_000 if args.small else 1_000_000
     fils = subprocess.run(
-        [sys.executable, __file__, "--rss", str(taille_rss)], capture_output=True, text=True, check=True
+        [sys.executable, __file__, "--rss", str(taille_rss)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     memoire = json.loads(fils.stdout.strip().splitlines()[-1])
     resultat = {
-        "politique": _POLITIQUE,
+        "politique": policy.nom,
         "events": len(events),
         "facts": len(faits),
         "engine_facts_per_s": round(len(faits) / duree_engine),
@@ -211,6 +222,7 @@ def main(argv: list[str] | None = None) -> None:
         "raw_s": round(duree_raw, 3),
         "engine_sans_alertes_s": round(duree_base, 3),
         "ratio_plafond": round(duree_raw / (duree_raw + duree_base), 3),
+        "ratio_couche_regles": _ratio_couche(duree_raw, duree_engine - duree_base),
         **memoire,
     }
     print(json.dumps(resultat))

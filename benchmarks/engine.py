@@ -3,6 +3,7 @@
     PYTHONPATH=src python benchmarks/engine.py                 # >= 1M events, >= 100k dossiers
     PYTHONPATH=src python benchmarks/engine.py --small         # a quick run (200k events)
     PYTHONPATH=src python benchmarks/engine.py --politique meurthe_et_moselle
+    PYTHONPATH=src python benchmarks/engine.py --politique banc  # the benchmark's own policy
 
 The event stream is generated from the policy: dossiers follow each other in "lanes" (one
 lane per place of a dispositif, so that no démarrage ever waits and the engine and the
@@ -22,7 +23,11 @@ Figures:
   dossier ids the engine keeps are counted).
 * ``growth``: per-event time of the same batch on an engine already holding 2M dossiers
   over one holding 100k (``--small``: 400k over 20k).
-* ``replay_jsonl_events_per_s``: ``Journal.replay`` of the journal written above.
+* ``replay_jsonl_events_per_s``: ``Engine.replay`` of the journal written above (in bulk
+  when engine/bulk_replay.py can: ``replay_en_bloc`` says whether it did);
+  ``replay_ligne_a_ligne_events_per_s``: the per-event replay of the same journal;
+  ``replay_regles_s``: with alert rules, the seconds the bulk replay leaves for later (the
+  rule state rebuilt the first time the clock moves).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from typing import Any
 
 from parcours.engine import Engine, JsonlJournal
 from parcours.engine.machine import construire_machine, topologie
+from parcours.engine.replay import rejouer
 from parcours.errors import PolicyError
 from parcours.policies import Policy, bundled_names, load_policy, load_policy_text
 from parcours.policies.rules import ReglesDatees, ouverture
@@ -80,6 +86,8 @@ _DEFAULT_LANES = 3000
 
 
 def _policy(name: str | None) -> Policy:
+    if name == "banc":
+        return load_policy_text(_BENCH_POLICY)
     if name is not None:
         return load_policy(name)
     for candidate in _BUNDLED:
@@ -250,6 +258,25 @@ def _timed_engine(policy: Policy, events: list[dict[str, Any]], journal: Path | 
     return elapsed, engine
 
 
+def _regles(engine: Engine) -> float:
+    """Seconds to build the rule state a bulk replay deferred (moving the clock one day)."""
+    if engine.clock is None:
+        return 0.0
+    t0 = time.perf_counter()
+    engine.advance(date.fromordinal(engine.clock.toordinal() + 1))
+    return time.perf_counter() - t0
+
+
+def _par_ligne(policy: Policy, path: Path) -> float:
+    """Seconds of the per-event replay of the journal at ``path``."""
+    engine = Engine(policy)
+    t0 = time.perf_counter()
+    rejouer(engine, JsonlJournal(path), en_bloc=False)
+    elapsed = time.perf_counter() - t0
+    assert not engine.rejoue_en_bloc
+    return elapsed
+
+
 def bytes_per_dossier(policy: Policy, events: list[dict[str, Any]], n_dossiers: int) -> float:
     keep = {f"d{i}" for i in range(n_dossiers)}
     lines = [json.dumps(ev, ensure_ascii=False) for ev in events if ev["dossier"] in keep]
@@ -331,14 +358,17 @@ def main(argv: list[str] | None = None) -> None:
         t0 = time.perf_counter()
         replayed = Engine.replay(policy, journal)
         t_replay = time.perf_counter() - t0
+        t_regles = _regles(replayed)
         lines = sum(1 for _ in open(path, "rb"))  # noqa: SIM115
         assert len(replayed.dossiers) == len(live.dossiers)
+        t_ligne = _par_ligne(policy, path)
         journal_bytes = path.stat().st_size
+    en_bloc = replayed.rejoue_en_bloc
     del live, replayed
     gc.collect()
     bpd = bytes_per_dossier(policy, events, min(20_000, dossiers))
     result: dict[str, Any] = {
-        "politique": policy.nom,
+        "politique": args.politique or policy.nom,
         "events": len(events),
         "dossiers": dossiers,
         "engine_events_per_s": round(len(events) / t_engine),
@@ -347,6 +377,9 @@ def main(argv: list[str] | None = None) -> None:
         "slowdown": round(t_engine / t_base, 3),
         "bytes_per_dossier": round(bpd),
         "replay_jsonl_events_per_s": round(lines / t_replay),
+        "replay_en_bloc": en_bloc,
+        "replay_regles_s": round(t_regles, 2),
+        "replay_ligne_a_ligne_events_per_s": round(lines / t_ligne),
         "journal_bytes_per_event": round(journal_bytes / lines),
     }
     if not args.sans_croissance:

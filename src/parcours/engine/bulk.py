@@ -33,7 +33,7 @@ import numpy.typing as npt
 from parcours.engine.events import contenu
 from parcours.engine.journal import LigneEcartee
 from parcours.engine.scheme import EtatDispositif
-from parcours.errors import ParcoursError
+from parcours.errors import ParcoursError, PolicyError
 from parcours.policies.schema import Policy
 from parcours.vocabulary import (
     ETAPES_FINALES,
@@ -44,7 +44,16 @@ from parcours.vocabulary import (
     EVENEMENTS_JOURNAL,
 )
 
-__all__ = ["Colonnes", "Places", "Verdicts", "juger_en_bloc", "par_le_moteur", "places_respectees"]
+__all__ = [
+    "Balayage",
+    "Colonnes",
+    "Places",
+    "Verdicts",
+    "balayer",
+    "juger_en_bloc",
+    "par_le_moteur",
+    "places_respectees",
+]
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
@@ -223,6 +232,8 @@ class _Juge:
         groupe[ordre] = np.repeat(np.arange(debuts.shape[0]), longueurs)
         #: the dispositif of each line's dossier (-1: the dossier never entered one)
         self.dline_dossier = etat.disp[groupe]
+        #: each dossier's state after its lines, and where its lines are in ``ordre``
+        self.fin, self.ordre, self.debuts = etat, ordre, debuts
 
     def _pas(self, e: _Etat, a: I64, i: I64) -> None:
         """Judge line ``i[x]`` of dossier ``a[x]`` for every x, then apply what is accepted."""
@@ -275,21 +286,21 @@ class _Juge:
         """The guards of engine/guards.py that refuse (capacity aside)."""
         cols = self.cols
         refuse = np.zeros(i.shape, dtype=np.bool_)
-        renouv = np.flatnonzero(evt == self.code("renouvellement"))
-        for x in renouv.tolist():
-            d = int(disp[x])
-            if d < 0:
-                continue
+        renouv = (evt == self.code("renouvellement")) & (disp >= 0)
+        for d in np.unique(disp[renouv]).tolist():
+            m = renouv & (disp == d)
             regles = self.regles[d]
-            w = int(regles.fenetre(jour[x : x + 1])[0])
-            rmax = int(regles.rmax[w]) if w >= 0 else -1
-            dossier = int(a[x])
-            if (rmax >= 0 and e.renouv[dossier] >= rmax) or jour[x] >= e.fin_max[dossier]:
-                refuse[x] = True
-        for x in np.flatnonzero(evt == self.code("sortie")).tolist():
-            motif, d = cols.motif[i[x]], int(disp[x])
-            motifs = self.regles[d].motifs if d >= 0 else frozenset()
-            refuse[x] = motif is None or bool(motifs and motif not in motifs)
+            w = regles.fenetre(jour[m])
+            rmax = np.where(w >= 0, regles.rmax[np.maximum(w, 0)], -1)
+            dossier = a[m]
+            refuse[m] = ((rmax >= 0) & (e.renouv[dossier] >= rmax)) | (jour[m] >= e.fin_max[dossier])
+        sorties = evt == self.code("sortie")
+        for d in np.unique(disp[sorties]).tolist():
+            m = sorties & (disp == d)
+            motif = cols.motif[i[m]]
+            motifs = sorted(self.regles[d].motifs) if d >= 0 else []
+            sans = np.array([v is None for v in motif.tolist()], dtype=np.bool_)
+            refuse[m] = sans | (bool(motifs) & ~np.isin(motif, motifs))
         refuse |= (evt == self.code("veille")) & cols.sans_emploi[i]
         return refuse
 
@@ -412,6 +423,58 @@ def par_le_moteur(
         else:
             doublons += 1
     return appliquees, doublons, ecartees
+
+
+@dataclass
+class Balayage:
+    """The bulk scan of a journal's lines (see the module docstring), for the bulk replay.
+
+    Per line (as ``cols``): ``applique``, ``doublon``, ``refuse`` and ``avant`` (the code of
+    the dossier's state before it, in ``etats``). Per dossier, in the order of its code:
+    ``etat`` its state after its lines and ``dispositif`` its index in ``noms`` (-1: none);
+    ``ordre`` lists the lines dossier by dossier (each in journal order) from ``debuts``.
+    ``regles`` are each dispositif's windows as arrays."""
+
+    applique: B
+    doublon: B
+    refuse: B
+    avant: I64
+    etats: list[str]
+    etat: I64
+    dispositif: I64
+    ordre: I64
+    debuts: I64
+    noms: list[str]
+    regles: list[_Regles]
+    raisons: Callable[[], list[LigneEcartee]]
+
+
+def balayer(policy: Policy, cols: Colonnes) -> Balayage | None:
+    """The scan of ``cols``, or None when the engine itself must judge them line by line
+    (a dispositif's rules do not compile, or capacity makes the lines of dossiers depend on
+    each other)."""
+    try:
+        juge = _Juge(policy, cols)
+    except PolicyError:
+        return None
+    juge.scanner()
+    if not places_respectees(policy, [juge.places()]):
+        return None
+    fin = juge.fin
+    return Balayage(
+        juge.applique,
+        juge.doublon,
+        juge.refuse,
+        juge.avant,
+        juge.etats,
+        fin.etat,
+        fin.disp,
+        juge.ordre,
+        juge.debuts,
+        juge.noms,
+        juge.regles,
+        lambda: _raisons(policy, cols, juge),
+    )
 
 
 def juger_en_bloc(policy: Policy, cols: Colonnes) -> Verdicts:

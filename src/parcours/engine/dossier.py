@@ -2,8 +2,8 @@
 
 It is not registered on any transitions Machine: it merely carries a ``state`` attribute
 that the dispositif's machine moves. Dates are shared ``date`` objects (durations remember
-the dates they computed), idempotency keys are kept as 8-byte hashes, so a dossier costs a
-few hundred bytes.
+the dates they computed), idempotency keys are kept as 8-byte prints per event
+(engine/idempotency.py), so a dossier costs a few hundred bytes.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from parcours.engine.idempotency import EmpreintesDifferees
 from parcours.engine.scheme import EtatDispositif
 from parcours.vocabulary import ETAT_INITIAL
 
@@ -33,7 +34,7 @@ class Dossier:
 
     __slots__ = (
         "_dispositif",
-        "_ids",
+        "_empreintes",
         "absences",
         "debut",
         "dernier_entretien",
@@ -74,7 +75,7 @@ class Dossier:
         self.fin_veille: date | None = None
         self.veille_emploi: bool | None = None
         self.profil: Mapping[str, Any] | None = None
-        self._ids = b""
+        self._empreintes: bytes | EmpreintesDifferees = b""
 
     @property
     def dispositif(self) -> str:
@@ -84,11 +85,27 @@ class Dossier:
     def etape(self) -> str:
         return self.state
 
+    @property
+    def _ids(self) -> bytes:
+        """The prints of the dossier's idempotency keys (engine/idempotency.py)."""
+        found = self._empreintes
+        if not isinstance(found, bytes):  # left by a bulk replay, computed when first read
+            found = self._empreintes = found.materialiser()
+        return found
+
+    @_ids.setter
+    def _ids(self, valeur: bytes) -> None:
+        self._empreintes = valeur
+
     def champs(self) -> dict[str, Any]:
         """Every field by name (the hashes of idempotency keys included): for comparisons."""
-        result = {name: getattr(self, name) for name in self.__slots__ if name != "_dispositif"}
+        result = {name: getattr(self, name) for name in _CHAMPS}
         result["dispositif"] = self.dispositif
         return result
 
     def __repr__(self) -> str:
         return f"Dossier({self.id!r}, {self.dispositif!r}, etape={self.state!r})"
+
+
+#: The fields :meth:`Dossier.champs` compares (``_ids`` read through its property).
+_CHAMPS = tuple("_ids" if n == "_empreintes" else n for n in Dossier.__slots__ if n != "_dispositif")

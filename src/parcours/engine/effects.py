@@ -8,6 +8,7 @@ journal replay all go through it, so that a replayed engine is the engine built 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import date
 
@@ -87,7 +88,7 @@ def _fin(m: Mouvement) -> None:
 def _sortie(m: Mouvement) -> None:
     _fin(m)
     dossier = m.dossier
-    motif: str = m.ev["motif"]
+    motif: str = sys.intern(m.ev["motif"])  # one text per motif, not one per dossier
     dossier.motif = motif
     veille = m.regles.veille
     if veille is not None and motif in m.regles.veille_motifs:
@@ -96,7 +97,8 @@ def _sortie(m: Mouvement) -> None:
 
 def _reorientation(m: Mouvement) -> None:
     _fin(m)
-    m.dossier.vers = m.ev.get("vers")
+    vers = m.ev.get("vers")
+    m.dossier.vers = None if vers is None else sys.intern(vers)
 
 
 def _veille(m: Mouvement) -> None:

@@ -47,8 +47,9 @@ from parcours.engine.alerts import AlerteLevee, Surveillance
 from parcours.engine.conflicts import Vus, conflit, conflit_droits
 from parcours.engine.dossier import Dossier
 from parcours.engine.effects import effectuer
-from parcours.engine.events import Event, contenu, lire_jour, normaliser
+from parcours.engine.events import Event, lire_jour, normaliser
 from parcours.engine.guards import Mouvement, juger, refus
+from parcours.engine.idempotency import connue, empreinte_cle, empreinte_contenu
 from parcours.engine.journal import Journal, Ligne, LigneEcartee
 from parcours.engine.journals import open_journal
 from parcours.engine.rights.effects import effectuer_droits
@@ -109,23 +110,6 @@ class Lot:
     annulees: int = 0
 
 
-def _connu(ids: bytes, cle: bytes) -> bytes | None:
-    """The content print kept with idempotency key ``cle`` (None: the key is new)."""
-    index = ids.find(cle)
-    while index != -1:
-        if index % 16 == 0:
-            return ids[index + 8 : index + 16]
-        index = ids.find(cle, index + 1)
-    return None
-
-
-def _cle(ident: str, ev: Mapping[str, Any]) -> tuple[bytes, bytes]:
-    """The idempotency key of an event and the print of its content (8 bytes each)."""
-    return hash(ident).to_bytes(8, "little", signed=True), hash(contenu(ev)).to_bytes(
-        8, "little", signed=True
-    )
-
-
 class Engine:
     """Dossiers, their steps and deadlines under one policy; see the module docstring."""
 
@@ -145,6 +129,8 @@ class Engine:
         self.avertissements: list[ParcoursError] = []
         #: the journal lines a replay with ``ecarter`` set aside, with their reasons
         self.lignes_ecartees: list[LigneEcartee] = []
+        #: whether :meth:`replay` rebuilt this engine in bulk (engine/bulk_replay.py)
+        self.rejoue_en_bloc = False
         self.batch = batch
         self.journal: Journal | None = None
         self._etats: dict[str, EtatDispositif] = {}
@@ -455,7 +441,7 @@ class Engine:
         ident: str = ev["dossier"]
         dossier = self.dossiers.get(ident)
         cle = ev.get("id")
-        cle_b = None if cle is None else _cle(cle, ev)
+        cle_b = None if cle is None else empreinte_cle(cle)
         if dossier is None:
             disp = ev.get("dispositif")
             if disp is None:
@@ -469,9 +455,10 @@ class Engine:
                 self._refuser_si_perime(ev, etat, jour)
             mouvement = juger(ev, jour, Dossier(ident, etat, jour), True, not ligne_moteur)
         else:
-            deja = None if cle_b is None or not dossier._ids else _connu(dossier._ids, cle_b[0])
+            ids = dossier._ids if cle_b is not None else b""
+            deja = connue(ids, cle_b) if ids and cle_b is not None else None
             if deja is not None:
-                if cle_b is not None and deja != cle_b[1]:
+                if deja != empreinte_contenu(ev):
                     raise refus(
                         dossier,
                         ev["evenement"],
@@ -489,6 +476,8 @@ class Engine:
         self._effectuer(mouvement, cle_b, levees, ligne)
         if not self._rejeu and mouvement.evenement in ETAPES_FINALES and mouvement.avant in ETAPES_OUVERTES:
             self._servir(mouvement.dossier._dispositif, jour, generes, levees)
+        if not levees and not generes:  # most events: no tuple to build
+            return Resultat(ident, mouvement.evenement, mouvement.avant, mouvement.dossier.state)
         return Resultat(
             ident,
             mouvement.evenement,
@@ -507,13 +496,13 @@ class Engine:
         suivi = self.droits.get(ident)
         nouveau = suivi is None
         cle = ev.get("id")
-        cle_b = None if cle is None else _cle(cle, ev)
+        cle_b = None if cle is None else empreinte_cle(cle)
         if suivi is None:
             suivi = SuiviDroits(ident, jour)
         elif cle_b is not None and suivi._ids:
-            deja = _connu(suivi._ids, cle_b[0])
+            deja = connue(suivi._ids, cle_b)
             if deja is not None:
-                if deja != cle_b[1]:
+                if deja != empreinte_contenu(ev):
                     message = f"id « {cle} » déjà appliqué à un autre événement de ce dossier : conflit"
                     raise refus_droits(suivi, ev["evenement"], message)
                 return Resultat(ident, ev["evenement"], suivi.state, suivi.state, applique=False)
@@ -528,7 +517,7 @@ class Engine:
         if nouveau:
             self.droits[ident] = suivi
         if cle_b is not None:
-            suivi._ids += cle_b[0] + cle_b[1]
+            suivi._ids += cle_b + empreinte_contenu(ev)
         if not self._rejeu:
             self._tampon.append((ident, ev["date"], m.evenement, ligne or encode(ev)))
         if self._historique is not None:
@@ -550,7 +539,7 @@ class Engine:
     def _effectuer(
         self,
         m: Mouvement,
-        cle_b: tuple[bytes, bytes] | None,
+        cle_b: bytes | None,
         levees: list[AlerteLevee],
         ligne: str | None = None,
     ) -> None:
@@ -562,7 +551,7 @@ class Engine:
         if m.nouveau:
             self.dossiers[dossier.id] = dossier
         if cle_b is not None:
-            dossier._ids += cle_b[0] + cle_b[1]
+            dossier._ids += cle_b + empreinte_contenu(m.ev)
         profil = m.ev.get("profil")
         if profil is not None:
             dossier.profil = self._profil(profil)

@@ -180,7 +180,7 @@ def lire_taux(valeur: object) -> float | None:
 
 
 #: What makes two events of a dossier with the same ``id`` the same event (free keys aside).
-_CONTENU = (
+CLES_CONTENU: tuple[str, ...] = (
     "date",
     "evenement",
     "dispositif",
@@ -191,17 +191,21 @@ _CONTENU = (
     "emploi",
     *(k for k in CLES_DROITS if k != "difficultes"),
 )
+_CONTENU_RESTE = CLES_CONTENU[2:]
+#: An accompaniment's event carries no key of the droits et devoirs track (normaliser).
+_CONTENU_ACCOMPAGNEMENT = tuple(k for k in _CONTENU_RESTE if k not in CLES_DROITS)
 
 
 def contenu(event: Mapping[str, Any]) -> tuple[Any, ...]:
-    """The content that an ``id`` stands for (a démarrage put on the waiting list, journaled
-    ``attente``, is the same démarrage)."""
-    evenement = event.get("evenement")
-    return tuple(
-        "demarrage"
-        if k == "evenement" and evenement == EVENEMENT_ATTENTE
-        else (str(event.get(k))[:10] if k == "date" else event.get(k))
-        for k in _CONTENU
+    """The content that an ``id`` stands for: the date (its day), the event (a démarrage put
+    on the waiting list, journaled ``attente``, is the same démarrage) and the other keys of
+    :data:`CLES_CONTENU` (free keys aside)."""
+    get = event.get
+    evenement = get("evenement")
+    return (
+        str(get("date"))[:10],
+        "demarrage" if evenement == EVENEMENT_ATTENTE else evenement,
+        *map(get, _CONTENU_RESTE if evenement in _DROITS else _CONTENU_ACCOMPAGNEMENT),
     )
 
 
@@ -232,6 +236,8 @@ def _verifier_identifiants(event: Mapping[str, Any]) -> None:
 
 def _date(event: Mapping[str, Any]) -> str:
     jour = event.get("date")
+    if type(jour) is str and lire_jour(jour) is not None:  # the common case first
+        return jour
     if isinstance(jour, datetime):
         jour = jour.date()
     if isinstance(jour, date):

@@ -19,7 +19,7 @@ engine's position, the same way, and says what they moved (conflicts.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,7 @@ from parcours.errors import JournalError, ParcoursError, UnsafeLineError
 from parcours.vocabulary import EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE, EVENEMENTS_DROITS
 
 if TYPE_CHECKING:
+    from parcours.engine.alerts.monitor import Surveillance
     from parcours.engine.engine import Engine, Resultat
 
 __all__ = ["catch_up", "rejouer"]
@@ -73,8 +74,13 @@ def _evenement(engine: Engine, event: dict[str, Any]) -> Resultat | None:
     return engine._appliquer(event, True)
 
 
-def _lignes(engine: Engine, journal: Journal, limite: str | None, ecarter: bool) -> None:
+def _lignes(
+    engine: Engine, journal: Journal, limite: str | None, ecarter: bool, jusqu_a: int | None = None
+) -> None:
+    """Replay the journal's lines (up to number ``jusqu_a``), each moving its position."""
     for numero, brute in journal.lines():
+        if jusqu_a is not None and numero > jusqu_a:
+            break
         try:
             _ligne(engine, brute, limite)
         except UnsafeLineError as exc:
@@ -84,6 +90,42 @@ def _lignes(engine: Engine, journal: Journal, limite: str | None, ecarter: bool)
                 raise JournalError(str(exc), fichier=journal.name, ligne=numero) from exc
             engine.lignes_ecartees.append(LigneEcartee(numero, str(exc)))
         journal.position = numero
+
+
+def _reconstruction(
+    engine: Engine, journal: Journal, limite: str | None, ecarter: bool
+) -> Callable[[], Surveillance]:
+    """How to rebuild, line by line, the rule state a bulk replay of ``journal`` left out: the
+    same lines replayed by a new engine, whose alert state is handed over to ``engine``'s
+    dossiers (its warnings too: journaled alerts the policy no longer raises)."""
+    position = journal.position
+
+    def reconstruire() -> Surveillance:
+        neuf = type(engine)(engine.policy)
+        neuf._rejeu = True
+        avant = journal.position
+        try:
+            _lignes(neuf, journal, limite, ecarter, position)
+        finally:
+            journal.position = avant
+        for suivi in neuf._surveillance._dossiers.values():
+            suivi.dossier = engine.dossiers[suivi.dossier.id]
+        engine.avertissements.extend(neuf.avertissements)
+        return neuf._surveillance
+
+    return reconstruire
+
+
+def _en_bloc(
+    engine: Engine, journal: Journal, limite: str | None, ecarter: bool
+) -> tuple[list[AlerteLevee], date | None] | None:
+    """The bulk replay (bulk_replay.py) when it can replay this journal: the alerts the journal
+    holds and the alert clock (None: nothing was done, replay line by line)."""
+    if engine._historique is not None:
+        return None  # each dossier's events are kept: read them line by line
+    from parcours.engine.bulk_replay import rejouer_en_bloc
+
+    return rejouer_en_bloc(engine, journal, limite, ecarter)
 
 
 def catch_up(
@@ -142,8 +184,10 @@ def rejouer(
     continuer: bool = False,
     ecarter: bool = False,
     reparer: bool = False,
+    en_bloc: bool = True,
 ) -> None:
-    """Apply ``journal``'s lines to the new ``engine`` (see :meth:`Engine.replay`)."""
+    """Apply ``journal``'s lines to the new ``engine`` (see :meth:`Engine.replay`): in bulk
+    when bulk_replay.py can, line by line otherwise."""
     if continuer and jusqu_au is not None:
         raise JournalError(
             "on ne peut pas continuer un journal rejoué jusqu'à une date", fichier=journal.name
@@ -160,9 +204,19 @@ def rejouer(
                     fichier=journal.name,
                 )
             )
+    limite = None if jusqu_au is None else jusqu_au.isoformat()
     engine._rejeu = True
     try:
-        _lignes(engine, journal, None if jusqu_au is None else jusqu_au.isoformat(), ecarter)
+        # An engine that goes on writing needs its rule state at its next event: rebuilding
+        # it would replay every line again, so the lines are replayed once, one by one.
+        en_bloc = en_bloc and not (continuer and engine._surveillance.actif)
+        alertes = _en_bloc(engine, journal, limite, ecarter) if en_bloc else None
+        engine.rejoue_en_bloc = alertes is not None
+        if alertes is None:
+            _lignes(engine, journal, limite, ecarter)
+        elif engine._surveillance.actif:
+            reconstruire = _reconstruction(engine, journal, limite, ecarter)
+            engine._surveillance.differer(*alertes, reconstruire)
     except JournalError as exc:
         if not tolerant:
             raise

@@ -103,6 +103,16 @@ class Duree:
                 self._memo[depart] = found
         return found
 
+    def ajouter_jours(self, jours: Any) -> Any:
+        """:meth:`ajouter` for an array of day ordinals (``date.toordinal``): the ordinals of
+        the dates, each computed by :meth:`ajouter` (once per distinct day)."""
+        import numpy as np
+
+        tableau = np.asarray(jours, dtype=np.int64)
+        distincts, rang = np.unique(tableau, return_inverse=True)
+        fins = [self.ajouter(date.fromordinal(int(j))).toordinal() for j in distincts.tolist()]
+        return np.asarray(fins, dtype=np.int64)[rang].reshape(tableau.shape)
+
     def _ajouter(self, depart: date) -> date:
         if self.unite == "jours":
             return depart + timedelta(days=self.nombre)

@@ -126,6 +126,22 @@ class Regles:
             return self.rythme_demarrage.ajouter(jour)
         return None if self.rythme is None else self.rythme.ajouter(jour)
 
+    def prochain_entretien_jours(self, jours: Any, debuts: Any) -> Any:
+        """:meth:`prochain_entretien` for arrays of day ordinals (numpy): the ordinal of the
+        next interview due after one on each ``jours`` (accompaniment begun ``debuts``), -1
+        where none is due. Each date comes from ``Duree.ajouter``, as in the scalar method."""
+        import numpy as np
+
+        jours = np.asarray(jours, dtype=np.int64)
+        if self.rythme is None:
+            out = np.full(jours.shape, -1, dtype=np.int64)
+        else:
+            out = self.rythme.ajouter_jours(jours)
+        if self.rythme_demarrage is not None and self.pendant is not None and jours.size:
+            debut_strict = jours < self.pendant.ajouter_jours(debuts)
+            out = np.where(debut_strict, self.rythme_demarrage.ajouter_jours(jours), out)
+        return out
+
     def valeur(self, attribut: str) -> Any:
         """The value of an attribute of :data:`CHEMINS` (``None``: absent)."""
         return getattr(self, attribut)

@@ -133,6 +133,27 @@ class Surveillance:
         self._occupes: dict[str, int] = {}
         self._hautes: dict[tuple[str, str], dict[str, Any]] = {}
         self._garde = False
+        #: after a bulk replay: how to rebuild the rule state, the first time it is needed
+        self._reconstruire: Callable[[], Surveillance] | None = None
+
+    # --- after a bulk replay ----------------------------------------------------------------
+
+    def differer(
+        self, levees: list[AlerteLevee], horloge: date | None, reconstruire: Callable[[], Surveillance]
+    ) -> None:
+        """Take the alerts and the clock a journal holds (a bulk replay); the rule state (facts,
+        agenda, windows) is ``reconstruire()``'s, built the first time the clock moves, an event
+        is applied or a journal line confirmed."""
+        self.levees, self.horloge, self._reconstruire = levees, horloge, reconstruire
+
+    def _pret(self) -> None:
+        if self._reconstruire is None:
+            return
+        reconstruire, self._reconstruire = self._reconstruire, None
+        autre = reconstruire()
+        if self._hote is not None:
+            self._hote.fermer()
+        self.__dict__.update(autre.__dict__)  # its actions append to its list, now ours
 
     # --- what the engine calls ------------------------------------------------------------
 
@@ -140,6 +161,7 @@ class Surveillance:
         """Move the clock to ``au`` (never back); the alerts raised, in date order."""
         if self.horloge is not None and au <= self.horloge:
             return []
+        self._pret()
         self.horloge = au
         nouvelles: list[AlerteLevee] = []
         self._echoir(au, nouvelles)
@@ -175,15 +197,17 @@ class Surveillance:
 
     def apres(self, dossier: Dossier, nom: str, event: Mapping[str, Any], jour: date) -> list[AlerteLevee]:
         """Update the dossier's facts after an applied event; the alerts it raised."""
-        compile_ = self._programme(dossier.dispositif)
-        if compile_ is None:
-            return []
-        programme, ruleset = compile_
-        nouvelles: list[AlerteLevee] = []
+        if self._reconstruire is not None:
+            self._pret()
         suivi = self._dossiers.get(dossier.id)
-        if suivi is None:
-            suivi = self._dossiers[dossier.id] = _SuiviAlertes(dossier, programme, ruleset)
-        tardives = [t for t in suivi.levees if t[0].date > jour]
+        if suivi is None:  # a dossier keeps its dispositif, hence its rules
+            compile_ = self._programme(dossier.dispositif)
+            if compile_ is None:
+                return []
+            suivi = self._dossiers[dossier.id] = _SuiviAlertes(dossier, *compile_)
+        programme, ruleset = suivi.programme, suivi.ruleset
+        nouvelles: list[AlerteLevee] = []
+        tardives = [t for t in suivi.levees if t[0].date > jour] if suivi.levees else []
         for regle in programme.par_evenement.get(nom, ()):
             self._compter(suivi, regle, event, jour, nouvelles)
         for regle in programme.sauf.get(nom, ()):
@@ -198,7 +222,8 @@ class Surveillance:
         if tardives:
             self._annuler(suivi, nom, jour, tardives, nouvelles)
         # an alert dated on or before this event can no longer be shown not due by a later one
-        suivi.levees = [t for t in suivi.levees if t[0].date > jour]
+        if suivi.levees:
+            suivi.levees = [t for t in suivi.levees if t[0].date > jour]
         if dossier.state in _FINALS:
             suivi.ev.clear()
         if self.horloge is not None and jour <= self.horloge:
@@ -210,6 +235,7 @@ class Surveillance:
     def attendre(self, alertes: list[AlerteLevee]) -> None:
         """Replay: these alerts were raised (or cancelled) again; the journal's lines should
         confirm them."""
+        self._pret()
         self._a_confirmer.update((a.annulee, a.cle) for a in alertes)
 
     def _attendue(self, cle: tuple[bool, tuple[str, str, str]]) -> bool:
@@ -224,6 +250,7 @@ class Surveillance:
 
     def confirmer(self, ligne: AlerteLevee) -> bool:
         """Replay of an ``alerte`` line: move the clock to its date; False if not raised again."""
+        self._pret()
         if self.actif:
             self.attendre(self.avancer(ligne.date))
         if self._attendue((False, ligne.cle)):
@@ -234,6 +261,7 @@ class Surveillance:
     def confirmer_annulation(self, ligne: AlerteLevee) -> bool:
         """Replay of an ``alerte_annulee`` line; False if the rules did not cancel it again (the
         journaled cancellation is kept: the alert leaves the list)."""
+        self._pret()
         if self._attendue((True, ligne.cle)):
             return True
         for i, levee in enumerate(self.levees):
@@ -244,6 +272,7 @@ class Surveillance:
 
     def faits(self) -> int:
         """How many facts the rules engine holds (for measurements)."""
+        self._pret()
         hote = self._hote
         if hote is None:
             return 0
