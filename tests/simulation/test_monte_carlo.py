@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from parcours.errors import ParcoursError
+from parcours.errors import UsageError
 from parcours.policies import Policy
 from parcours.policies.cohort import Cohorte
 from parcours.simulation import compare, monte_carlo, simulate, variant
@@ -40,7 +40,7 @@ def test_intervals_and_dict(politique: Policy, cohorte: Cohorte) -> None:
     payload = res.to_dict()
     assert payload["runs"] == 8 and "accompagnees" in payload["indicateurs"]
     assert len(res.to_frame()) == len(res.indicateurs)
-    with pytest.raises(ParcoursError):
+    with pytest.raises(UsageError, match=r"^runs doit être au moins 1 \(reçu : 0\)$"):
         monte_carlo(politique, cohorte, DU, AU, runs=0)
 
 

@@ -7,6 +7,7 @@ from datetime import date
 import numpy as np
 import pytest
 
+from parcours.errors import UsageError
 from parcours.policies import Policy
 from parcours.policies.cohort import Cohorte
 from parcours.simulation import simulate, variant
@@ -165,7 +166,5 @@ def test_proportional_capacity_scales_with_the_dossiers(politique: Policy, cohor
 
 
 def test_empty_period_is_an_error(politique: Policy, cohorte: Cohorte) -> None:
-    from parcours.errors import ParcoursError
-
-    with pytest.raises(ParcoursError):
+    with pytest.raises(UsageError, match=r"^période vide : le 01/01/2017 précède le 31/12/2018$"):
         simulate(politique, cohorte, du=AU, au=DU)
