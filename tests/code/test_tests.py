@@ -75,9 +75,13 @@ def test_no_test_sleeps_or_reads_the_clock() -> None:
 def _raises_sans_match(tree: ast.Module) -> Iterator[int]:
     for call in _appels(tree):
         func = call.func
-        if isinstance(func, ast.Attribute) and func.attr == "raises" and _nom(func.value) == "pytest":
-            if not any(k.arg == "match" for k in call.keywords):
-                yield call.lineno
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "raises"
+            and _nom(func.value) == "pytest"
+            and not any(k.arg == "match" for k in call.keywords)
+        ):
+            yield call.lineno
 
 
 def test_every_pytest_raises_names_its_message() -> None:

@@ -67,7 +67,11 @@ def test_waiting_dossiers_are_served_in_order(policy: Policy, ev: Ev, tmp_path: 
 def test_a_waiting_dossier_cannot_start_by_itself(engine: Engine, ev: Ev) -> None:
     _remplir(engine, ev, 3)
     engine.apply(ev("w", "2018-01-11", "demarrage", dispositif="global"))
-    with pytest.raises(TransitionError, match=r"^dossier w \(global, étape « attente »\) : « demarrage » n\'est pas permis ici \(permis : sortie, reorientation\)$") as info:
+    with pytest.raises(
+        TransitionError,
+        match=r"^dossier w \(global, étape « attente »\) : « demarrage » n'est pas permis ici "
+        r"\(permis : sortie, reorientation\)$",
+    ) as info:
         engine.apply(ev("w", "2018-01-12", "demarrage"))
     assert info.value.etape == "attente" and info.value.autorises == ("sortie", "reorientation")
 

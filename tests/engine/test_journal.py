@@ -113,7 +113,11 @@ def test_sqlite_table_and_wal(policy: Policy, ev: Ev, tmp_path: Path) -> None:
 def test_a_refused_event_is_not_journaled(policy: Policy, ev: Ev, chemin: Path) -> None:
     engine = Engine(policy, chemin)
     engine.apply(ev("a", "2017-01-10", "demarrage", dispositif="global"))
-    with pytest.raises(TransitionError, match=r"^dossier a \(global, étape « demarrage »\) : événement du 09/01/2017 antérieur au dernier événement du dossier \(10/01/2017\)$"):
+    with pytest.raises(
+        TransitionError,
+        match=r"^dossier a \(global, étape « demarrage »\) : événement du 09/01/2017 antérieur "
+        r"au dernier événement du dossier \(10/01/2017\)$",
+    ):
         engine.apply(ev("a", "2017-01-09", "entretien"))
     engine.close()
     assert len(list(open_journal(chemin).read())) == 1
@@ -123,7 +127,11 @@ def test_apply_many_writes_the_applied_prefix_before_raising(policy: Policy, ev:
     engine = Engine(policy, chemin, batch=1000)
     batch = [ev(f"d{i}", "2017-01-10", "prescription", dispositif="social") for i in range(5)]
     batch.append(ev("d0", "2017-01-09", "demarrage"))  # refused: before its last event
-    with pytest.raises(TransitionError, match=r"^événement n° 6 du lot : dossier d0 \(social, étape « prescription »\) : événement du 09/01/2017 antérieur"):
+    with pytest.raises(
+        TransitionError,
+        match=r"^événement n° 6 du lot : dossier d0 \(social, étape « prescription »\) : "
+        r"événement du 09/01/2017 antérieur",
+    ):
         engine.apply_many(batch)
     assert [e["dossier"] for _, e in open_journal(chemin).read()] == [f"d{i}" for i in range(5)]
     engine.close()
@@ -190,7 +198,11 @@ def test_an_invalid_line_in_the_middle_is_reported_with_its_number(
     lines.insert(1, '{"dossier": "d9", "date": "2017-01-10", "evenement": "bilan", "dispositif": "global"}\n')
     lines.insert(3, "pas du json\n")
     chemin.write_text("".join(lines), "utf-8")
-    with pytest.raises(JournalError, match=r":2: dossier d9 \(global, étape « nouveau »\) : « bilan » n\'est pas permis ici \(permis : reperage, prescription, diagnostic, demarrage\)$") as info:
+    with pytest.raises(
+        JournalError,
+        match=r":2: dossier d9 \(global, étape « nouveau »\) : « bilan » n'est pas permis ici "
+        r"\(permis : reperage, prescription, diagnostic, demarrage\)$",
+    ) as info:
         Engine.replay(policy, JsonlJournal(chemin))
     assert info.value.ligne == 2 and "« bilan » n'est pas permis" in str(info.value)
     engine = Engine.replay(policy, JsonlJournal(chemin), tolerant=True)

@@ -136,7 +136,7 @@ def test_unknown_dispositif_asked() -> None:
 def test_period_must_be_given_once() -> None:
     with pytest.raises(UsageError, match=r"^indiquez la période : du et au, ou une année$"):
         bilan(GOOD, POLICY)
-    with pytest.raises(UsageError, match=r"^indiquez soit une année, soit les dates du et au, pas les deux$"):
+    with pytest.raises(UsageError, match=r"^indiquez soit une année, soit les dates du et au, pas les deux"):
         bilan(GOOD, POLICY, annee=2018, du=date(2018, 1, 1))
     with pytest.raises(UsageError, match=r"^période vide : le 01/01/2018 précède le 01/02/2018$"):
         bilan(GOOD, POLICY, du=date(2018, 2, 1), au=date(2018, 1, 1))

@@ -90,7 +90,7 @@ def test_reports_bilan_equals_kernel_aggregates(sim: Simulation) -> None:
     assert sim.bilan(du, sim.au).to_dict()["accompagnees"] == mine["accompagnees"]
 
 
-def test_the_journal_the_simulation_writes_replays_to_the_kernel_steps(sim: Simulation, tmp_path: Path) -> None:
+def test_the_simulation_journal_replays_to_the_kernel_steps(sim: Simulation, tmp_path: Path) -> None:
     path = tmp_path / "simulation.jsonl"
     events = list(sim.events())
     assert sim.write_journal(path) == len(events)

@@ -157,5 +157,8 @@ def test_journal_and_frame(sim: Simulation, tmp_path: Path) -> None:
 
 def test_events_need_evenements_true(politique: Policy, cohorte: Cohorte) -> None:
     sim = simulate(politique, cohorte, du=DU, au=AU, evenements=False)
-    with pytest.raises(UsageError, match=r"^simulation lancée sans ses événements : relancez avec evenements=True$"):
+    with pytest.raises(
+        UsageError,
+        match=r"^simulation lancée sans ses événements : relancez avec evenements=True$",
+    ):
         next(iter(sim.events()))
