@@ -342,3 +342,48 @@ def test_a_write_failing_mid_batch_leaves_the_state_of_the_journal(
     engine.apply_many(events[2:])
     engine.close()
     assert sorted(Engine.replay(policy, tmp_path / "j.jsonl").dossiers) == [f"d{i}" for i in range(5)]
+
+
+@pytest.mark.parametrize("durable", [True, False])
+def test_a_durable_jsonl_journal_syncs_each_write_to_disk(
+    policy: Policy, ev: Ev, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, durable: bool
+) -> None:
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", synced.append)
+    journal = open_journal(tmp_path / "j.jsonl", durable=durable)
+    assert isinstance(journal, JsonlJournal) and journal.durable is durable
+    engine = Engine(policy, journal, batch=2)
+    engine.apply(ev("a", "2017-01-10", "demarrage", dispositif="global"))  # one write
+    engine.apply_many(ev(f"d{i}", "2017-01-10", "prescription", dispositif="social") for i in range(3))
+    assert journal._fichier is not None
+    fileno = journal._fichier.fileno()
+    engine.close()
+    assert synced == ([fileno] * 3 if durable else [])  # 1 + 2 batches (2 lines, then 1)
+    assert len(list(open_journal(tmp_path / "j.jsonl").read())) == 4
+
+
+@pytest.mark.parametrize(("durable", "mode"), [(True, "FULL"), (False, "NORMAL")])
+def test_a_durable_sqlite_journal_commits_with_synchronous_full(
+    policy: Policy, ev: Ev, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, durable: bool, mode: str
+) -> None:
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = connect(*args, **kwargs)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", traced)
+    engine = Engine(policy, open_journal(tmp_path / "j.sqlite", durable=durable))
+    engine.apply(ev("a", "2017-01-10", "demarrage", dispositif="global"))
+    engine.close()
+    pragmas = [s for s in statements if s.startswith("PRAGMA") and "query_only" not in s]
+    assert pragmas[:2] == ["PRAGMA journal_mode=WAL", f"PRAGMA synchronous={mode}"]
+    ligne = '{"dossier":"a","date":"2017-01-10","evenement":"demarrage","dispositif":"global"}'
+    assert statements[-3:] == [
+        "BEGIN",
+        "INSERT INTO evenements(dossier, date, evenement, ligne) "
+        f"VALUES ('a', '2017-01-10', 'demarrage', '{ligne}')",
+        "COMMIT",
+    ]

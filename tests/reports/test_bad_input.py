@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from reports_builders import policy_002
 
+from parcours.engine import Engine
 from parcours.errors import ParcoursError, PolicyError, UsageError
 from parcours.reports import bilan, read_journal
 
@@ -120,12 +121,47 @@ def test_sqlite_numbers_by_seq(tmp_path: Path) -> None:
     assert (d["accompagnees"], d["sorties"]) == (2, 1)
 
 
+def _journal_du_moteur(chemin: Path, events: list[dict[str, object]]) -> Path:
+    engine = Engine(POLICY, chemin)
+    engine.apply_many(events)
+    engine.close()
+    return chemin
+
+
 def test_same_counts_from_jsonl_sqlite_and_events(tmp_path: Path) -> None:
-    path = _write(tmp_path, [json.dumps(e) for e in GOOD])
-    from_file = bilan(path, POLICY, annee=2018).to_dict()
-    from_events = bilan(GOOD, POLICY, annee=2018).to_dict()
-    for d in (from_file, from_events):
-        assert (d["accompagnees"], d["sorties"], d["encore_suivies_au_31_12"]) == (2, 1, 1)
+    """The engine's own journals, in both formats, and the events give the same bilan."""
+    jsonl = _journal_du_moteur(tmp_path / "journal.jsonl", GOOD)
+    sqlite = _journal_du_moteur(tmp_path / "journal.sqlite", GOOD)
+    with sqlite3.connect(sqlite) as con:  # really the engine's SQLite table, not a JSONL file
+        assert con.execute("SELECT seq, dossier, evenement FROM evenements").fetchall() == [
+            (1, "a", "demarrage"),
+            (2, "a", "sortie"),
+            (3, "b", "demarrage"),
+        ]
+    dicts = [bilan(source, POLICY, annee=2018).to_dict() for source in (jsonl, sqlite, GOOD)]
+    assert [d.pop("source") for d in dicts] == [str(jsonl), str(sqlite), "<événements>"]
+    assert dicts[0] == dicts[1] == dicts[2]
+    d = dicts[0]
+    assert (d["accompagnees"], d["sorties"], d["encore_suivies_au_31_12"], d["entrees"]) == (2, 1, 1, 2)
+    assert d["evenements"] == 3 and d["lignes_ignorees"] == 0
+    # a: 10/01 → 10/05 (120 days); days open in 2018: a 121 (exit day included), b 01/02 → 31/12, 334
+    assert d["duree_totale_jours"] == 120
+    assert d["occupation"]["jours_accompagnement"] == 121 + 334
+
+
+def test_an_engine_sqlite_journal_line_is_named_by_its_seq(tmp_path: Path) -> None:
+    sqlite = _journal_du_moteur(tmp_path / "journal.db", GOOD)
+    with sqlite3.connect(sqlite) as con:  # a line damaged after the engine wrote it
+        con.execute("UPDATE evenements SET ligne = replace(ligne, 'relais', 'licorne') WHERE seq = 2")
+    journal = read_journal(sqlite, POLICY)
+    [probleme] = journal.problemes()
+    assert (probleme.numero, probleme.unite) == (2, "seq")
+    assert str(probleme) == (
+        "seq 2 : dossier a (dom, étape « demarrage ») : motif de sortie « licorne » inconnu (motifs_sortie : "
+        "abandon, cddi_cae_cui, cdi_cdd, deces, formation_qualifiante, incarceration, relais, sortie_rsa)"
+    )
+    d = bilan(journal, POLICY, annee=2018).to_dict()
+    assert (d["accompagnees"], d["sorties"], d["encore_suivies_au_31_12"]) == (2, 0, 2)
 
 
 def test_unknown_dispositif_asked() -> None:
