@@ -66,7 +66,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     au = DU + timedelta(days=args.jours - 1)
-    _, _, _, _, regles = prepare(POLICY, None, DU, au, DISPOSITIF)
+    # --dossiers arrive over the days simulated: the run starts empty (no initial stock, no
+    # warm-up), as simulate(dossiers=...) does.
+    _, _, _, _, regles = prepare(POLICY, None, DU, au, DISPOSITIF, stock=False)
 
     _time(regles, 10_000)  # warm-up: imports, first calls
     small = _time(regles, 100_000)

@@ -10,10 +10,12 @@ import typer
 
 from parcours._cli_french import CommandeParcours, GroupeParcours
 from parcours.engine import cli as engine_cli
+from parcours.engine import journal_cli
 from parcours.policies import cli as policies_cli
 from parcours.reports import cli as reports_cli
 from parcours.sheet import cli as sheet_cli
 from parcours.simulation import cli as simulation_cli
+from parcours.simulation import rights_cli as simulation_droits_cli
 
 app = typer.Typer(
     name="parcours",
@@ -29,8 +31,10 @@ app = typer.Typer(
 policies_cli.register(app)
 sheet_cli.register(app)
 engine_cli.register(app)
+journal_cli.register(app)
 reports_cli.register(app)
 simulation_cli.register(app)
+simulation_droits_cli.register(app)
 for _commande in app.registered_commands:  # every command speaks French, help and errors included
     _commande.cls = CommandeParcours
 

@@ -5,9 +5,13 @@ application can catch the whole family with one ``except``::
 
     ParcoursError
     ├── PolicyError        a policy file is wrong (file, line, column, key path, value, expected)
-    │                      may carry several problems at once in ``problems``
+    │                      may carry several problems at once in ``problems``; also a
+    │                      cohort model or a published table (``parcours calibrer``)
     ├── TransitionError    an event is not allowed from a dossier's current step
     ├── JournalError       a journal line is torn, invalid or conflicting (file, line number)
+    │   └── ConflitError   another writer of a shared journal moved the dossier (or the
+    │                      dispositif's places) since this engine last read: it is now up
+    │                      to date; look again and retry
     ├── UsageError         a call's arguments do not make sense (an empty period, no run...)
     └── RulesEngineError   the alert rules engine refused a rule or failed on a fact (kept in
                            ``Engine.avertissements``: an alert never undoes an event)
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "ConflitError",
     "JournalError",
     "ParcoursError",
     "PolicyError",
@@ -123,12 +128,43 @@ class JournalError(ParcoursError):
     def __init__(self, message: str, *, fichier: str | None = None, ligne: int | None = None) -> None:
         self.fichier = fichier
         self.ligne = ligne
+        #: the message without its location
+        self.message = message
         where = ""
         if fichier is not None:
             where = f"{fichier}:{ligne}: " if ligne is not None else f"{fichier}: "
         elif ligne is not None:
             where = f"ligne {ligne}: "
         super().__init__(f"{where}{message}")
+
+
+class ConflitError(JournalError):
+    """Another writer of a shared journal (SQLite, PostgreSQL) moved what an event touches
+    since the engine last read the journal: the dossier, or the places of its dispositif.
+
+    Nothing of the event was applied; the engine has caught up with the journal (its state
+    is the journal's), so the caller looks again at the dossier and retries. ``dossier`` is
+    the event's dossier, ``dispositif`` set when the conflict is on places, ``position`` the
+    journal line of the other writer that made the view stale. Raised by ``apply_many``,
+    ``rang`` is the event's rank in the batch (from 1): the events before it are applied.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        dossier: str,
+        dispositif: str | None = None,
+        position: int | None = None,
+        fichier: str | None = None,
+        rang: int | None = None,
+    ) -> None:
+        self.detail = message
+        self.dossier = dossier
+        self.dispositif = dispositif
+        self.position = position
+        self.rang = rang
+        super().__init__(message, fichier=fichier)
 
 
 class UsageError(ParcoursError):

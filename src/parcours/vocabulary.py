@@ -14,16 +14,19 @@ from typing import Literal, get_args
 __all__ = [
     "DELAI",
     "ECHEANCES",
+    "ECHEANCES_DROITS",
     "ETAPES",
     "ETAPES_AVANT",
     "ETAPES_FINALES",
     "ETAPES_OBLIGATOIRES",
     "ETAPES_OUVERTES",
     "ETAPE_EVENEMENT",
+    "ETATS_DROITS",
     "ETAT_ATTENTE",
     "ETAT_INITIAL",
     "EVENEMENTS",
     "EVENEMENTS_CER",
+    "EVENEMENTS_DROITS",
     "EVENEMENTS_INTERNES",
     "EVENEMENTS_JOURNAL",
     "EVENEMENTS_MOTEUR",
@@ -33,13 +36,20 @@ __all__ = [
     "EVENEMENT_ETAPE",
     "EVENEMENT_VEILLE",
     "LIBELLES_ETATS",
+    "LIBELLES_ETATS_DROITS",
     "LIBELLES_EVENEMENTS",
     "MOTIF_REORIENTATION",
+    "PARCOURS_ORIENTATION",
+    "PISTE_DROITS",
     "PRESENCES",
     "Drapeau",
     "Etape",
+    "EtatDroits",
     "Evenement",
+    "EvenementDroits",
     "NatureEcheance",
+    "NatureEcheanceDroits",
+    "ParcoursOrientation",
     "Presence",
     "libelle_echeance",
 ]
@@ -144,8 +154,57 @@ LIBELLES_EVENEMENTS: dict[str, str] = {
 }
 #: Events only the engine writes.
 EVENEMENTS_MOTEUR: tuple[str, ...] = (EVENEMENT_ATTENTE, EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE)
+
+# --- the droits et devoirs track (loi n° 2023-1196 pour le plein emploi) -------------------
+#
+# The person's right and its duties, which precede and accompany the accompaniment of a
+# dispositif: the opening of the right, the orientation, the contrat d'engagement and its
+# weekly hours, the re-examination of a social parcours, breaches and sanctions. These
+# events move a second track of the dossier (engine/rights/), never the dispositif's step.
+
+#: An event of the droits et devoirs track.
+EvenementDroits = Literal[
+    "ouverture_droit",
+    "orientation",
+    "contrat_engagement",
+    "activite",
+    "reexamen",
+    "manquement",
+    "observations",
+    "sanction",
+    "remobilisation",
+]
+EVENEMENTS_DROITS: tuple[EvenementDroits, ...] = get_args(EvenementDroits)
+LIBELLES_EVENEMENTS.update(
+    {
+        "ouverture_droit": "ouverture du droit",
+        "orientation": "orientation",
+        "contrat_engagement": "contrat d'engagement",
+        "activite": "activité de la semaine",
+        "reexamen": "réexamen de l'accompagnement social",
+        "manquement": "manquement constaté",
+        "observations": "observations de la personne",
+        "sanction": "suspension-remobilisation",
+        "remobilisation": "remobilisation",
+    }
+)
+#: The three parcours of the national référentiel d'orientation (``orientation``'s ``parcours``).
+ParcoursOrientation = Literal["professionnel", "socio_professionnel", "social"]
+PARCOURS_ORIENTATION: tuple[ParcoursOrientation, ...] = get_args(ParcoursOrientation)
+#: The states of the droits et devoirs track (``nouveau`` before its first event).
+EtatDroits = Literal["droit_ouvert", "oriente", "engage"]
+ETATS_DROITS: tuple[EtatDroits, ...] = get_args(EtatDroits)
+LIBELLES_ETATS_DROITS: dict[str, str] = {
+    ETAT_INITIAL: "Entrée du dossier",
+    "droit_ouvert": "Droit ouvert, orientation attendue",
+    "oriente": "Orienté, contrat d'engagement attendu",
+    "engage": "Contrat d'engagement signé",
+}
+#: What the track's deadlines and alerts name as their dispositif when its events name none.
+PISTE_DROITS = "droits_devoirs"
+
 #: Everything a journal line may hold.
-EVENEMENTS_JOURNAL: tuple[str, ...] = (*EVENEMENTS, *EVENEMENTS_MOTEUR)
+EVENEMENTS_JOURNAL: tuple[str, ...] = (*EVENEMENTS, *EVENEMENTS_DROITS, *EVENEMENTS_MOTEUR)
 
 #: Whether the person came to an interview (``entretien``'s ``presence``).
 Presence = Literal["present", "absent"]
@@ -168,6 +227,14 @@ ECHEANCES: dict[str, str] = {
     "fin_veille": "fin de la veille",
     "fin_convention": "fin de la convention",
 }
+#: A deadline kind of the droits et devoirs track.
+NatureEcheanceDroits = Literal["orientation", "contrat_engagement", "reexamen", "fin_suspension"]
+ECHEANCES_DROITS: dict[str, str] = {
+    "orientation": "orientation due",
+    "contrat_engagement": "contrat d'engagement dû",
+    "reexamen": "réexamen de l'accompagnement social dû",
+    "fin_suspension": "fin de la suspension-remobilisation",
+}
 #: Prefix of the deadline to reach a step (``delais_max``): ``delai_diagnostic_partage``.
 DELAI = "delai_"
 
@@ -176,4 +243,4 @@ def libelle_echeance(nature: str) -> str:
     """The French label of a deadline kind."""
     if nature.startswith(DELAI):
         return f"délai pour atteindre l'étape {nature.removeprefix(DELAI)}"
-    return ECHEANCES.get(nature, nature)
+    return ECHEANCES.get(nature) or ECHEANCES_DROITS.get(nature, nature)

@@ -76,8 +76,45 @@ def _journal_fait_main(policy_name: str) -> list[dict[str, Any]]:
     return events
 
 
+def _journal_national(dispositif: str | None = None) -> list[dict[str, Any]]:
+    """The droits et devoirs of a few dossiers in 2025: late and timely orientations and
+    contracts, a sanction and a remobilisation."""
+    events: list[dict[str, Any]] = []
+    for i in range(6):
+        d, debut = f"n{i}", date(2025, 1, 6) + timedelta(days=30 * i)
+        range_ = {} if dispositif is None else {"dispositif": dispositif}
+        events += [
+            {"dossier": d, "date": debut.isoformat(), "evenement": "ouverture_droit", **range_},
+            {
+                "dossier": d,
+                "date": (debut + timedelta(days=20 + 10 * i)).isoformat(),
+                "evenement": "orientation",
+                "parcours": ("professionnel", "socio_professionnel", "social")[i % 3],
+                "organisme": "departement",
+            },
+            {
+                "dossier": d,
+                "date": (debut + timedelta(days=40 + 10 * i)).isoformat(),
+                "evenement": "contrat_engagement",
+                "heures_hebdomadaires": 15 + i,
+            },
+        ]
+    suite = [
+        ("manquement", {"nature": "non_respect_contrat"}),
+        ("observations", {}),
+        ("sanction", {"taux": 30, "mois": 1}),
+    ]
+    for k, (nom, cles) in enumerate([*suite, ("remobilisation", {})]):
+        events.append(
+            {"dossier": "n0", "date": date(2025, 7, 1 + 5 * k).isoformat(), "evenement": nom, **cles}
+        )
+    return events
+
+
 def _bilan_html(nom: str, dossier: Path) -> str:
     policy = load_policy(nom)
+    if not policy.dispositifs:  # the national layer: the droits et devoirs only
+        return render(bilan(_journal_national(), policy, annee=2025), "html")
     try:
         sim = simulate(policy, seed=1)
     except Exception:  # a base policy declares no exit motif: it cannot be simulated
@@ -128,6 +165,19 @@ def test_a_bilan_of_every_bundled_policy_reads_whole_in_a_browser(
     page = dossier / f"bilan-{nom.replace('/', '_')}.html"
     page.write_text(_bilan_html(nom, dossier), encoding="utf-8")
     _sans_defaut(_examiner(onglet, page, captures))
+    assert onglet.evaluate("document.querySelectorAll('svg').length") > 0
+
+
+def test_a_bilan_with_the_droits_et_devoirs_reads_whole_in_a_browser(
+    onglet: Page, dossier: Path, captures: Path
+) -> None:
+    policy = load_policy("seine_saint_denis")
+    page = dossier / "bilan-droits-devoirs.html"
+    html = render(bilan(_journal_national("accompagnement_social"), policy, annee=2025), "html")
+    page.write_text(html, encoding="utf-8")
+    _sans_defaut(_examiner(onglet, page, captures))
+    texte = page.read_text(encoding="utf-8")
+    assert texte.count("Droits et devoirs (loi pour le plein emploi)") == 2  # the département, the dispositif
     assert onglet.evaluate("document.querySelectorAll('svg').length") > 0
 
 

@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 from doctest_blocs import RACINE, blocs, run
 
-PAGES = ["README.md", "docs/demarrer.md", "docs/rapports.md", "docs/simulation.md"]
+PAGES = [
+    "README.md",
+    "docs/demarrer.md",
+    "docs/ecrivains.md",
+    "docs/rapports.md",
+    "docs/simulation.md",
+    "docs/guide/plein_emploi.md",
+]
 
 
 @pytest.mark.parametrize("page", PAGES)

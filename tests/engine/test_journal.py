@@ -243,16 +243,14 @@ class Mourant(JsonlJournal):
         super().write(lignes)
 
 class MourantSqlite(SqliteJournal):
-    def write(self, lignes):
+    def commit(self, lignes):  # inside the BEGIN IMMEDIATE transaction begin() opened
         global complets
-        if complets == 0:  # killed between the inserts and the commit of a transaction
-            conn = self._connexion()
-            conn.execute("BEGIN")
+        if lignes and complets == 0:  # killed between the inserts and the commit
             sql = "INSERT INTO evenements(dossier, date, evenement, ligne) VALUES (?, ?, ?, ?)"
-            conn.executemany(sql, lignes)
+            self._connexion().executemany(sql, lignes)
             os.kill(os.getpid(), signal.SIGKILL)
-        complets -= 1
-        super().write(lignes)
+        complets -= bool(lignes)
+        super().commit(lignes)
 
 journal = (MourantSqlite if sys.argv[2].endswith(".db") else Mourant)(sys.argv[2])
 engine = Engine(load_policy(sys.argv[1]), journal, batch=2)

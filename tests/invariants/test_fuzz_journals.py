@@ -8,7 +8,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -55,6 +55,11 @@ _RUNNER = CliRunner()
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(_journal())
+@example(  # a carriage return before the object: JSON whitespace, which both readers skip
+    b'\r{"dossier": "D0000", "date": "2018-01-01", "evenement": "prescription", '
+    b'"dispositif": "accompagnement_cec", "id": "D0000-0"}\n'
+    b'{"dossier": "D0000", "date": "2018-01-01", "evenement": "demarrage", "id": "D0000-1"}\n'
+)
 def test_a_mutated_journal_is_read_or_refused_line_by_line_the_same_everywhere(brut: bytes) -> None:
     with tempfile.TemporaryDirectory() as dossier:
         chemin = Path(dossier) / "journal.jsonl"

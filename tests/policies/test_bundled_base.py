@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from parcours.policies import Dispositif, Duree, Policy, load_policy
+from parcours.policies.versions import policy_at
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,5 +89,8 @@ def test_steps_and_no_exit_reasons(social: Dispositif) -> None:
 
 
 def test_no_date_keyed_value(policy: Policy) -> None:
-    assert policy.dates_effet() == ()
-    assert policy.at(date(2020, 1, 1)) == policy
+    # Its own values are not dated: the only dates of effect are those of the national layer
+    # it inherits (issue 18), which change no dispositif.
+    national = load_policy("national/plein_emploi")
+    assert policy.dates_effet() == national.dates_effet()
+    assert all(policy_at(d, date(2020, 1, 1)) == d for d in policy.dispositifs.values())

@@ -159,9 +159,12 @@ def test_the_dated_conventions_open_with_the_tables_of_2016(policy: Policy) -> N
             regles_datees(policy, ident).ouvert(date(2015, 12, 31)),
             regles_datees(policy, ident).ouvert(date(2016, 1, 1)),
         )
-        for ident in ("lunevillois", "terres_de_lorraine", "dispositif_securisation_parcours")
+        for ident in ("lunevillois", "terres_de_lorraine")
     }
     assert ouverts == {ident: (False, True) for ident in ouverts}
+    # 002: « 1 conseillère socioprofessionnelle détachée depuis septembre 2014 sur cette action »
+    dsp = regles_datees(policy, "dispositif_securisation_parcours")
+    assert (dsp.ouvert(date(2014, 8, 31)), dsp.ouvert(date(2014, 9, 1))) == (False, True)
     assert not regles_datees(policy, "securisation_parcours_refugies").ouvert(date(2019, 2, 28))
     assert regles_datees(policy, "securisation_parcours_refugies").ouvert(date(2019, 3, 1))
 

@@ -188,5 +188,6 @@ def test_domains_of_difficulty(policy: Policy, ag: Dispositif) -> None:
 
 
 def test_does_not_borrow_rules_from_another_departement(policy: Policy) -> None:
-    assert policy.herite is None
+    # It inherits the national layer (issue 18), from no other département.
+    assert policy.herite == "national/plein_emploi"
     assert all(d.rythme_entretiens is None for d in policy.dispositifs.values())

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from parcours.policies import Dispositif, Duree, Policy, load_policy
+from parcours.policies.versions import policy_at
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -97,4 +98,8 @@ def test_the_evaluation_indicators_of_003(action: Dispositif) -> None:
 
 
 def test_no_date_keyed_value(policy: Policy) -> None:
-    assert policy.dates_effet() == ()
+    # Its own values are not dated: the only dates of effect are those of the national layer
+    # it inherits (issue 18), which change no dispositif.
+    national = load_policy("national/plein_emploi")
+    assert policy.dates_effet() == national.dates_effet()
+    assert all(policy_at(d, date(2020, 1, 1)) == d for d in policy.dispositifs.values())

@@ -76,6 +76,23 @@ def test_afficher_hypotheses_only(tmp_path: Path) -> None:
     assert "places" not in result.output
 
 
+def test_afficher_hypotheses_shows_the_flags_of_an_assumed_exit_motif(tmp_path: Path) -> None:
+    """A motif marked ``hypothese: true`` is a choice of its ``positive`` and ``emploi`` flags."""
+    path = tmp_path / "motifs.yaml"
+    motifs = """\
+    motifs_sortie:
+      cdi: {libelle: CDI, categorie: emploi, positive: true, emploi: true,
+            hypothese: true, raison: choix du test}
+      abandon: {libelle: Abandon, categorie: abandon, positive: false}
+"""
+    path.write_text(DATED + motifs, encoding="utf-8")
+    result = runner.invoke(app, ["afficher", str(path), "--hypotheses"])
+    assert result.exit_code == 0, result.output
+    assert "motifs_sortie.cdi.positive = oui  [hypothèse : choix du test]" in result.output
+    assert "motifs_sortie.cdi.emploi = oui  [hypothèse : choix du test]" in result.output
+    assert "abandon" not in result.output
+
+
 def test_afficher_bad_date_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["afficher", str(HERE / "valid_minimal.yaml"), "--date", "2018-13-01"])
     assert result.exit_code == 2

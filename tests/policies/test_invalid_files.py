@@ -41,6 +41,18 @@ CASES: dict[str, tuple[int, int | None, str]] = {
     "alerte_champ_inconnu.yaml": (18, None, "vouliez-vous dire « presence »"),
     "alerte_dispositif_inconnu.yaml": (17, 27, "dispositif « globale » inconnu"),
     "alerte_message_inconnu.yaml": (16, 14, "champ {echeanse} inconnu"),
+    "national_surcharge.yaml": (
+        5,
+        3,
+        "droits_devoirs.orientation: valeur nationale fixée par les textes : une politique qui hérite "
+        "de la couche nationale ne peut pas la remplacer",
+    ),
+    "national_organisme_redefini.yaml": (
+        7,
+        5,
+        "organisme national « france_travail » : il ne peut pas être redéfini",
+    ),
+    "national_alerte_champ.yaml": (8, 16, "champ {heure} inconnu pour une condition heures_sous_contrat"),
 }
 
 

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from parcours import load_policy, load_policy_text
+from parcours import Policy, load_policy, load_policy_text
 from parcours.cli import app
 from parcours.policies.bundled import bundled_names
 from parcours.policies.display import format_value, libelles_dispositifs
+from parcours.policies.rights_rules import CHEMINS_DROITS, ReglesDroits, regles_droits
 from parcours.policies.rules import CHEMINS, regles_datees
 from parcours.policies.versions import iter_params
 from parcours.sheet.content import Fiche, fiche
@@ -52,7 +53,43 @@ def test_on_a_date_the_sheet_shows_the_values_the_rules_apply(name: str) -> None
                     valeur = regles.valeur(attribut)
                     assert shown[chemin] == ([] if valeur is None else [format_value(valeur)]), (ident, jour)
                     compared += 1
+        compared += _droits_compares(policy, f, jour)
     assert compared > 0
+
+
+def _valeurs_droits(r: ReglesDroits) -> dict[str, object]:
+    """The national values the engine applies, by their key path under droits_devoirs."""
+    out: dict[str, object] = {chemin: getattr(r, attribut) for attribut, chemin in CHEMINS_DROITS.items()}
+    out.update({f"contrat.delai.{p}": d for p, d in r.contrat_delais.items()})
+    for quoi in ("premier_manquement", "repetition"):
+        bornes = getattr(r, quoi)
+        for cle in ("taux_maximum", "mois_minimum", "mois_maximum"):
+            out[f"sanction.{quoi}.{cle}"] = getattr(bornes, cle)
+    return out
+
+
+def _droits_compares(policy: Policy, f: Fiche, jour: date) -> int:
+    """The national section shows, on ``jour``, the values the engine's national rules apply."""
+    datees = regles_droits(policy)
+    if datees is None:
+        assert f.droits == ()
+        return 0
+    appliquees = _valeurs_droits(datees.au(jour))
+    compared = 0
+    for bloc in f.droits:
+        for li in bloc.lignes:
+            chemin = (li.chemin or "").removeprefix("droits_devoirs.")
+            if chemin in appliquees:
+                valeur = appliquees[chemin]
+                vide = valeur is None or valeur == frozenset()
+                if isinstance(valeur, frozenset):  # a list of words, compiled as a set
+                    valeur = tuple(sorted(valeur))
+                assert [v.texte for v in li.valeurs] == ([] if vide else [format_value(valeur)]), (
+                    chemin,
+                    jour,
+                )
+                compared += 1
+    return compared
 
 
 @pytest.mark.parametrize("name", BUNDLED)

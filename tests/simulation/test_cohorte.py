@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from parcours.errors import PolicyError
@@ -105,3 +107,68 @@ def test_bundled_cohorts_match_their_policy(name: str) -> None:
     assert cohort.politique == name
     cohort.verifier(policy)
     assert load_cohorte(name) == cohort
+
+
+def test_a_copied_policy_keeps_its_cohort(tmp_path: Path) -> None:
+    """The cohort is named by the policy (« cohorte: meurthe_et_moselle »), not by its file:
+    a copy under another name simulates the same people."""
+    from datetime import date
+
+    from parcours.policies.bundled import find_bundled
+    from parcours.simulation import simulate
+
+    bundled = find_bundled("meurthe_et_moselle")
+    assert bundled is not None
+    copie = tmp_path / "mm.yaml"
+    copie.write_bytes(bundled.read_bytes())
+    a = simulate("meurthe_et_moselle", du=date(2018, 1, 1), au=date(2018, 12, 31), seed=1, evenements=False)
+    b = simulate(copie, du=date(2018, 1, 1), au=date(2018, 12, 31), seed=1, evenements=False)
+    assert b.cohorte.reference == "policies/cohortes/meurthe_et_moselle.yaml"
+    assert b.aggregates() == a.aggregates()
+    assert "cohorte policies/cohortes/meurthe_et_moselle.yaml" in repr(b)
+
+
+def test_an_inheriting_policy_simulates_its_parent_cohort(tmp_path: Path) -> None:
+    enfant = tmp_path / "variante.yaml"
+    enfant.write_text("herite: moselle\ndepartement: Moselle\nlibelle: Variante\ndispositifs: {}\n", "utf-8")
+    policy = load_policy(enfant)
+    cohort = find_cohorte(policy)
+    assert cohort is not None and cohort.fichier == "policies/cohortes/moselle.yaml"
+
+
+def test_a_cohort_path_is_read_beside_the_policy_and_a_missing_one_is_located(tmp_path: Path) -> None:
+    (tmp_path / "c.yaml").write_text(MINI, "utf-8")
+    politique = (
+        "departement: T\nlibelle: T\ncohorte: c.yaml\ndispositifs:\n  global:\n    libelle: G\n"
+        "    etapes: [demarrage, sortie]\n"
+        "    motifs_sortie: {cdi: {libelle: CDI, categorie: emploi, positive: true}}\n"
+    )
+    (tmp_path / "p.yaml").write_text(politique, "utf-8")
+    cohort = find_cohorte(load_policy(tmp_path / "p.yaml"))
+    assert cohort is not None and cohort.fichier == str(tmp_path / "c.yaml")
+    (tmp_path / "q.yaml").write_text(politique.replace("c.yaml", "absente.yaml"), "utf-8")
+    with pytest.raises(PolicyError) as err:
+        find_cohorte(load_policy(tmp_path / "q.yaml"))
+    assert f"{tmp_path / 'q.yaml'}:3" in str(err.value) and "absente.yaml" in str(err.value)
+
+
+def test_compare_simulates_each_side_with_its_own_cohort(tmp_path: Path) -> None:
+    """Same rules, two cohorts (100 and 200 arrivals a year): B − A shows B's arrivals, unless
+    one cohort is given for both."""
+    from datetime import date
+
+    from parcours.simulation import compare
+
+    politique = (
+        "departement: T\nlibelle: T\ncohorte: {c}\ndispositifs:\n  global:\n    libelle: G\n"
+        "    etapes: [demarrage, sortie]\n"
+        "    motifs_sortie: {{cdi: {{libelle: CDI, categorie: emploi, positive: true}}}}\n"
+    )
+    for nom, par_an in (("a", 100), ("b", 200)):
+        (tmp_path / f"c_{nom}.yaml").write_text(MINI.replace("par_an: 100", f"par_an: {par_an}"), "utf-8")
+        (tmp_path / f"{nom}.yaml").write_text(politique.format(c=f"c_{nom}.yaml"), "utf-8")
+    periode = {"du": date(2018, 1, 1), "au": date(2018, 12, 31), "runs": 5, "seed": 1}
+    propres = compare(tmp_path / "a.yaml", tmp_path / "b.yaml", **periode)  # type: ignore[arg-type]
+    assert propres.difference["accompagnees"].moyenne > 50
+    communes = compare(tmp_path / "a.yaml", tmp_path / "b.yaml", tmp_path / "c_a.yaml", **periode)  # type: ignore[arg-type]
+    assert communes.difference["accompagnees"].moyenne == 0

@@ -27,7 +27,8 @@ def _values(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
             yield path, node
             return
         for key, value in node.items():
-            if key in ("libelle", "description", "politique", "documents", "raison"):
+            # ``calage`` records a fit (published and simulated figures), it holds no value
+            if key in ("libelle", "description", "politique", "documents", "raison", "calage"):
                 continue
             yield from _values(value, f"{path}.{key}")
     elif isinstance(node, (int, float, str)) and not isinstance(node, bool):

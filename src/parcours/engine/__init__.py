@@ -13,9 +13,11 @@ from parcours.engine.events import Event
 from parcours.engine.explain import Explication
 from parcours.engine.journal import Journal
 from parcours.engine.journal_jsonl import JsonlJournal
+from parcours.engine.journal_postgresql import PostgresJournal
 from parcours.engine.journal_sqlite import SqliteJournal
 from parcours.engine.journals import open_journal
 from parcours.engine.machine import Topologie, topologie
+from parcours.engine.rights import SuiviDroits
 from parcours.engine.scheme import EtatDispositif
 
 __all__ = [
@@ -30,8 +32,10 @@ __all__ = [
     "Journal",
     "JsonlJournal",
     "Lot",
+    "PostgresJournal",
     "Resultat",
     "SqliteJournal",
+    "SuiviDroits",
     "Topologie",
     "open_journal",
     "topologie",

@@ -16,10 +16,11 @@ from parcours._cli_utils import out_console, parse_date, signaler_ecartees, user
 from parcours._french import format_date, format_nombre
 from parcours.engine.engine import Engine
 from parcours.engine.journal import Journal
-from parcours.engine.journals import open_journal
+from parcours.engine.journals import est_url, open_journal
 from parcours.policies import load_policy
 from parcours.policies.alerts import NIVEAUX
 from parcours.policies.schema import Policy
+from parcours.vocabulary import PISTE_DROITS
 
 __all__ = ["register"]
 
@@ -31,7 +32,9 @@ class FormatJournal(StrEnum):
     json = "json"
 
 
-JournalArg = Annotated[Path, typer.Argument(help="journal JSONL (ou base SQLite .sqlite/.db)")]
+JournalArg = Annotated[
+    str, typer.Argument(help="journal JSONL, base SQLite (.sqlite, .db) ou URL postgresql://")
+]
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="une ligne du journal écartée est une erreur (code de sortie 1)")
 ]
@@ -40,14 +43,15 @@ PolitiqueOpt = Annotated[
 ]
 
 
-def _ouvrir(chemin: Path) -> Journal:
-    if not chemin.exists():
-        raise FileNotFoundError(2, "journal introuvable", str(chemin))
+def _ouvrir(chemin: str) -> Journal:
+    if not est_url(chemin) and not Path(chemin).exists():
+        raise FileNotFoundError(2, "journal introuvable", chemin)
     return open_journal(chemin)
 
 
 def _derniere_date(engine: Engine) -> date | None:
-    return max((d.derniere for d in engine.dossiers.values()), default=None)
+    dates = [d.derniere for d in engine.dossiers.values()] + [s.derniere for s in engine.droits.values()]
+    return max(dates, default=None)
 
 
 def _etat(engine: Engine, au: date | None) -> dict[str, Any]:
@@ -63,11 +67,13 @@ def _etat(engine: Engine, au: date | None) -> dict[str, Any]:
         dispositifs[ident] = entry
     echeances = [] if au is None else [e for e in engine.echeances(au) if e.en_retard]
     par_nature = Counter(e.nature for e in echeances)
+    droits = Counter(s.state for s in engine.droits.values())
     return {
         "politique": engine.policy.nom,
         "au": None if au is None else au.isoformat(),
         "dossiers": len(engine.dossiers),
         "dispositifs": dispositifs,
+        "droits_devoirs": {"etapes": dict(sorted(droits.items())), "total": len(engine.droits)},
         "echeances_depassees": {
             "nombre": len(echeances),
             "par_nature": dict(sorted(par_nature.items())),
@@ -96,6 +102,10 @@ def _texte(etat: dict[str, Any]) -> str:
                 if charge["portefeuille_par_etp"] is not None:
                     text += f" (portefeuille : {format_nombre(charge['portefeuille_par_etp'])} par ETP)"
             lines.append(text)
+    droits = etat["droits_devoirs"]
+    if droits["total"]:
+        etapes = ", ".join(f"{k} {format_nombre(v)}" for k, v in droits["etapes"].items())
+        lines.append(f"droits et devoirs : {format_nombre(droits['total'])} dossier(s) — {etapes}")
     depassees = etat["echeances_depassees"]
     lines.append(f"échéances dépassées : {format_nombre(depassees['nombre'])}")
     for nature, nombre in depassees["par_nature"].items():
@@ -235,7 +245,10 @@ def alertes(
     niveau: Annotated[
         str | None, typer.Option("--niveau", help="seulement ce niveau : info, attention ou urgent")
     ] = None,
-    dispositif: Annotated[str | None, typer.Option("--dispositif", "-d", help="un seul dispositif")] = None,
+    dispositif: Annotated[
+        str | None,
+        typer.Option("--dispositif", "-d", help="un seul dispositif (droits_devoirs : la piste nationale)"),
+    ] = None,
     format: Annotated[FormatJournal, typer.Option("--format", help="texte ou json")] = FormatJournal.texte,
     strict: StrictOpt = False,
 ) -> None:
@@ -246,7 +259,7 @@ def alertes(
     policy = load_policy(politique)
     with _ouvrir(journal) as source:
         engine = Engine.replay(policy, source, jusqu_au=jour, ecarter=True)
-    if dispositif is not None:
+    if dispositif is not None and dispositif != PISTE_DROITS:
         policy.dispositif(dispositif)  # an unknown dispositif is a user error
     jour = jour or engine.clock or _derniere_date(engine)
     trouvees = engine.alertes(jour, niveau=niveau, dispositif=dispositif)

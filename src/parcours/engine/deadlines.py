@@ -16,6 +16,10 @@ listing below, ``expliquer`` and the alert rules all read it.
                     listed only from ``au`` to ``au + horizon`` (there is nothing to be late for)
 ``fin_convention``  the convention's end in force on the date asked for, while the
                     accompaniment is open (listed once per dispositif)
+
+The deadlines of the droits et devoirs track (``orientation``, ``contrat_engagement``,
+``reexamen``, ``fin_suspension``) are computed in engine/rights/deadlines.py and listed here
+with the others; ``fin_suspension`` like ``fin_veille``, from ``au`` on.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from parcours.engine.rights.deadlines import echeances_droits
 from parcours.errors import UsageError
 from parcours.vocabulary import (
     DELAI,
@@ -32,6 +37,7 @@ from parcours.vocabulary import (
     ETAPES_FINALES,
     ETAPES_OUVERTES,
     ETAT_ATTENTE,
+    PISTE_DROITS,
     libelle_echeance,
 )
 
@@ -112,6 +118,20 @@ def echeances_dossier(dossier: Dossier, jour: date) -> list[tuple[str, date]]:
     return found
 
 
+def _droits(engine: Engine, au: date, limite: date) -> list[Echeance]:
+    """The deadlines of the droits et devoirs tracks on or before ``limite``."""
+    datees = engine.regles_droits if engine.droits else None
+    if datees is None:
+        return []
+    found: list[Echeance] = []
+    for suivi in engine.droits.values():
+        for nature, jour in echeances_droits(suivi, datees):
+            if jour > limite or (nature == "fin_suspension" and jour < au):
+                continue
+            found.append(Echeance(jour, nature, suivi.dispositif or PISTE_DROITS, suivi.id, jour < au))
+    return found
+
+
 def echeances(engine: Engine, au: date, *, horizon: int = 0) -> list[Echeance]:
     """Deadlines on or before ``au + horizon`` days, sorted by date; ``en_retard`` if before ``au``."""
     limite = au + timedelta(days=horizon)
@@ -129,5 +149,6 @@ def echeances(engine: Engine, au: date, *, horizon: int = 0) -> list[Echeance]:
     for dispositif, fin in sorted(fins.items()):
         if fin <= limite:
             result.append(Echeance(fin, "fin_convention", dispositif, None, fin < au))
+    result.extend(_droits(engine, au, limite))
     result.sort(key=lambda e: (e.date, e.dossier or "", e.nature))
     return result

@@ -19,6 +19,13 @@ effects. The engine's own decisions are read from the journal rather than made a
 ``attente`` line puts a dossier on the waiting list, a ``genere`` démarrage gives it a place;
 both are checked (a place is never given twice, a dossier never waits beside a free place).
 
+Several writers: on a shared journal (SQLite, PostgreSQL) each write is a transaction of the
+journal in which the engine first applies what other writers appended since it last read
+(journal.py states the contract): a place is never given twice, and an event decided on a
+stale view of its dossier, or of its dispositif's places, is refused with ConflitError (the
+engine is then up to date: look again and retry). :meth:`Engine.refresh` catches up without
+writing, :meth:`Engine.follow` waits for other writers.
+
 Alerts: the policy's ``alertes`` rules run on each applied event and as the alert clock moves
 (see alertes/surveillance.py for the clock contract). An alert is journaled as an ``alerte``
 line after the event that raised it (or, for a time-based one, before the event whose date
@@ -37,14 +44,19 @@ from typing import TYPE_CHECKING, Any
 
 from parcours._encoding import encode
 from parcours.engine.alerts import AlerteLevee, Surveillance
+from parcours.engine.conflicts import Vus, conflit, conflit_droits
 from parcours.engine.dossier import Dossier
 from parcours.engine.effects import effectuer
 from parcours.engine.events import Event, contenu, lire_jour, normaliser
 from parcours.engine.guards import Mouvement, juger, refus
 from parcours.engine.journal import Journal, Ligne, LigneEcartee
 from parcours.engine.journals import open_journal
+from parcours.engine.rights.effects import effectuer_droits
+from parcours.engine.rights.guards import juger_droits, refus_droits
+from parcours.engine.rights.track import SuiviDroits
 from parcours.engine.scheme import EtatDispositif
-from parcours.errors import JournalError, ParcoursError, PolicyError, TransitionError
+from parcours.errors import ConflitError, JournalError, ParcoursError, PolicyError, TransitionError
+from parcours.policies.rights_rules import ReglesDroitsDatees, regles_droits
 from parcours.policies.schema import Policy
 from parcours.vocabulary import (
     ETAPES_FINALES,
@@ -52,6 +64,7 @@ from parcours.vocabulary import (
     ETAT_ATTENTE,
     EVENEMENT_ALERTE,
     EVENEMENT_ATTENTE,
+    EVENEMENTS_DROITS,
 )
 
 if TYPE_CHECKING:
@@ -60,6 +73,8 @@ if TYPE_CHECKING:
     from parcours.engine.explain import Explication
 
 __all__ = ["Engine", "Lot", "Resultat"]
+
+_DROITS = frozenset(EVENEMENTS_DROITS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +139,9 @@ class Engine:
     ) -> None:
         self.policy = policy
         self.dossiers: dict[str, Dossier] = {}
+        #: the droits et devoirs track of each dossier that has national events (engine/rights/)
+        self.droits: dict[str, SuiviDroits] = {}
+        self._regles_droits: ReglesDroitsDatees | bool | None = False  # False: not compiled yet
         self.avertissements: list[ParcoursError] = []
         #: the journal lines a replay with ``ecarter`` set aside, with their reasons
         self.lignes_ecartees: list[LigneEcartee] = []
@@ -138,15 +156,25 @@ class Engine:
         self._rejeu = False
         #: lines written to the journal by this engine (None: the journal held lines before)
         self._ecrites: int | None = 0
+        #: the journal a replay read, followed by refresh() when the engine does not write
+        self._source: Journal | None = None
+        #: whether the journal's write transaction is open, and what other writers moved in it
+        self._transaction = False
+        self._vus: Vus | None = None
         if journal is not None:
             attache = journal if isinstance(journal, Journal) else open_journal(journal)
+            attache.attach()
             if not attache.is_empty():
+                if attache is not journal:
+                    attache.close()
                 raise JournalError(
                     "ce journal contient déjà des événements : "
                     "reprenez-le avec Engine.replay(politique, journal, continuer=True)",
                     fichier=attache.name,
                 )
             self.journal = attache
+            if attache.partage:
+                self._ecrites = None  # other writers may write to it
 
     # --- applying events -------------------------------------------------------------------
 
@@ -154,6 +182,7 @@ class Engine:
         """Apply one event; its journal line is written and flushed before this returns."""
         self._verifier_service()
         try:
+            self._commencer()
             return self._appliquer(event.to_dict() if isinstance(event, Event) else event)
         finally:
             self._vider()
@@ -170,6 +199,8 @@ class Engine:
         position = 0
         try:
             for position, event in enumerate(events, 1):  # noqa: B007 - read in the except
+                if not self._transaction:
+                    self._commencer()
                 resultat = appliquer(event.to_dict() if isinstance(event, Event) else event)
                 if resultat.applique:
                     appliques += 1
@@ -232,6 +263,23 @@ class Engine:
             return self.dossiers[ident]
         except KeyError:
             raise TransitionError(f"dossier « {ident} » inconnu", dossier=ident) from None
+
+    def suivi_droits(self, ident: str) -> SuiviDroits:
+        """The droits et devoirs track of dossier ``ident`` (TransitionError if it has none)."""
+        try:
+            return self.droits[ident]
+        except KeyError:
+            raise TransitionError(
+                f"dossier « {ident} » : aucun événement des droits et devoirs", dossier=ident
+            ) from None
+
+    @property
+    def regles_droits(self) -> ReglesDroitsDatees | None:
+        """The policy's national layer compiled (None: the policy has none)."""
+        if self._regles_droits is False:
+            self._regles_droits = regles_droits(self.policy)
+        assert not isinstance(self._regles_droits, bool)
+        return self._regles_droits
 
     def etat_dispositif(self, dispositif: str) -> EtatDispositif:
         """The engine's state for ``dispositif`` (compiled rules, places, waiting list)."""
@@ -309,6 +357,7 @@ class Engine:
         if not self._surveillance.actif:
             return []
         try:
+            self._commencer()
             return self._alertes(self._surveillance.avancer(au))
         finally:
             self._vider()
@@ -342,11 +391,45 @@ class Engine:
         """The alert clock: the date up to which time-based alerts have been raised."""
         return self._surveillance.horloge
 
+    # --- other writers ----------------------------------------------------------------------
+
+    def refresh(self) -> int:
+        """Apply the lines other writers appended to the journal since this engine last read it
+        (a shared journal, or the journal a replay read); how many lines were read.
+
+        Nothing is written. A line the engine refuses is set aside in ``lignes_ecartees``.
+        """
+        self._verifier_service()
+        journal = self.journal if self.journal is not None else self._source
+        if journal is None or self._transaction or (self.journal is not None and not journal.partage):
+            return 0  # no journal, or this engine is its only writer: nothing to catch up
+        from parcours.engine.replay import catch_up
+
+        return catch_up(self, journal, journal.since(journal.position)).lignes
+
+    def follow(self, timeout: float = 1.0) -> int:
+        """Wait up to ``timeout`` seconds for other writers' lines (NOTIFY on PostgreSQL,
+        polling on SQLite and JSONL), then apply them (:meth:`refresh`); how many were read."""
+        journal = self.journal if self.journal is not None else self._source
+        if journal is None or (self.journal is not None and not journal.partage):
+            return 0
+        if journal.wait(timeout):
+            return self.refresh()
+        return 0
+
     def close(self) -> None:
         self._vider()
         self._surveillance.fermer()
         if self.journal is not None:
             self.journal.close()
+        if self._source is not None:
+            self._source.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # --- internals: one event ----------------------------------------------------------------
 
@@ -367,6 +450,8 @@ class Engine:
         """Read, judge, apply one event. A caller's event lets the engine decide capacity
         (``ligne_moteur`` False); a journal line being replayed records a decision made."""
         ev, jour, ligne = self._lire(event, ligne_moteur)
+        if ev["evenement"] in _DROITS:
+            return self._appliquer_droits(ev, jour, ligne)
         ident: str = ev["dossier"]
         dossier = self.dossiers.get(ident)
         cle = ev.get("id")
@@ -379,9 +464,10 @@ class Engine:
                     dossier=ident,
                     evenement=ev["evenement"],
                 )
-            mouvement = juger(
-                ev, jour, Dossier(ident, self.etat_dispositif(disp), jour), True, not ligne_moteur
-            )
+            etat = self.etat_dispositif(disp)
+            if self._vus is not None and not ligne_moteur:
+                self._refuser_si_perime(ev, etat, jour)
+            mouvement = juger(ev, jour, Dossier(ident, etat, jour), True, not ligne_moteur)
         else:
             deja = None if cle_b is None or not dossier._ids else _connu(dossier._ids, cle_b[0])
             if deja is not None:
@@ -392,6 +478,8 @@ class Engine:
                         f"id « {cle} » déjà appliqué à un autre événement de ce dossier : conflit",
                     )
                 return Resultat(ident, ev["evenement"], dossier.state, dossier.state, applique=False)
+            if self._vus is not None and not ligne_moteur:
+                self._refuser_si_perime(ev, dossier._dispositif, jour)
             mouvement = juger(ev, jour, dossier, False, not ligne_moteur)
         # Accepted: nothing before this point has changed or journaled anything.
         levees = self._avancer_horloge(jour)
@@ -408,6 +496,53 @@ class Engine:
             mouvement.dossier.state,
             True,
             tuple(generes),
+            tuple(a for a in levees if not a.annulee),
+            tuple(a for a in levees if a.annulee),
+        )
+
+    def _appliquer_droits(self, ev: dict[str, Any], jour: date, ligne: str | None) -> Resultat:
+        """Judge and apply an event of the droits et devoirs track (engine/rights/): the same
+        path as an accompaniment's event, on the dossier's second track."""
+        ident: str = ev["dossier"]
+        suivi = self.droits.get(ident)
+        nouveau = suivi is None
+        cle = ev.get("id")
+        cle_b = None if cle is None else _cle(cle, ev)
+        if suivi is None:
+            suivi = SuiviDroits(ident, jour)
+        elif cle_b is not None and suivi._ids:
+            deja = _connu(suivi._ids, cle_b[0])
+            if deja is not None:
+                if deja != cle_b[1]:
+                    message = f"id « {cle} » déjà appliqué à un autre événement de ce dossier : conflit"
+                    raise refus_droits(suivi, ev["evenement"], message)
+                return Resultat(ident, ev["evenement"], suivi.state, suivi.state, applique=False)
+        if self._vus is not None and not self._rejeu and self.journal is not None:
+            erreur = conflit_droits(self._vus, ident, self.journal.name)
+            if erreur is not None:
+                raise erreur
+        m = juger_droits(ev, jour, suivi, nouveau, self.regles_droits, self.policy.nom)
+        # Accepted: nothing before this point has changed or journaled anything.
+        levees = self._avancer_horloge(jour)
+        effectuer_droits(m)
+        if nouveau:
+            self.droits[ident] = suivi
+        if cle_b is not None:
+            suivi._ids += cle_b[0] + cle_b[1]
+        if not self._rejeu:
+            self._tampon.append((ident, ev["date"], m.evenement, ligne or encode(ev)))
+        if self._historique is not None:
+            self._historique.setdefault(ident, []).append(dict(ev))
+        if self._surveillance.actif:
+            appel = self._surveillance.apres_droits
+            levees.extend(self._alertes(self._surveiller(appel, suivi, m.evenement, ev, jour)))
+        return Resultat(
+            ident,
+            m.evenement,
+            m.avant,
+            suivi.state,
+            True,
+            (),
             tuple(a for a in levees if not a.annulee),
             tuple(a for a in levees if a.annulee),
         )
@@ -514,6 +649,40 @@ class Engine:
             )
         return levees
 
+    def _commencer(self) -> None:
+        """Open the journal's write transaction; on a shared journal, apply first what other
+        writers appended since this engine last read (see journal.py)."""
+        journal = self.journal
+        if journal is None or self._transaction:
+            return
+        if not journal.partage:
+            journal.begin()
+            self._transaction = True
+            return
+        from parcours.engine.replay import catch_up
+
+        # most of the catching up is done before the lock, so that the lock is held briefly;
+        # what it moved counts as much as what the lock's own read brings
+        vus = catch_up(self, journal, journal.since(journal.position))
+        lignes = journal.begin()
+        self._transaction = True
+        try:
+            catch_up(self, journal, lignes, vus)
+        except BaseException:
+            self._transaction = False
+            journal.rollback()
+            raise
+        self._vus = vus if vus.lignes else None
+
+    def _refuser_si_perime(self, ev: Mapping[str, Any], etat: EtatDispositif, jour: date) -> None:
+        """Raise ConflitError when another writer moved what this caller's event touches."""
+        assert self._vus is not None and self.journal is not None
+        erreur = conflit(
+            self._vus, ev["dossier"], ev["evenement"], etat, self.dossiers, jour, self.journal.name
+        )
+        if erreur is not None:
+            raise erreur
+
     def _verifier_service(self) -> None:
         if self._panne is not None:
             raise JournalError(
@@ -525,11 +694,13 @@ class Engine:
         """Write the buffered lines. When the journal cannot be written, the engine goes back
         to the journal's state (what was not written is not applied) and says so."""
         tampon = self._tampon
-        if not tampon:
+        if not self._transaction:
+            tampon.clear()  # no journal: the lines are not kept
             return
+        self._transaction, self._vus = False, None
         if self.journal is not None:
             try:
-                self.journal.write(tampon)
+                self.journal.commit(tampon)
             except Exception as exc:
                 perdus = len(tampon)
                 tampon.clear()
@@ -538,8 +709,9 @@ class Engine:
                     if self._restaurer(exc)
                     else ("l'état en mémoire n'est plus celui du journal ; rejouez le journal")
                 )
+                raison = exc.message if isinstance(exc, JournalError) else str(exc)
                 raise JournalError(
-                    f"le journal n'a pas pu être écrit ({exc}) : {perdus} ligne(s) non écrite(s), {etat}",
+                    f"le journal n'a pas pu être écrit ({raison}) : {perdus} ligne(s) non écrite(s), {etat}",
                     fichier=self.journal.name,
                 ) from exc
             except BaseException as exc:  # interrupted: what is in memory may not be written
@@ -564,7 +736,7 @@ class Engine:
             self._panne = cause
             return False
         self._surveillance.fermer()
-        for attribut in ("dossiers", "_etats", "_profils", "_historique", "_surveillance"):
+        for attribut in ("dossiers", "droits", "_etats", "_profils", "_historique", "_surveillance"):
             setattr(self, attribut, getattr(neuf, attribut))
         self.avertissements.extend(neuf.avertissements)
         return True
@@ -591,6 +763,15 @@ def _dans_le_lot(exc: ParcoursError, position: int, event: Any) -> ParcoursError
             etape=exc.etape,
             evenement=exc.evenement,
             autorises=exc.autorises,
+        )
+    if isinstance(exc, ConflitError):
+        return ConflitError(
+            f"{where} : {exc.detail}",
+            dossier=exc.dossier,
+            dispositif=exc.dispositif,
+            position=exc.position,
+            fichier=exc.fichier,
+            rang=position,
         )
     if isinstance(exc, JournalError):
         return JournalError(f"{where} : {exc}", fichier=exc.fichier, ligne=exc.ligne)

@@ -3,8 +3,10 @@
 Required keys: ``dossier``, ``date`` (``AAAA-MM-JJ``; a datetime is accepted and truncated),
 ``evenement``; ``dispositif`` is required on a dossier's first event. Optional keys: ``id``
 (idempotency key), ``acteur``, ``profil``, ``details``, ``presence`` (entretien), ``motif``
-(sortie), ``vers`` (reorientation), ``emploi`` (veille). Lines the engine writes itself carry
-``"genere": true``. The words are those of :mod:`parcours.vocabulary`.
+(sortie), ``vers`` (reorientation), ``emploi`` (veille). The events of the droits et devoirs
+track (``ouverture_droit``, ``orientation``...) carry their own keys (:data:`CLES_DROITS`) and
+not those of an accompaniment. Lines the engine writes itself carry ``"genere": true``. The
+words are those of :mod:`parcours.vocabulary`.
 
 The engine works on plain dicts (the cheapest form); :class:`Event` is a typed view for
 callers who prefer one. :func:`normaliser` checks an event's shape and returns the dict that
@@ -27,7 +29,9 @@ from parcours.vocabulary import (
     EVENEMENT_ALERTE_ANNULEE,
     EVENEMENT_ATTENTE,
     EVENEMENTS,
+    EVENEMENTS_DROITS,
     EVENEMENTS_JOURNAL,
+    PARCOURS_ORIENTATION,
     PRESENCES,
 )
 
@@ -35,10 +39,14 @@ __all__ = [
     "CHAINES",
     "CLES",
     "CLES_ALERTE",
+    "CLES_DROITS",
+    "CLES_EVENEMENT_DROITS",
     "MOTIF_DATE",
     "Event",
     "contenu",
     "lire_jour",
+    "lire_semaine",
+    "lire_taux",
     "montrer",
     "normaliser",
 ]
@@ -59,6 +67,32 @@ CLES: tuple[str, ...] = (
     "emploi",
     "genere",
 )
+#: The keys only the events of the droits et devoirs track carry.
+CLES_DROITS: tuple[str, ...] = (
+    "parcours",
+    "organisme",
+    "heures_hebdomadaires",
+    "dispense",
+    "semaine",
+    "heures",
+    "nature",
+    "taux",
+    "mois",
+    "foyer_plusieurs_personnes",
+    "difficultes",
+)
+#: Every key an event of the droits et devoirs track may carry (no accompaniment key).
+CLES_EVENEMENT_DROITS: tuple[str, ...] = (
+    "dossier",
+    "date",
+    "evenement",
+    "dispositif",
+    "id",
+    "acteur",
+    "details",
+    *CLES_DROITS,
+    "genere",
+)
 #: The keys of an ``alerte`` or ``alerte_annulee`` line besides ``dossier``, ``date``,
 #: ``evenement``, ``dispositif`` and ``genere`` (all text).
 CLES_ALERTE: tuple[str, ...] = ("alerte", "niveau", "message", "regle")
@@ -69,8 +103,13 @@ CHAINES: tuple[str, ...] = ("dispositif", "id", "acteur", "motif", "vers")
 MOTIF_DATE = r"(?:19|20|21)\d\d-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?"
 _DATE = re.compile(MOTIF_DATE, re.ASCII)
 _CLES = frozenset(CLES)
+_CLES_DROITS = frozenset(CLES_EVENEMENT_DROITS)
+_DROITS = frozenset(EVENEMENTS_DROITS)
+_TEXTES_DROITS = ("organisme", "dispense", "nature")
+_SEMAINE = re.compile(r"(\d{4})-W(\d{2})", re.ASCII)
+_POURCENT = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*%\s*", re.ASCII)
 _CLES_LIGNE_ALERTE = frozenset(("dossier", "date", "evenement", "dispositif", "genere", *CLES_ALERTE))
-_VOCAB = frozenset(EVENEMENTS)
+_VOCAB = frozenset((*EVENEMENTS, *EVENEMENTS_DROITS))
 _MOTEUR = frozenset((EVENEMENT_ATTENTE, EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE))
 _PRESENCES = frozenset(PRESENCES)
 _GENERES = frozenset(("demarrage", EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE))
@@ -103,8 +142,42 @@ def lire_jour(texte: str) -> date | None:
     return found  # type: ignore[return-value]
 
 
+def lire_semaine(texte: str) -> date | None:
+    """The Monday of an ISO week ``AAAA-Wss`` (``None``: not a week that exists)."""
+    found = _SEMAINE.fullmatch(texte)
+    if found is None:
+        return None
+    try:
+        return date.fromisocalendar(int(found.group(1)), int(found.group(2)), 1)
+    except ValueError:
+        return None
+
+
+def lire_taux(valeur: object) -> float | None:
+    """A sanction's ``taux`` as a percentage: ``30`` or ``"30 %"`` → 30.0 (None: not a rate)."""
+    if isinstance(valeur, bool):
+        return None
+    if isinstance(valeur, (int, float)):
+        taux = float(valeur)
+    elif isinstance(valeur, str) and (found := _POURCENT.fullmatch(valeur)) is not None:
+        taux = float(found.group(1).replace(",", "."))
+    else:
+        return None
+    return taux if 0.0 <= taux <= 100.0 else None
+
+
 #: What makes two events of a dossier with the same ``id`` the same event (free keys aside).
-_CONTENU = ("date", "evenement", "dispositif", "acteur", "presence", "motif", "vers", "emploi")
+_CONTENU = (
+    "date",
+    "evenement",
+    "dispositif",
+    "acteur",
+    "presence",
+    "motif",
+    "vers",
+    "emploi",
+    *(k for k in CLES_DROITS if k != "difficultes"),
+)
 
 
 def contenu(event: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -148,11 +221,13 @@ def normaliser(event: Mapping[str, Any], *, moteur: bool = False) -> dict[str, A
         raise JournalError("ligne invalide : un objet JSON est attendu")
     nom = event.get("evenement")
     alerte = moteur and nom in (EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE)
-    permises = _CLES_LIGNE_ALERTE if alerte else _CLES
+    droits = nom in _DROITS
+    permises = _CLES_LIGNE_ALERTE if alerte else _CLES_DROITS if droits else _CLES
     if not permises.issuperset(event):
         inconnue = next(k for k in event if k not in permises)
-        liste = ", ".join(k for k in (*CLES, *CLES_ALERTE) if k in permises)
-        raise _erreur(f"clé « {montrer(inconnue)} » inconnue (clés : {liste})", event)
+        liste = ", ".join(k for k in (*CLES, *CLES_DROITS, *CLES_ALERTE) if k in permises)
+        pour = f" pour « {nom} »" if droits or (isinstance(inconnue, str) and inconnue in CLES_DROITS) else ""
+        raise _erreur(f"clé « {montrer(inconnue)} » inconnue{pour} (clés : {liste})", event)
     dossier = event.get("dossier")
     if not isinstance(dossier, str) or not dossier:
         raise _erreur("« dossier » manque ou n'est pas une chaîne", event)
@@ -164,6 +239,8 @@ def normaliser(event: Mapping[str, Any], *, moteur: bool = False) -> dict[str, A
             _verifier_alerte(event)
         else:
             _verifier_optionnels(event, moteur)
+            if droits:
+                _verifier_droits(event)
     if len(jour) != 10 or not isinstance(event, dict) or jour is not event.get("date"):
         copie = dict(event)
         copie["date"] = jour[:10]
@@ -195,6 +272,53 @@ def _verifier_optionnels(event: Mapping[str, Any], moteur: bool) -> None:
         raise _erreur("« genere » est réservé aux démarrages et alertes écrits par le moteur", event)
 
 
+def _nombre(valeur: object) -> bool:
+    return isinstance(valeur, (int, float)) and not isinstance(valeur, bool)
+
+
+def _verifier_droits(event: Mapping[str, Any]) -> None:
+    """The keys of the droits et devoirs track: their types and the words of the vocabulary
+    (what the policy allows, an organisme or a dispense, is judged by the guards)."""
+    for key in _TEXTES_DROITS:
+        if key in event and (not isinstance(event[key], str) or not event[key]):
+            raise _erreur(f"« {key} » doit être un texte non vide", event)
+    parcours = event.get("parcours")
+    if parcours is not None and parcours not in PARCOURS_ORIENTATION:
+        voisin = proche(parcours, PARCOURS_ORIENTATION) if isinstance(parcours, str) else None
+        indice = f" ; vouliez-vous dire « {voisin} » ?" if voisin else ""
+        attendu = ", ".join(PARCOURS_ORIENTATION)
+        raise _erreur(f"parcours « {montrer(parcours)} » inconnu (attendu : {attendu}){indice}", event)
+    semaine = event.get("semaine")
+    if semaine is not None and (not isinstance(semaine, str) or lire_semaine(semaine) is None):
+        raise _erreur(
+            f"semaine « {montrer(semaine)} » invalide (attendu : une semaine ISO AAAA-Wss, ex. 2025-W07)",
+            event,
+        )
+    for key in ("heures_hebdomadaires", "heures"):
+        valeur = event.get(key)
+        if valeur is not None and not (_nombre(valeur) and 0 <= valeur <= 168):
+            raise _erreur(
+                f"« {key} » doit être un nombre d'heures entre 0 et 168 (reçu : {montrer(valeur)})", event
+            )
+    if "taux" in event and lire_taux(event["taux"]) is None:
+        raise _erreur(
+            f"taux « {montrer(event['taux'])} » invalide (attendu : un pourcentage de 0 à 100, ex. 30)", event
+        )
+    mois = event.get("mois")
+    if mois is not None and not (isinstance(mois, int) and not isinstance(mois, bool) and mois >= 1):
+        raise _erreur(
+            f"« mois » doit être un nombre entier de mois, au moins 1 (reçu : {montrer(mois)})", event
+        )
+    foyer = event.get("foyer_plusieurs_personnes")
+    if foyer is not None and not isinstance(foyer, bool):
+        raise _erreur("« foyer_plusieurs_personnes » doit être true ou false", event)
+    difficultes = event.get("difficultes")
+    if difficultes is not None and not (
+        isinstance(difficultes, list) and all(isinstance(d, str) and d for d in difficultes)
+    ):
+        raise _erreur('« difficultes » doit être une liste de mots (ex. ["sante", "logement"])', event)
+
+
 def _verifier_alerte(event: Mapping[str, Any]) -> None:
     for key in ("dispositif", *CLES_ALERTE):
         if not isinstance(event.get(key), str):
@@ -219,6 +343,17 @@ class Event:
     motif: str | None = None
     vers: str | None = None
     emploi: bool | None = None
+    parcours: str | None = None
+    organisme: str | None = None
+    heures_hebdomadaires: float | None = None
+    dispense: str | None = None
+    semaine: str | None = None
+    heures: float | None = None
+    nature: str | None = None
+    taux: float | str | None = None
+    mois: int | None = None
+    foyer_plusieurs_personnes: bool | None = None
+    difficultes: tuple[str, ...] | None = None
     genere: bool = field(default=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -227,10 +362,12 @@ class Event:
             "date": self.date.isoformat(),
             "evenement": self.evenement,
         }
-        for key in CLES[3:-1]:
+        for key in (*CLES[3:-1], *CLES_DROITS):
             value = getattr(self, key)
             if value is not None:
-                result[key] = dict(value) if key == "profil" else value
+                result[key] = (
+                    dict(value) if key == "profil" else list(value) if key == "difficultes" else value
+                )
         if self.genere:
             result["genere"] = True
         return result
@@ -239,4 +376,6 @@ class Event:
     def from_dict(cls, data: Mapping[str, Any]) -> Event:
         checked = normaliser(data, moteur=True)
         fields: dict[str, Any] = {k: v for k, v in checked.items() if k != "date"}
+        if "difficultes" in fields:
+            fields["difficultes"] = tuple(fields["difficultes"])
         return cls(date=date.fromisoformat(checked["date"]), **fields)

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from parcours._french import format_date
 from parcours.engine.deadlines import echeance, echeances_dossier
+from parcours.engine.rights.explain import expliquer_droits, faits_droits
 from parcours.policies.display import format_value
 from parcours.policies.rules import CHEMINS
-from parcours.vocabulary import DELAI, ETAT_ATTENTE, EVENEMENTS_CER
+from parcours.vocabulary import DELAI, ETAT_ATTENTE, EVENEMENTS_CER, PISTE_DROITS
 
 if TYPE_CHECKING:
     from parcours.engine.dossier import Dossier
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
     from parcours.engine.scheme import EtatDispositif
 
 __all__ = ["Explication", "expliquer"]
+
+#: The keys of an event shown in a dossier's history.
+_MONTRES: tuple[str, ...] = ("motif", "vers", "presence", "parcours", "organisme", "heures_hebdomadaires")
+_MONTRES += ("dispense", "semaine", "heures", "nature", "taux", "mois")
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ class Explication:
         if not self.historique:
             lines.append("  (non conservé : moteur sans journal ni historique)")
         for event in self.historique:
-            extra = [f"{k} = {event[k]}" for k in ("motif", "vers", "presence") if k in event]
+            extra = [f"{k} = {event[k]}" for k in _MONTRES if k in event]
             genere = " (généré par le moteur)" if event.get("genere") else ""
             suffix = f" ({', '.join(extra)})" if extra else ""
             lines.append(f"  {_jour(event.get('date'))} {event.get('evenement')}{suffix}{genere}")
@@ -181,8 +186,24 @@ def _faits(engine: Engine, dossier: Dossier) -> list[str]:
     return faits
 
 
+def _droits(engine: Engine, ident: str) -> tuple[list[str], list[tuple[str, date, str]]]:
+    """The facts and deadlines of the dossier's droits et devoirs track (none: no track)."""
+    suivi = engine.droits.get(ident)
+    datees = engine.regles_droits
+    if suivi is None or datees is None:
+        return [], []
+    return faits_droits(suivi), expliquer_droits(suivi, datees)
+
+
 def expliquer(engine: Engine, ident: str) -> Explication:
-    """The explanation of dossier ``ident`` (TransitionError if the engine does not know it)."""
+    """The explanation of dossier ``ident`` (TransitionError if the engine does not know it):
+    its accompaniment, and its droits et devoirs track when it has one."""
+    faits, dues_droits = _droits(engine, ident)
+    if ident not in engine.dossiers and ident in engine.droits:
+        suivi = engine.droits[ident]
+        return Explication(
+            ident, suivi.dispositif or PISTE_DROITS, suivi.state, engine.historique(ident), dues_droits, faits
+        )
     dossier = engine.dossier(ident)
     historique = engine.historique(ident)
     jour = dossier.derniere
@@ -196,5 +217,8 @@ def expliquer(engine: Engine, ident: str) -> Explication:
             dossier._dispositif, CHEMINS["convention_fin"], jour
         )
         dues.append(("fin_convention", fin, texte))
+    dues.extend(dues_droits)
     dues.sort(key=lambda item: item[1])
-    return Explication(ident, dossier.dispositif, dossier.state, historique, dues, _faits(engine, dossier))
+    return Explication(
+        ident, dossier.dispositif, dossier.state, historique, dues, [*_faits(engine, dossier), *faits]
+    )

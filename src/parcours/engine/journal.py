@@ -25,22 +25,43 @@ Durability contract (every backend):
 Reading: :meth:`Journal.lines` gives each line's raw text with its number; :func:`lire_ligne`
 is the one decoder of a line (the replay, the reports and the alerts use it): a blank line is
 ignored everywhere, a torn or invalid line raises :class:`~parcours.errors.JournalError`.
+
+Writers (the concurrency contract). A journal has a *position*: the number of the last line
+this object has read or written (a JSONL line number, a SQLite ``seq``, a PostgreSQL
+``position``). The engine writes through :meth:`Journal.begin` and :meth:`Journal.commit`:
+
+* a *shared* journal (``partage``: SQLite, PostgreSQL) takes its write lock in ``begin`` and
+  gives back the lines other writers appended after the position; the engine applies them
+  (it catches up) before it judges its own events, so that every event is judged on the
+  whole journal and the journal's order is the order of application. An event whose dossier
+  another writer moved since the engine last read, or a move that takes or frees a place of
+  a dispositif where another writer did so, is refused with
+  :class:`~parcours.errors.ConflitError`: the engine is then up to date and the caller looks
+  again and retries. ``commit`` appends the lines, moves the position past them and releases
+  the lock: a place is never given twice, whatever the number of writers.
+* a JSONL journal has one writer: :meth:`Journal.attach` takes an exclusive lock on the file,
+  held until :meth:`Journal.close`; a second writer is refused with a French error.
+
+:meth:`Journal.since` gives the lines after a position without the lock (a reader catching
+up), :meth:`Journal.wait` waits until there may be some (NOTIFY on PostgreSQL, polling on
+SQLite).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, ClassVar
 
 from parcours.errors import JournalError
 
-__all__ = ["Journal", "Ligne", "LigneEcartee", "lire_ligne"]
+__all__ = ["FileJournal", "Journal", "Ligne", "LigneEcartee", "lire_ligne"]
 
 #: What the engine hands the journal for one event: (dossier, date, evenement, JSON text).
 Ligne = tuple[str, str, str, str]
@@ -83,14 +104,60 @@ def lire_ligne(brute: str | bytes) -> dict[str, Any] | None:
 class Journal(ABC):
     """An append-only journal. Use it as a context manager, or call :meth:`close`."""
 
-    def __init__(self, path: str | os.PathLike[str], *, durable: bool = False) -> None:
-        self.path = Path(path)
+    #: whether several processes may write to it at once (see the module docstring)
+    partage: ClassVar[bool] = False
+
+    def __init__(self, *, durable: bool = False) -> None:
         self.durable = durable
+        #: the number of the last line this object has read or written
+        self.position = 0
 
     @property
+    @abstractmethod
     def name(self) -> str:
-        """The journal's name in messages (its path)."""
-        return os.fspath(self.path)
+        """The journal's name in messages (its path, or its URL without password)."""
+
+    def attach(self) -> None:
+        """This object is going to write: make sure it may (a JSONL journal takes its lock,
+        a database creates or checks its schema)."""
+        return None
+
+    def begin(self) -> Sequence[tuple[int, str | bytes]]:
+        """Start writing: take the write lock of a shared journal and give the lines other
+        writers appended after :attr:`position` (none for a single-writer journal)."""
+        return ()
+
+    def commit(self, lignes: Sequence[Ligne]) -> None:
+        """Append ``lignes`` (possibly none), move the position past them, release the lock."""
+        if lignes:
+            self.write(lignes)
+
+    def rollback(self) -> None:
+        """Release the write lock without appending anything."""
+        return None
+
+    def since(self, position: int) -> Iterator[tuple[int, str | bytes]]:
+        """The lines after ``position``, in order, without taking the lock."""
+        for numero, brute in self.lines():
+            if numero > position:
+                yield numero, brute
+
+    def wait(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for lines after :attr:`position`; whether there are."""
+        fin = time.monotonic() + timeout
+        pause = 0.01
+        while True:
+            if self._apres(self.position):
+                return True
+            reste = fin - time.monotonic()
+            if reste <= 0:
+                return False
+            time.sleep(min(pause, reste))
+            pause = min(pause * 2, 0.25)
+
+    def _apres(self, position: int) -> bool:
+        """Whether the journal holds a line after ``position``."""
+        return next(iter(self.since(position)), None) is not None
 
     @abstractmethod
     def write(self, lignes: Sequence[Ligne]) -> None:
@@ -134,3 +201,15 @@ class Journal(ABC):
         self, typ: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+class FileJournal(Journal):
+    """A journal kept in one file (JSONL, SQLite): named by its path."""
+
+    def __init__(self, path: str | os.PathLike[str], *, durable: bool = False) -> None:
+        super().__init__(durable=durable)
+        self.path = Path(path)
+
+    @property
+    def name(self) -> str:
+        return os.fspath(self.path)

@@ -3,6 +3,11 @@
 ``evenements(seq INTEGER PRIMARY KEY, dossier TEXT NOT NULL, date TEXT NOT NULL,
 evenement TEXT NOT NULL, ligne TEXT NOT NULL)``: ``ligne`` is the event's JSON object, the
 same text as a JSONL line; ``seq`` is the application order and the "line number" of errors.
+
+Several writers (processes or engines) may share one SQLite journal: a write is a
+``BEGIN IMMEDIATE`` transaction (SQLite's write lock; waits up to ``ATTENTE_VERROU`` seconds
+for another writer) in which the engine first reads the lines after its position, then
+appends its own (see the contract in journal.py).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from parcours.engine.journal import Journal, Ligne, lire_ligne
+from parcours.engine.journal import FileJournal, Ligne, lire_ligne
 from parcours.errors import JournalError
 
 __all__ = ["COLONNES", "SCHEMA", "SqliteJournal", "lire_seulement"]
@@ -25,13 +30,16 @@ SCHEMA = (
 )
 #: The columns of a parcours journal's table.
 COLONNES = ("seq", "dossier", "date", "evenement", "ligne")
+#: Seconds a writer waits for another one's transaction before giving up.
+ATTENTE_VERROU = 60.0
+_INSERT = "INSERT INTO evenements(dossier, date, evenement, ligne) VALUES (?, ?, ?, ?)"
 
 
 def lire_seulement(path: Path, nom: str) -> sqlite3.Connection:
     """A read-only connection to the SQLite journal at ``path`` (``mode=ro``, ``query_only``),
     once it is shown to be a parcours journal; a JournalError says why not."""
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
         conn.execute("PRAGMA query_only = ON")
         colonnes = tuple(row[1] for row in conn.execute("PRAGMA table_info(evenements)"))
     except sqlite3.DatabaseError as exc:
@@ -47,8 +55,10 @@ def lire_seulement(path: Path, nom: str) -> sqlite3.Connection:
     return conn
 
 
-class SqliteJournal(Journal):
+class SqliteJournal(FileJournal):
     """A SQLite database in WAL mode (``synchronous=NORMAL``; ``FULL`` when ``durable``)."""
+
+    partage = True
 
     def __init__(self, path: str | os.PathLike[str], *, durable: bool = False) -> None:
         super().__init__(path, durable=durable)
@@ -69,7 +79,10 @@ class SqliteJournal(Journal):
             self._lecture = None
         if self._conn is None:
             try:
-                conn = sqlite3.connect(self.path, isolation_level=None)
+                # an engine may be handed from one thread to another (never used by two at once)
+                conn = sqlite3.connect(
+                    self.path, isolation_level=None, timeout=ATTENTE_VERROU, check_same_thread=False
+                )
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute(f"PRAGMA synchronous={'FULL' if self.durable else 'NORMAL'}")
                 conn.execute(SCHEMA)
@@ -78,19 +91,62 @@ class SqliteJournal(Journal):
             self._conn = conn
         return self._conn
 
+    def attach(self) -> None:
+        self._connexion()
+
     def write(self, lignes: Sequence[Ligne]) -> None:
         if not lignes:
             return
-        conn = self._connexion()
-        conn.execute("BEGIN")
+        self._executer("BEGIN IMMEDIATE")
+        self.commit(lignes)
+
+    def begin(self) -> list[tuple[int, str]]:
+        self._executer("BEGIN IMMEDIATE")
         try:
-            conn.executemany(
-                "INSERT INTO evenements(dossier, date, evenement, ligne) VALUES (?, ?, ?, ?)", lignes
+            return list(
+                self._lignes("SELECT seq, ligne FROM evenements WHERE seq > ? ORDER BY seq", (self.position,))
             )
         except BaseException:
-            conn.execute("ROLLBACK")
+            self.rollback()
             raise
-        conn.execute("COMMIT")
+
+    def commit(self, lignes: Sequence[Ligne]) -> None:
+        conn = self._connexion()
+        try:
+            if lignes:
+                conn.executemany(_INSERT, lignes)
+                (dernier,) = conn.execute("SELECT max(seq) FROM evenements").fetchone()
+            else:
+                dernier = self.position
+            conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+        self.position = dernier
+
+    def rollback(self) -> None:
+        conn = self._conn
+        if conn is not None and conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+    def _executer(self, sql: str) -> None:
+        try:
+            self._connexion().execute(sql)
+        except sqlite3.OperationalError as exc:  # locked longer than ATTENTE_VERROU
+            raise JournalError(
+                f"le journal n'a pas pu être verrouillé pour écrire ({exc})", fichier=self.name
+            ) from exc
+
+    def since(self, position: int) -> Iterator[tuple[int, str]]:
+        if not self.path.exists():
+            return iter(())
+        return self._lignes("SELECT seq, ligne FROM evenements WHERE seq > ? ORDER BY seq", (position,))
+
+    def _apres(self, position: int) -> bool:
+        if not self.path.exists():
+            return False
+        row = self._lire().execute("SELECT 1 FROM evenements WHERE seq > ? LIMIT 1", (position,)).fetchone()
+        return row is not None
 
     def is_empty(self) -> bool:
         if not self.path.exists() or (self.path.is_file() and self.path.stat().st_size == 0):

@@ -10,22 +10,27 @@ raises (or cancels) is kept as journaled, with a warning.
 A line the engine refuses stops the replay with its number (``JournalError``), or, with
 ``ecarter``, is set aside in ``Engine.lignes_ecartees`` and the replay goes on: that is what
 ``parcours rejouer`` does, and what the reports do, so that both refuse the same lines.
+
+:func:`catch_up` applies the lines other writers appended to a shared journal after the
+engine's position, the same way, and says what they moved (conflicts.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from parcours.engine.alerts import AlerteLevee
+from parcours.engine.conflicts import Places, Vus, change_les_places, en_attente
 from parcours.engine.journal import Journal, LigneEcartee, lire_ligne
 from parcours.errors import JournalError, ParcoursError
-from parcours.vocabulary import EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE
+from parcours.vocabulary import EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE, EVENEMENTS_DROITS
 
 if TYPE_CHECKING:
-    from parcours.engine.engine import Engine
+    from parcours.engine.engine import Engine, Resultat
 
-__all__ = ["rejouer"]
+__all__ = ["catch_up", "rejouer"]
 
 
 def _confirmer(engine: Engine, event: dict[str, Any]) -> None:
@@ -49,17 +54,21 @@ def _confirmer(engine: Engine, event: dict[str, Any]) -> None:
         )
 
 
-def _ligne(engine: Engine, brute: str | bytes, limite: str | None) -> None:
-    """Replay one raw line (a blank line is ignored)."""
+def _ligne(engine: Engine, brute: str | bytes, limite: str | None) -> Resultat | None:
+    """Replay one raw line (a blank line is ignored); what it did to its dossier, if anything."""
     event = lire_ligne(brute)
     if event is None:
-        return
+        return None
     if limite is not None and str(event.get("date", ""))[:10] > limite:
-        return
+        return None
+    return _evenement(engine, event)
+
+
+def _evenement(engine: Engine, event: dict[str, Any]) -> Resultat | None:
     if event.get("evenement") in (EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE):
         _confirmer(engine, event)
-    else:
-        engine._appliquer(event, True)
+        return None
+    return engine._appliquer(event, True)
 
 
 def _lignes(engine: Engine, journal: Journal, limite: str | None, ecarter: bool) -> None:
@@ -70,6 +79,52 @@ def _lignes(engine: Engine, journal: Journal, limite: str | None, ecarter: bool)
             if not ecarter:
                 raise JournalError(str(exc), fichier=journal.name, ligne=numero) from exc
             engine.lignes_ecartees.append(LigneEcartee(numero, str(exc)))
+        journal.position = numero
+
+
+def catch_up(
+    engine: Engine, journal: Journal, lignes: Iterable[tuple[int, str | bytes]], vus: Vus | None = None
+) -> Vus:
+    """Apply the lines other writers appended after the engine's position (a line the engine
+    refuses is set aside in ``lignes_ecartees``, as ``parcours rejouer`` does); what they moved
+    (added to ``vus`` when given)."""
+    vus = Vus() if vus is None else vus
+    rejeu, engine._rejeu = engine._rejeu, True
+    try:
+        for numero, brute in lignes:
+            try:
+                event = lire_ligne(brute)
+                if event is not None:
+                    _rattraper(engine, vus, numero, event)
+            except ParcoursError as exc:
+                engine.lignes_ecartees.append(LigneEcartee(numero, str(exc)))
+            journal.position = numero
+            vus.lignes += 1
+    finally:
+        engine._rejeu = rejeu
+    return vus
+
+
+def _rattraper(engine: Engine, vus: Vus, numero: int, event: dict[str, Any]) -> None:
+    """Apply another writer's line and note what it moved (the places as they were before the
+    first move of a dispositif's places)."""
+    dossier = engine.dossiers.get(str(event.get("dossier")))
+    ident = dossier.dispositif if dossier is not None else event.get("dispositif")
+    etat = engine._etats.get(ident) if isinstance(ident, str) else None
+    avant = None
+    if etat is not None and etat.ident not in vus.places:
+        avant = (etat.occupes, en_attente(etat, engine.dossiers))
+    fait = _evenement(engine, event)
+    if fait is None or not fait.applique:
+        return
+    if fait.evenement in EVENEMENTS_DROITS:  # the dossier's second track: no step, no place
+        vus.droits.setdefault(fait.dossier, (numero, fait.evenement))
+        return
+    vus.dossiers.setdefault(fait.dossier, (numero, fait.evenement))
+    disp = engine.dossiers[fait.dossier].dispositif
+    if disp not in vus.places and change_les_places(fait.avant, fait.apres):
+        occupes, attente = avant if avant is not None else (0, 0)
+        vus.places[disp] = Places(numero, occupes, attente)
 
 
 def rejouer(
@@ -87,6 +142,8 @@ def rejouer(
         raise JournalError(
             "on ne peut pas continuer un journal rejoué jusqu'à une date", fichier=journal.name
         )
+    if continuer:
+        journal.attach()  # the writer's lock (JSONL) before reading: no one writes in between
     if reparer or continuer:
         cote = journal.repair()
         if cote is not None:
@@ -115,3 +172,5 @@ def rejouer(
     if continuer:
         engine.journal = journal
         engine._ecrites = None  # the journal held lines before this engine
+    else:
+        engine._source = journal  # followed by refresh() and follow(), never written

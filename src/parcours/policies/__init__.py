@@ -4,6 +4,7 @@ from parcours.policies.alerts import Alerte
 from parcours.policies.bundled import bundled_names
 from parcours.policies.durations import Duree, add_months, parse_duree
 from parcours.policies.loader import load_policy, load_policy_text
+from parcours.policies.rights_rules import ReglesDroits, ReglesDroitsDatees, regles_droits
 from parcours.policies.rules import Regles, ReglesDatees, regles_datees
 from parcours.policies.schema import Dispositif, MotifSortie, Policy
 from parcours.policies.values import Param, Source, Version
@@ -17,6 +18,8 @@ __all__ = [
     "Policy",
     "Regles",
     "ReglesDatees",
+    "ReglesDroits",
+    "ReglesDroitsDatees",
     "Source",
     "Version",
     "add_months",
@@ -25,4 +28,5 @@ __all__ = [
     "load_policy_text",
     "parse_duree",
     "regles_datees",
+    "regles_droits",
 ]

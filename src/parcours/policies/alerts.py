@@ -43,12 +43,14 @@ from parcours.policies.values import DureeField, Param, Source, Taux
 from parcours.vocabulary import PRESENCES, Evenement, NatureEcheance
 
 __all__ = [
+    "NIVEAUX",
     "Alerte",
     "ConditionAlerte",
     "ConditionDuree",
     "ConditionEcheance",
     "ConditionEvenements",
     "ConditionOccupation",
+    "champs_message",
 ]
 
 #: Fields of an event a rule may filter on, with their allowed values when they are closed.
@@ -73,6 +75,17 @@ PLACEHOLDERS: dict[str, set[str]] = {
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def champs_message(message: str) -> set[str]:
+    """The ``{champs}`` of a message template; a ValueError (French) when it is malformed."""
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(message) if name is not None]
+    except ValueError as exc:
+        raise ValueError(f"modèle de message invalide : {exc}") from None
+    if any(not name.isidentifier() for name in fields):
+        raise ValueError("modèle de message invalide : {…} doit contenir un nom simple")
+    return {name for name in fields if name}
 
 
 class ConditionEvenements(_Model):
@@ -168,18 +181,13 @@ class Alerte(_Model):
     @field_validator("message")
     @classmethod
     def _template(cls, message: str) -> str:
-        try:
-            fields = [name for _, name, _, _ in string.Formatter().parse(message) if name is not None]
-        except ValueError as exc:
-            raise ValueError(f"modèle de message invalide : {exc}") from None
-        if any(not name.isidentifier() for name in fields):
-            raise ValueError("modèle de message invalide : {…} doit contenir un nom simple")
+        champs_message(message)
         return message
 
     @model_validator(mode="after")
     def _known_placeholders(self) -> Alerte:
         allowed = PLACEHOLDERS[self.quand.kind]
-        names = {name for _, name, _, _ in string.Formatter().parse(self.message) if name}
+        names = champs_message(self.message)
         unknown = sorted(names - allowed)
         if unknown:
             raise ValueError(

@@ -18,9 +18,14 @@ behaviour the simulator draws from, per dispositif, written in the same language
           en_cours_de_periode: 30 %
           au_bilan: 60 %
           motifs: {cdi: 5,5 %, ...}
+        stock_initial: {effectif: 95}          # people already accompanied on the first day
+        veille: {en_emploi_apres_sortie_emploi: 100 %, en_emploi_apres_autre_sortie: 4 %}
 
-Bundled cohort models live in ``policies/cohortes/<politique>.yaml``; a cohort file next to a
-policy file is found in a ``cohortes/`` folder beside it.
+A cohort fitted by ``parcours calibrer`` also records, per dispositif, the published cells it
+was fitted to and the residuals (``calage``). Bundled cohort models live in
+``policies/cohortes/<nom>.yaml``; a policy names its own with its ``cohorte`` key (a bundled
+name or a path relative to the policy file), inherited through ``herite`` like any key: the
+model is never guessed from a file's name (:func:`find_cohorte`).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from __future__ import annotations
 import os
 from importlib.abc import Traversable
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -37,12 +43,16 @@ from parcours.policies.values import DureeField, Param, Taux
 __all__ = [
     "PROFILS",
     "Arrivees",
+    "Calage",
+    "CelluleCalee",
     "Cohorte",
     "CohorteDispositif",
     "Entretiens",
     "Flux",
     "Profil",
     "Sorties",
+    "StockInitial",
+    "SuiviVeille",
     "find_cohorte",
     "load_cohorte",
     "load_cohorte_text",
@@ -147,15 +157,28 @@ class Sorties(_Model):
     """Exit hazards and the mix of exit reasons.
 
     During each CER period a person leaves with probability ``en_cours_de_periode`` (constant
-    hazard over the period); at each bilan with a renewal possible, with probability
-    ``au_bilan``. A share ``reorientation`` of the exits are réorientations; the others are
-    sorties whose reason is drawn from ``motifs``.
+    hazard over the period; ``en_premiere_periode`` in the first one, when given); at each
+    bilan with a renewal possible, with probability ``au_bilan``. A share ``reorientation`` of
+    the exits are réorientations; the others are sorties whose reason is drawn from
+    ``motifs``. ``fin_de_convention: poursuite`` keeps the accompaniments open past the end of
+    the convention (a convention renewed in practice).
     """
 
     en_cours_de_periode: Param[Taux]
+    en_premiere_periode: Param[Taux] | None = Field(
+        None,
+        description="probabilité de sortir pendant la première période (abandons précoces) ; "
+        "absente : en_cours_de_periode",
+    )
     au_bilan: Param[Taux]
     reorientation: Param[Taux] | None = None
     motifs: dict[str, Param[Taux]] = Field(default_factory=dict)
+    fin_de_convention: Param[Literal["sortie", "poursuite"]] | None = Field(
+        None,
+        description="à la fin de la convention en vigueur le dernier jour simulé, les "
+        "accompagnements en cours prennent fin (sortie, par défaut) ou continuent (poursuite : "
+        "convention reconduite)",
+    )
 
     @model_validator(mode="after")
     def _mix(self) -> Sorties:
@@ -171,6 +194,63 @@ class Sorties(_Model):
         return self
 
 
+class StockInitial(_Model):
+    """The people already accompanied when a run starts (a run need not start empty).
+
+    ``effectif`` is read on the run's first day (the version in force then; a fraction is
+    drawn: 95,4 is 95 or 96 people, 96 four times in ten). Their démarrages are spread over
+    the ``anciennete_max`` before that day (never before the dispositif opens) and kept when
+    the cohort's own exit model leaves them still accompanied on the first day: the stock is
+    the one a steady flow of arrivals would leave.
+    """
+
+    effectif: Param[float] = Field(description="personnes encore accompagnées au premier jour simulé")
+    anciennete_max: Param[DureeField] | None = Field(
+        None,
+        description="depuis combien de temps au plus elles sont accompagnées (absent : la durée "
+        "maximale du dispositif, sinon 3 ans)",
+    )
+
+
+class SuiviVeille(_Model):
+    """What the point made at the end of the veille finds (a ``veille`` event with ``emploi``).
+
+    Only exits whose motif opens the policy's veille have one; without this block the
+    simulator writes no ``veille`` event.
+    """
+
+    en_emploi_apres_sortie_emploi: Param[Taux] = Field(
+        description="part en emploi au point de veille après une sortie d'un motif « emploi »"
+    )
+    en_emploi_apres_autre_sortie: Param[Taux] = Field(
+        description="part en emploi au point de veille après une sortie d'un autre motif"
+    )
+
+
+class CelluleCalee(_Model):
+    """One published cell a cohort was fitted to, and what the fitted model gives."""
+
+    ligne: int = Field(description="ligne du tableau publié")
+    periode: str
+    indicateur: str
+    groupe: str | None = Field(None, description="les dispositifs comptés ensemble (plusieurs)")
+    publie: float
+    simule: float | None = Field(description="moyenne des simulations du calage (absente : indéfinie)")
+    ecart: float | None = Field(description="simulé − publié")
+
+
+class Calage(_Model):
+    """How ``parcours calibrer`` fitted a dispositif's values: to which cells, with what residuals."""
+
+    tableau: str
+    methode: str
+    parametres: tuple[str, ...] = Field(description="les valeurs ajustées (chemins dans le dispositif)")
+    cellules: tuple[CelluleCalee, ...] = ()
+    comparees: tuple[CelluleCalee, ...] = Field(
+        (), description="cellules publiées comparées mais non ajustées (voir la raison dans le tableau)"
+    )
+
+
 class CohorteDispositif(_Model):
     """The cohort model of one dispositif."""
 
@@ -179,6 +259,9 @@ class CohorteDispositif(_Model):
     delais: Delais = Delais()
     entretiens: Entretiens = Entretiens()
     sorties: Sorties
+    stock_initial: StockInitial | None = None
+    veille: SuiviVeille | None = None
+    calage: Calage | None = None
 
 
 class Cohorte(_Model):
@@ -196,6 +279,11 @@ class Cohorte(_Model):
     @property
     def fichier(self) -> str | None:
         return self._fichier
+
+    @property
+    def reference(self) -> str:
+        """What to show as the cohort used: its file, or its label when built in memory."""
+        return self._fichier or self.libelle or "modèle de cohorte sans fichier"
 
     def _problem(self, path: tuple[str, ...], message: str, attendu: str) -> Problem:
         ligne, colonne = self._lignes.get(path, (None, None))
@@ -307,15 +395,39 @@ def _bundled(name: str) -> Traversable | None:
 
 
 def find_cohorte(policy: BaseModel) -> Cohorte | None:
-    """The cohort model that goes with ``policy``: ``cohortes/<nom>.yaml`` beside its file, or bundled."""
+    """The cohort model the policy names with its ``cohorte`` key (``None``: it names none).
+
+    The key holds a bundled model's name (``meurthe_et_moselle``) or a path ending in
+    ``.yaml``, relative to the policy file that writes it (a key inherited through ``herite``
+    is read relative to the parent's file). A policy copied under another name keeps its
+    cohort; nothing is looked up from the file's name.
+    """
     from parcours.policies.schema import Policy
 
     assert isinstance(policy, Policy)
-    if policy.fichier and Path(policy.fichier).is_file():
-        beside = Path(policy.fichier).parent / "cohortes" / f"{Path(policy.fichier).stem}.yaml"
-        if beside.is_file():
-            return load_cohorte_text(beside.read_bytes(), str(beside))
-    bundled = _bundled(policy.nom)
-    if bundled is None:
+    nom = policy.cohorte
+    if nom is None:
         return None
-    return load_cohorte_text(bundled.read_bytes(), f"policies/cohortes/{policy.nom}.yaml")
+    ou = policy.positions.get("cohorte", "")
+    fichier_politique, _, ligne = ou.rpartition(":")
+    if nom.endswith((".yaml", ".yml")):
+        chemin = Path(nom)
+        if not chemin.is_absolute() and fichier_politique:
+            chemin = Path(fichier_politique).parent / chemin
+        if chemin.is_file():
+            return load_cohorte_text(chemin.read_bytes(), os.path.normpath(chemin))
+    else:
+        bundled = _bundled(nom.removeprefix("cohortes/"))
+        if bundled is not None:
+            return load_cohorte_text(
+                bundled.read_bytes(), f"policies/cohortes/{nom.removeprefix('cohortes/')}.yaml"
+            )
+    raise PolicyError(
+        Problem(
+            f"modèle de cohorte « {nom} » introuvable",
+            fichier=fichier_politique or policy.fichier,
+            ligne=int(ligne) if ligne.isdigit() else None,
+            chemin="cohorte",
+            attendu="le nom d'un modèle fourni ou un chemin de fichier YAML relatif à la politique",
+        )
+    )

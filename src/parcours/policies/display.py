@@ -81,13 +81,40 @@ def _version_row(path: str, version: Version[Any]) -> Row:
     )
 
 
+#: The choices of a record marked ``hypothese: true`` (an exit motif) that the mark is about.
+_CHOIX = ("positive", "emploi")
+
+
+def _choice_rows(node: BaseModel, path: str, positions: dict[str, str]) -> list[Row]:
+    """The flags of a record that is itself an assumption (an exit motif's positive/emploi)."""
+    source = getattr(node, "source", None)
+    return [
+        Row(
+            chemin=f"{path}.{name}",
+            valeur=getattr(node, name),
+            origine=positions.get(f"{path}.{name}") or positions.get(path),
+            source=str(source) if source else None,
+            hypothese=True,
+            raison=getattr(node, "raison", None),
+        )
+        for name in _CHOIX
+        if name in type(node).model_fields
+    ]
+
+
 def _walk(node: Any, path: str, rows: list[Row], positions: dict[str, str]) -> None:
     if isinstance(node, Param):
         rows.extend(_version_row(path, v) for v in node.versions)
     elif isinstance(node, BaseModel):
+        champs = type(node).model_fields
+        suppose = getattr(node, "hypothese", False) is True and any(n in champs for n in _CHOIX)
+        if suppose:
+            rows.extend(_choice_rows(node, path, positions))
         for name in type(node).model_fields:
             value = getattr(node, name)
             if value is None or name in ("defauts",) or value == {} or value == ():
+                continue
+            if suppose and name in _CHOIX:
                 continue
             _walk(value, f"{path}.{name}" if path else name, rows, positions)
     elif isinstance(node, dict):

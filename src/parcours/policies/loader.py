@@ -18,6 +18,7 @@ from parcours.policies._normalise import Canonical, PosMap, merge, normalise
 from parcours.policies._yaml import Located, dotted, read_yaml
 from parcours.policies.alerts import Alerte
 from parcours.policies.bundled import bundled_names, find_bundled
+from parcours.policies.rights import MODIFIABLES
 from parcours.policies.rules import problemes_ouverture
 from parcours.policies.schema import Dispositif, Policy
 from parcours.vocabulary import ETAPES
@@ -122,10 +123,59 @@ def _load_bytes(
             chemin="herite",
         )
         raise PolicyError([context, *exc.problems]) from exc
+    surcharges = _surcharges_nationales(parent.canonical, canonical, fichier)
     data = merge(parent.canonical.data, canonical.data)
     data["herite"] = parent_name
     pos: PosMap = {**parent.canonical.pos, **canonical.pos}
-    return _Loaded(Canonical(data, pos, parent.canonical.problems + canonical.problems), fichier)
+    problems = parent.canonical.problems + canonical.problems + surcharges
+    return _Loaded(Canonical(data, pos, problems), fichier)
+
+
+def _surcharges_nationales(parent: Canonical, enfant: Canonical, fichier: str) -> list[Problem]:
+    """A policy that inherits a ``droits_devoirs`` block may write under it only what the
+    texts leave to the département (rights.MODIFIABLES), and may not redefine a national
+    organisme: every other key is a problem at its line."""
+    national = parent.data.get("droits_devoirs") if isinstance(parent.data, dict) else None
+    ecrit = enfant.data.get("droits_devoirs") if isinstance(enfant.data, dict) else None
+    if not isinstance(national, dict) or not isinstance(ecrit, dict):
+        return []
+    permis = ", ".join(f"droits_devoirs.{k}" for k in MODIFIABLES)
+
+    def probleme(chemin: Path_, message: str, attendu: str) -> Problem:
+        doc, brut = enfant.pos.get(chemin, (None, chemin))
+        where = doc.pos(brut, cle=True) if doc is not None else None
+        return Problem(
+            message,
+            fichier=doc.fichier if doc is not None else fichier,
+            ligne=where.ligne if where else None,
+            colonne=where.colonne if where else None,
+            chemin=dotted(chemin),
+            attendu=attendu,
+        )
+
+    problems = [
+        probleme(
+            ("droits_devoirs", cle),
+            "valeur nationale fixée par les textes : une politique qui hérite de la couche "
+            "nationale ne peut pas la remplacer",
+            f"seules {permis} se complètent",
+        )
+        for cle in ecrit
+        if cle not in MODIFIABLES
+    ]
+    organismes = ecrit.get("organismes")
+    nationaux = national.get("organismes") or {}
+    if isinstance(organismes, dict) and isinstance(nationaux, dict):
+        problems.extend(
+            probleme(
+                ("droits_devoirs", "organismes", cle),
+                f"organisme national « {cle} » : il ne peut pas être redéfini",
+                "un nouvel identifiant pour un organisme délégataire du département",
+            )
+            for cle in organismes
+            if cle in nationaux
+        )
+    return problems
 
 
 def _apply_defaults(canonical: Canonical) -> None:

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from parcours.policies.alerts import Alerte
+from parcours.policies.rights import DroitsDevoirs
 from parcours.policies.values import DureeField, Param, Source, Taux
 from parcours.vocabulary import ETAPES, ETAPES_OBLIGATOIRES, Drapeau, Etape
 
@@ -283,6 +284,11 @@ class Policy(_Model):
     libelle: str
     description: str | None = None
     herite: str | None = Field(None, description="politique dont celle-ci reprend les valeurs")
+    cohorte: str | None = Field(
+        None,
+        description="le modèle de cohorte que simule la politique : nom d'un modèle fourni "
+        "(policies/cohortes/) ou chemin d'un fichier YAML relatif à la politique",
+    )
     documents: dict[str, str] = Field(
         default_factory=dict, description="documents sources cités : nom de fichier → titre"
     )
@@ -300,6 +306,10 @@ class Policy(_Model):
     )
     alertes: dict[str, Alerte] = Field(
         default_factory=dict, description="règles d'alerte de la politique (tous les dispositifs)"
+    )
+    droits_devoirs: DroitsDevoirs | None = Field(
+        None,
+        description="règles nationales des droits et devoirs (couche nationale : national/plein_emploi)",
     )
 
     @model_validator(mode="after")

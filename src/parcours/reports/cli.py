@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from parcours._cli_utils import out_console, parse_date, signaler_ecartees, user_errors
+from parcours.engine.journals import est_url
 from parcours.errors import UsageError
 from parcours.reports.period import Periode
 from parcours.reports.render import Format
@@ -26,7 +27,9 @@ def _periode(annee: int | None, du: str | None, au: str | None) -> tuple[date, d
 
 
 def bilan_cmd(
-    journal: Annotated[Path, typer.Argument(help="journal JSONL ou SQLite", show_default=False)],
+    journal: Annotated[
+        str, typer.Argument(help="journal JSONL, base SQLite ou URL postgresql://", show_default=False)
+    ],
     politique: Annotated[
         str,
         typer.Option(
@@ -63,7 +66,7 @@ def bilan_cmd(
 
 @user_errors
 def _executer(
-    journal: Path,
+    journal: str,
     politique: str,
     periode: tuple[date, date],
     dispositif: str | None,
@@ -77,8 +80,8 @@ def _executer(
     from parcours.reports.render import render
 
     policy = load_policy(politique)
-    if not journal.is_file():
-        raise FileNotFoundError(2, "journal introuvable", str(journal))
+    if not est_url(journal) and not Path(journal).is_file():
+        raise FileNotFoundError(2, "journal introuvable", journal)
     lu = read_journal(journal, policy)
     courant = Periode(*periode)
     anciens: list[Bilan] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -13,13 +13,22 @@ from parcours.policies.schema import Policy
 from parcours.reports import sources
 from parcours.reports.activity import activite
 from parcours.reports.counts import Comptes, compter
-from parcours.reports.model import Activite, BilanVeille, CapacitePartagee, Indicateurs, Occupation, Rythme
+from parcours.reports.model import (
+    Activite,
+    BilanVeille,
+    CapacitePartagee,
+    Indicateurs,
+    IndicateursDroits,
+    Occupation,
+    Rythme,
+)
 from parcours.reports.occupancy import occupation
 from parcours.reports.period import Periode
 from parcours.reports.provenance import provenance_journal
 from parcours.reports.reading import JournalLu, LigneEcartee, read_journal
 from parcours.reports.results import categories, objectifs, positives
 from parcours.reports.rhythm import rythme
+from parcours.reports.rights import indicateurs_droits
 from parcours.vocabulary import MOTIF_REORIENTATION
 
 if TYPE_CHECKING:
@@ -93,6 +102,7 @@ def bilan(
     acts = activite(journal, periode, idents)
     rythmes = rythme(journal, periode, idents)
     occs, communes = occupation(journal, policy, periode, idents)
+    droits = indicateurs_droits(journal, periode, idents, dispositif is None)
     par_dispositif = {
         ident: _indicateurs(
             policy,
@@ -102,10 +112,12 @@ def bilan(
             acts.get(ident, Activite()),
             rythmes.get(ident, Rythme()),
             occs[ident],
+            droits.get(ident, IndicateursDroits()),
         )
         for ident in idents
     }
     total = _total(par_dispositif, comptes[None], acts[None], rythmes[None], occs[None], idents)
+    total = replace(total, droits=droits[None])
     return Bilan(
         politique=policy.nom,
         periode=periode,
@@ -128,7 +140,14 @@ def bilan(
 
 
 def _indicateurs(
-    policy: Policy, ident: str, periode: Periode, c: Comptes, act: Activite, ryt: Rythme, occ: Occupation
+    policy: Policy,
+    ident: str,
+    periode: Periode,
+    c: Comptes,
+    act: Activite,
+    ryt: Rythme,
+    occ: Occupation,
+    droits: IndicateursDroits,
 ) -> Indicateurs:
     disp = policy.dispositifs[ident]
     pos, emp = positives(disp, c.sorties_par_motif)
@@ -149,6 +168,7 @@ def _indicateurs(
         rythme=ryt,
         occupation=occ,
         veille=BilanVeille(sorties_observees=c.veille_observees, en_emploi=c.veille_en_emploi),
+        droits=droits,
     )
 
 

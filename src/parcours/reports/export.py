@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from parcours.reports.model import Indicateurs, Occupation
+from parcours.reports.model import Indicateurs, IndicateursDroits, Occupation
 
 if TYPE_CHECKING:
     from parcours.reports.compute import Bilan
@@ -20,6 +20,7 @@ __all__ = [
     "SCALAIRES",
     "bilan_dict",
     "bilan_frame",
+    "droits_dict",
     "indicateurs_dict",
     "occupation_dict",
     "scalaires",
@@ -41,6 +42,31 @@ def occupation_dict(occ: Occupation) -> dict[str, Any]:
         "charge_par_etp": occ.charge_par_etp,
         "portefeuille_par_etp": occ.portefeuille_par_etp,
         "par_mois": dict(occ.par_mois),
+    }
+
+
+def droits_dict(d: IndicateursDroits) -> dict[str, Any]:
+    """The droits et devoirs indicators (flat keys of a bilan), each rate beside its mature delays."""
+    return {
+        "orientes": d.orientes,
+        "taux_orientation_6_semaines": d.taux_orientation_6_semaines,
+        "matures_orientation": d.matures_orientation,
+        "orientations_dans_le_delai": d.orientations_dans_le_delai,
+        "delai_median_orientation_jours": d.delai_median_orientation_jours,
+        "contrats_engagement": d.contrats_engagement,
+        "taux_contrat_1_mois": d.taux_contrat_1_mois,
+        "matures_contrat": d.matures_contrat,
+        "contrats_dans_le_delai": d.contrats_dans_le_delai,
+        "delai_median_contrat_jours": d.delai_median_contrat_jours,
+        "heures_hebdomadaires_moyennes": d.heures_hebdomadaires_moyennes,
+        "contrats_avec_heures": d.contrats_avec_heures,
+        "part_dispenses": d.part_dispenses,
+        "dispenses": d.dispenses,
+        "sanctions": d.sanctions,
+        "taux_remobilisation": d.taux_remobilisation,
+        "matures_remobilisation": d.matures_remobilisation,
+        "remobilisations_dans_le_delai": d.remobilisations_dans_le_delai,
+        "reexamens_en_retard": d.reexamens_en_retard,
     }
 
 
@@ -93,6 +119,7 @@ def indicateurs_dict(ind: Indicateurs) -> dict[str, Any]:
             "en_emploi": vei.en_emploi,
             "taux_emploi": vei.taux_emploi,
         },
+        **droits_dict(ind.droits),
     }
 
 

@@ -13,6 +13,7 @@ __all__ = [
     "BilanVeille",
     "CapacitePartagee",
     "Indicateurs",
+    "IndicateursDroits",
     "Occupation",
     "ResultatObjectif",
     "Rythme",
@@ -134,6 +135,52 @@ class BilanVeille:
 
 
 @dataclass(frozen=True)
+class IndicateursDroits:
+    """The indicators of the droits et devoirs track over a period (reports/rights.py).
+
+    A rate counts the *mature* delays only (rdv-insertion's rule): those whose deadline has
+    passed by the end of the period; the number of mature delays is kept beside each rate.
+    """
+
+    evenements: int = 0  # applied lines of the track dated in the period
+    orientes: int = 0  # dossiers oriented in the period
+    matures_orientation: int = 0  # rights opened in the period whose orientation delay is over
+    orientations_dans_le_delai: int = 0
+    delai_median_orientation_jours: float | None = None
+    contrats_engagement: int = 0  # contracts signed in the period
+    matures_contrat: int = 0  # orientations of the period whose contract delay is over
+    contrats_dans_le_delai: int = 0
+    delai_median_contrat_jours: float | None = None
+    contrats_avec_heures: int = 0
+    heures_contractuelles: float = 0.0  # the sum of their weekly hours
+    dispenses: int = 0
+    sanctions: int = 0
+    matures_remobilisation: int = 0  # sanctions of the period whose suspension is over
+    remobilisations_dans_le_delai: int = 0
+    reexamens_en_retard: int = 0  # social parcours overdue for re-examination at the period's end
+
+    @property
+    def taux_orientation_6_semaines(self) -> float | None:
+        return part(self.orientations_dans_le_delai, self.matures_orientation)
+
+    @property
+    def taux_contrat_1_mois(self) -> float | None:
+        return part(self.contrats_dans_le_delai, self.matures_contrat)
+
+    @property
+    def heures_hebdomadaires_moyennes(self) -> float | None:
+        return part(self.heures_contractuelles, self.contrats_avec_heures)
+
+    @property
+    def part_dispenses(self) -> float | None:
+        return part(self.dispenses, self.contrats_engagement)
+
+    @property
+    def taux_remobilisation(self) -> float | None:
+        return part(self.remobilisations_dans_le_delai, self.matures_remobilisation)
+
+
+@dataclass(frozen=True)
 class Indicateurs:
     """The indicators of one dispositif (or of all of them) over one period."""
 
@@ -153,6 +200,7 @@ class Indicateurs:
     rythme: Rythme = Rythme()
     occupation: Occupation = Occupation()
     veille: BilanVeille = BilanVeille()
+    droits: IndicateursDroits = IndicateursDroits()
 
     @property
     def taux_sorties_positives(self) -> float | None:

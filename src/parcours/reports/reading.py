@@ -18,6 +18,9 @@ Tables (DuckDB, in memory):
 ``dossiers``  one row per dossier that entered a dispositif: dispositif, num_debut, debut
               (démarrage), fin (its sortie or réorientation), motif_fin, profil (its first),
               veille_emploi
+``droits``    one row per applied line of the droits et devoirs track (judged by the engine
+              itself, engine/rights/bulk.py): numero, dossier, jour, evenement, dispositif
+              and the track's keys (reports/rights.py reads them)
 """
 
 from __future__ import annotations
@@ -33,15 +36,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from parcours.engine.bulk import Colonnes, juger_en_bloc
-from parcours.engine.events import CHAINES, CLES, CLES_ALERTE, MOTIF_DATE, normaliser
+from parcours.engine.events import CHAINES, CLES, CLES_ALERTE, CLES_EVENEMENT_DROITS, MOTIF_DATE, normaliser
 from parcours.engine.journal import LigneEcartee, lire_ligne
+from parcours.engine.rights.bulk import VerdictsDroits, juger_droits_en_ligne
 from parcours.errors import JournalError
 from parcours.policies.schema import Policy
 from parcours.reports import sources
 from parcours.reports._sql import chaine, liste
+from parcours.reports.rights_table import table_droits
 from parcours.vocabulary import (
     EVENEMENT_ALERTE,
     EVENEMENT_ALERTE_ANNULEE,
+    EVENEMENTS_DROITS,
     EVENEMENTS_JOURNAL,
     MOTIF_REORIENTATION,
     PRESENCES,
@@ -83,7 +89,9 @@ def _format_sql() -> str:
     cles = _liste_sql(CLES)
     base = ("dossier", "date", "evenement", "dispositif", "genere")
     cles_alerte = _liste_sql((*base, *CLES_ALERTE))
+    cles_droits = _liste_sql(CLES_EVENEMENT_DROITS)
     alerte = f"(evenement IN {liste(_ALERTES)})"
+    droits = f"(evenement IN {liste(EVENEMENTS_DROITS)})"
     chaines = " OR ".join(f"({_type(k)} IS NOT NULL AND {_type(k)} <> 'VARCHAR')" for k in CHAINES)
     textes_alerte = ("dispositif", *CLES_ALERTE)
     champs_alerte = " OR ".join(f"coalesce({_type(k)}, '') <> 'VARCHAR'" for k in textes_alerte)
@@ -94,7 +102,8 @@ def _format_sql() -> str:
       WHEN NOT valide THEN 'json'
       WHEN o IS NULL THEN 'objet'
       WHEN len(list_filter(cles, lambda k:
-           NOT list_contains(CASE WHEN {alerte} THEN {cles_alerte} ELSE {cles} END, k))) > 0 THEN 'cle'
+           NOT list_contains(CASE WHEN {alerte} THEN {cles_alerte} WHEN {droits} THEN {cles_droits}
+                                  ELSE {cles} END, k))) > 0 THEN 'cle'
       WHEN dossier IS NULL OR dossier = '' THEN 'dossier'
       WHEN evenement IS NULL OR evenement NOT IN {liste(EVENEMENTS_JOURNAL)} THEN 'evenement'
       WHEN date IS NULL OR NOT regexp_full_match(date, {chaine(MOTIF_DATE)})
@@ -108,6 +117,10 @@ def _format_sql() -> str:
       WHEN coalesce({_type("emploi")}, 'NULL') NOT IN ('NULL', 'BOOLEAN') THEN 'emploi'
       WHEN {_type("genere")} IS NOT NULL AND NOT ({vrai} AND evenement IN {generes}) THEN 'genere'
     END"""
+
+
+# What JSON counts as white space before a value (json.loads skips it too).
+_BLANCS_JSON = "' ' || chr(9) || chr(10) || chr(13)"
 
 
 def _lu_sql(noms: list[str]) -> str:
@@ -135,7 +148,8 @@ FROM (
              CASE WHEN o IS NOT NULL THEN json_transform(o, {chaine(_STRUCTURE)}) END AS s,
              CASE WHEN o IS NOT NULL THEN json_keys(o) END AS cles
       FROM (
-        SELECT numero, valide, CASE WHEN left(ltrim(j), 1) = '{{' THEN j END AS o
+        SELECT numero, valide,
+               CASE WHEN left(ltrim(j, {_BLANCS_JSON}), 1) = '{{' THEN j END AS o
         FROM (SELECT numero, json_valid(ligne) AS valide, CASE WHEN json_valid(ligne) THEN ligne END AS j
               FROM lignes WHERE trim(ligne) <> '')
       )
@@ -193,6 +207,7 @@ class JournalLu:
         ecartees = _refus_du_format(self.con, lignes)
         colonnes = _colonnes(self.con, lignes)
         verdicts = juger_en_bloc(policy, colonnes)
+        droits = _droits(self.con, lignes, policy)
         appliquees = colonnes.ligne[verdicts.applique]
         self.con.register("appliquees", pa.table({"numero": pa.array(appliquees, pa.int64())}))
         self.con.execute(
@@ -205,12 +220,17 @@ class JournalLu:
         self.con.unregister("lignes")
         self.con.execute("DROP TABLE lu")
         self.con.execute(_DOSSIERS_SQL)
-        self.ecartees = sorted([*ecartees, *verdicts.ecartees], key=lambda e: e.numero)
+        self.con.register("droits_lus", table_droits(droits.appliques))
+        self.con.execute("CREATE OR REPLACE TEMP TABLE droits AS SELECT * FROM droits_lus")
+        self.con.unregister("droits_lus")
+        self.ecartees = sorted([*ecartees, *verdicts.ecartees, *droits.ecartees], key=lambda e: e.numero)
         self.lignes_ignorees = len(self.ecartees)
         #: lines acknowledged as duplicates of an applied ``id`` (not counted)
-        self.doublons = int(verdicts.doublon.sum())
+        self.doublons = int(verdicts.doublon.sum()) + droits.doublons
         row = self.con.execute("SELECT count(*) FROM ev").fetchone()
-        self.evenements = int(row[0]) if row else 0
+        #: applied lines of the droits et devoirs track (counted in ``evenements`` too)
+        self.evenements_droits = len(droits.appliques)
+        self.evenements = (int(row[0]) if row else 0) + self.evenements_droits
         self._cache: dict[str, Any] = {}
 
     def problemes(self, limite: int | None = 100) -> list[LigneEcartee]:
@@ -248,6 +268,15 @@ def _refus_du_format(con: duckdb.DuckDBPyConnection, lignes: sources.Lignes) -> 
     return out
 
 
+def _droits(con: duckdb.DuckDBPyConnection, lignes: sources.Lignes, policy: Policy) -> VerdictsDroits:
+    """The lines of the droits et devoirs track the format accepts, judged by the engine."""
+    numeros = con.execute(
+        f"SELECT numero FROM lu WHERE code IS NULL AND evenement IN {liste(EVENEMENTS_DROITS)} "
+        "ORDER BY numero"
+    ).fetchall()
+    return juger_droits_en_ligne(policy, ((int(n), json.loads(lignes.texte(int(n)))) for (n,) in numeros))
+
+
 def _codes(colonne: pa.ChunkedArray) -> np.ndarray[Any, np.dtype[np.int64]]:
     """Integer codes of a text column (exact, by a hash table; -1 for null)."""
     codes = pc.dictionary_encode(colonne).combine_chunks().indices
@@ -260,7 +289,8 @@ def _colonnes(con: duckdb.DuckDBPyConnection, lignes: sources.Lignes) -> Colonne
         f"""SELECT numero, dossier, id, datediff('day', DATE '1970-01-01', jour) AS jour, evt, disp, genere,
                   CASE WHEN evenement = 'sortie' THEN motif END AS motif,
                   evenement = 'veille' AND emploi IS NULL AS sans_emploi
-           FROM lu WHERE code IS NULL AND evenement NOT IN {liste(_ALERTES)} ORDER BY numero"""
+           FROM lu WHERE code IS NULL AND evenement NOT IN {liste((*_ALERTES, *EVENEMENTS_DROITS))}
+           ORDER BY numero"""
     ).to_arrow_table()
 
     def colonne(nom: str) -> Any:

@@ -1,15 +1,17 @@
 """Journal sources as raw lines: one ``(numero, ligne)`` row per event, numbered for messages.
 
-Every input (a JSONL file, a SQLite journal, Python events, a CSV export) becomes the same
-pyarrow table of JSON texts, so that one parser (:mod:`parcours.reports.reading`) reads them
-all and reports a bad event by its line number (JSONL), its ``seq`` (SQLite) or its rank.
+Every input (a JSONL file, a SQLite journal, a PostgreSQL journal, Python events, a CSV
+export) becomes the same pyarrow table of JSON texts, so that one parser
+(:mod:`parcours.reports.reading`) reads them all and reports a bad event by its line number
+(JSONL), its ``seq`` (SQLite), its ``position`` (PostgreSQL) or its rank.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -20,11 +22,12 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from parcours.engine.journal_postgresql import PostgresJournal
 from parcours.engine.journal_sqlite import lire_seulement
-from parcours.engine.journals import est_sqlite
+from parcours.engine.journals import est_sqlite, est_url
 from parcours.errors import JournalError
 
-__all__ = ["Lignes", "read_events", "read_file", "read_jsonl", "read_sqlite"]
+__all__ = ["Lignes", "read_events", "read_file", "read_jsonl", "read_postgresql", "read_sqlite"]
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,52 @@ def read_sqlite(chemin: str | os.PathLike[str]) -> Lignes:
     return Lignes(_table([r[0] for r in rows], [r[1] for r in rows]), str(chemin), "seq")
 
 
+class _Flux(io.RawIOBase):
+    """The blocks of a ``COPY ... TO STDOUT`` as a file pyarrow's CSV reader can stream."""
+
+    def __init__(self, blocs: Iterator[bytes | bytearray | memoryview]) -> None:
+        self._blocs = blocs
+        self._reste = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, tampon: Any) -> int:
+        while not self._reste:
+            bloc = next(self._blocs, None)
+            if bloc is None:
+                return 0
+            self._reste = bytes(bloc)
+        n = min(len(tampon), len(self._reste))
+        tampon[:n] = self._reste[:n]
+        self._reste = self._reste[n:]
+        return n
+
+
+def read_postgresql(url: str) -> Lignes:
+    """Read a PostgreSQL journal (its schema checked), numbered by its ``position``: the lines
+    come through ``COPY ... TO STDOUT`` straight into Arrow, never row by row in Python."""
+    journal = PostgresJournal(url)
+    try:
+        table = journal.copy_to(lambda blocs: _csv_numerote(_Flux(blocs)))
+    finally:
+        journal.close()
+    return Lignes(table, journal.name, "position")
+
+
+def _csv_numerote(flux: io.RawIOBase) -> pa.Table:
+    return pacsv.read_csv(
+        io.BufferedReader(flux, 1 << 20),
+        read_options=pacsv.ReadOptions(column_names=["numero", "ligne"], block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={"numero": pa.int64(), "ligne": pa.string()},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+
+
 def read_events(evenements: Iterable[Mapping[str, Any]], source: str = "<événements>") -> Lignes:
     """Python events (dicts in the journal format), numbered from 1 in the given order."""
     texts = [json.dumps(dict(e), ensure_ascii=False, default=str) for e in evenements]
@@ -172,8 +221,10 @@ def read_events(evenements: Iterable[Mapping[str, Any]], source: str = "<événe
 
 
 def read_file(chemin: str | os.PathLike[str]) -> Lignes:
-    """A journal file: SQLite for the suffixes of open_journal or a file with SQLite's header,
-    JSONL otherwise (as the engine opens them)."""
+    """A journal: PostgreSQL for a ``postgresql://`` URL, SQLite for the suffixes of
+    open_journal or a file with SQLite's header, JSONL otherwise (as the engine opens them)."""
+    if isinstance(chemin, str) and est_url(chemin):
+        return read_postgresql(chemin)
     path = Path(chemin)
     if not path.is_file():
         raise JournalError("journal introuvable ou qui n'est pas un fichier ordinaire", fichier=str(chemin))

@@ -20,6 +20,7 @@ from parcours.policies.schema import Dispositif, Policy
 from parcours.policies.values import Param, Source
 from parcours.sheet._alerts import RegleAlerte, alertes_du_dispositif
 from parcours.sheet._values import Ligne, Note, Notes, Valeur, valeurs
+from parcours.sheet.rights import blocs_droits
 from parcours.sheet.timeline import Changement, calendrier
 
 __all__ = ["Bloc", "Fiche", "FicheDispositif", "Motif", "fiche"]
@@ -71,6 +72,8 @@ class Fiche:
     dispositifs: tuple[FicheDispositif, ...]
     calendrier: tuple[Changement, ...]
     notes: tuple[Note, ...] = field(default=())
+    #: the national layer's values (sheet/rights.py), when the policy has one
+    droits: tuple[Bloc, ...] = field(default=())
 
     @property
     def hypotheses(self) -> int:
@@ -234,6 +237,7 @@ def fiche(policy: Policy, jour: date | None = None) -> Fiche:
     notes = Notes(policy.documents)
     libelles = libelles_dispositifs(policy)
     dispositifs = tuple(_dispositif(policy, i, libelles[i], notes, jour) for i in policy.dispositifs)
+    droits = tuple(Bloc(t, lignes) for t, lignes in blocs_droits(policy.droits_devoirs, notes, jour))
     titre = f"Fiche de la politique — {policy.departement}"
     return Fiche(
         titre=titre,
@@ -244,4 +248,5 @@ def fiche(policy: Policy, jour: date | None = None) -> Fiche:
         dispositifs=dispositifs,
         calendrier=calendrier(policy, libelles),
         notes=notes.liste(),
+        droits=droits,
     )

@@ -108,6 +108,21 @@ def _dispositif(d: FicheDispositif) -> str:
     return "".join(parts)
 
 
+def _droits(f: Fiche) -> str:
+    """The national layer's section (empty: the policy has none)."""
+    if not f.droits:
+        return ""
+    parts = ['<section class="saut" id="droits_devoirs"><h2>Droits et devoirs (couche nationale)</h2>']
+    parts.append(
+        '<p class="identite">Les règles nationales dont la politique hérite (loi pour le plein emploi, '
+        "et l'ancien régime) : elles ne changent aucun dispositif.</p>"
+    )
+    for bloc in f.droits:
+        parts.append(f"<h3>{escape(bloc.titre)}</h3>{_table(bloc.lignes)}")
+    parts.append("</section>")
+    return "".join(parts)
+
+
 def _calendrier(f: Fiche) -> str:
     if not f.calendrier:
         return "<p>Aucune valeur datée : la politique ne change pas au cours du temps.</p>"
@@ -151,6 +166,7 @@ def en_html(f: Fiche) -> str:
         f'<div class="fiche">{_entete(f)}'
         f'<h2>Dispositifs</h2><ul class="sommaire">{sommaire}</ul>'
         f"<h2>Calendrier des changements</h2>{_calendrier(f)}"
+        + _droits(f)
         + "".join(_dispositif(d) for d in f.dispositifs)
         + f'<section class="saut"><h2>Notes et sources</h2><ol class="notes">{notes}</ol></section></div>'
     )

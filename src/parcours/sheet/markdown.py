@@ -96,6 +96,10 @@ def en_markdown(f: Fiche) -> str:
         out.append("")
     else:
         out += ["Aucune valeur datée.", ""]
+    if f.droits:
+        out += ["## Droits et devoirs (couche nationale)", ""]
+        for bloc in f.droits:
+            out += [f"### {bloc.titre}", "", *_table(bloc.lignes)]
     for d in f.dispositifs:
         out += _dispositif(d)
     out += [f"[^{n.numero}]: {n.texte}" for n in f.notes]

@@ -16,6 +16,7 @@ from parcours.policies.rules import ouverture
 from parcours.policies.schema import Policy
 from parcours.policies.values import Version
 from parcours.policies.versions import iter_params
+from parcours.sheet.rights import LIBELLES_DROITS
 
 __all__ = ["LIBELLES_CHEMINS", "Changement", "calendrier", "libelle_chemin"]
 
@@ -42,6 +43,8 @@ LIBELLES_CHEMINS: dict[str, str] = {
     "journees_par_semaine": "journées par semaine",
 }
 _HORS_CALENDRIER = ("observations",)
+#: Where the calendar says a national value changes.
+DROITS = "droits et devoirs (couche nationale)"
 
 
 def libelle_chemin(chemin: tuple[str, ...]) -> str:
@@ -55,6 +58,9 @@ def libelle_chemin(chemin: tuple[str, ...]) -> str:
         return f"objectif « {chemin[1]} »"
     if chemin[0] == "alertes":
         return f"alerte « {chemin[1]} » : {chemin[-1]}"
+    if chemin[0] == "droits_devoirs":
+        titre, libelle = LIBELLES_DROITS.get(".".join(chemin[1:]), ("", " › ".join(chemin[1:])))
+        return f"{titre.lower()} : {libelle[0].lower()}{libelle[1:]}" if titre else libelle
     return " › ".join(chemin)
 
 
@@ -86,6 +92,9 @@ def calendrier(policy: Policy, libelles: dict[str, str]) -> tuple[Changement, ..
             changes.extend(_changements(libelles[ident], chemin, param.versions))
     for chemin, param in iter_params(policy.alertes, ("alertes",)):
         changes.extend(_changements(None, chemin, param.versions))
+    if policy.droits_devoirs is not None:
+        for chemin, param in iter_params(policy.droits_devoirs, ("droits_devoirs",)):
+            changes.extend(_changements(DROITS, chemin, param.versions))
     rang = {lib: i for i, lib in enumerate(libelles.values())}
     return tuple(sorted(changes, key=lambda c: (c.jour, rang.get(c.dispositif or "", -1))))
 

@@ -8,13 +8,14 @@ arrays of dates at once, a duration being split into a number of months and a nu
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
 from parcours.policies.durations import Duree
 
-__all__ = ["Calendrier", "Jours", "ajouter", "ajouter_mois", "date_de", "en_mois_jours", "jour"]
+__all__ = ["Calendrier", "Jours", "ajouter", "ajouter_mois", "calendrier", "date_de", "en_mois_jours", "jour"]
 
 Jours = npt.NDArray[np.int64]
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -102,3 +103,12 @@ class Calendrier:
             base[~ok] = ajouter_mois(jours_arr[~ok], mois_arr[~ok])
         out: Jours = base + np.asarray(nb_jours, dtype=np.int64)
         return out
+
+
+@lru_cache(maxsize=16)
+def calendrier(debut: int, n: int) -> Calendrier:
+    """The month table of ``n`` days from ``debut``, built once (it is only read): the runs of a
+    calibration compile the same period many times."""
+    table = Calendrier(debut, n)
+    table.table.setflags(write=False)
+    return table

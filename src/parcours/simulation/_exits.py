@@ -1,7 +1,8 @@
 """How an accompaniment ends, drawn for a batch of dossiers the day they start.
 
-Per CER period a person leaves with probability ``q`` (constant hazard within the period);
-at the period's bilan, with probability ``b``, else the CER is renewed. The number of periods
+Per CER period a person leaves with probability ``q`` (constant hazard within the period;
+``q0`` in the first period, where early leavers go); at the period's bilan, with probability
+``b``, else the CER is renewed. The number of periods
 fully lived is therefore geometric, drawn from one uniform; a second says whether the exit
 falls within the period or at its bilan, a third when within the period. The policy then
 bounds it: at most ``renouvellements_max`` renewals (the last bilan is an exit), the maximum
@@ -27,6 +28,7 @@ F64 = npt.NDArray[np.float64]
 FORCE_BILAN = 1  # no renewal left: the last bilan ends the accompaniment
 FORCE_MAXIMUM = 2  # maximum duration reached
 FORCE_CONVENTION = 3  # end of the convention
+_CHAMPS = ("periodes", "type", "moment", "reorientation", "motif")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,17 @@ class Tirages:
     def tirer(cls, rng: np.random.Generator, n: int) -> Tirages:
         draws = rng.random((5, n))
         return cls(1.0 - draws[0], draws[1], draws[2], draws[3], draws[4])
+
+    def choisir(self, idx: I64) -> Tirages:
+        """The draws of the dossiers ``idx``, in that order."""
+        return Tirages(
+            self.periodes[idx], self.type[idx], self.moment[idx], self.reorientation[idx], self.motif[idx]
+        )
+
+    @classmethod
+    def concatener(cls, parts: list[Tirages]) -> Tirages:
+        """The draws of several groups of dossiers, one after the other."""
+        return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in _CHAMPS))
 
 
 @dataclass(frozen=True)
@@ -99,34 +112,89 @@ def _renouvellements_permis(
     return dernier
 
 
+def _un_jour_si_constant(regles: Tableaux, off: I64 | int) -> I64 | int:
+    """One day's offset for a batch whose démarrage days all have the same rules and behaviour
+    (the queue judges blocks of days at once): every value is then read as a scalar, as for a
+    batch that starts on a single day, instead of gathered dossier by dossier."""
+    if np.ndim(off) == 0:
+        return off
+    tableau = np.asarray(off)
+    if tableau.size == 0:
+        return tableau
+    lo, hi = int(tableau.min()), int(tableau.max())
+    if lo == hi:
+        return lo
+    series = (
+        regles.en_cours,
+        regles.en_premiere,
+        regles.au_bilan,
+        regles.reorientation,
+        regles.renouvellements_max,
+        regles.cer.mois,
+        regles.cer.jours,
+        regles.maximum.mois,
+        regles.maximum.jours,
+        regles.maximum.defini,
+        regles.parts_motifs,
+    )
+    for serie in series:
+        tranche = serie[lo : hi + 1]
+        if not (tranche == tranche[0]).all():
+            return off
+    return lo
+
+
+def _part_en_cours(q: F64, b: F64) -> F64:
+    """Of the exits of a period, the share that happens within it rather than at its bilan."""
+    survie = (1.0 - q) * (1.0 - b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out: F64 = np.where(survie < 1.0, q / (1.0 - survie), 0.0)
+    return out
+
+
+def _log_survie(q: F64) -> F64:
+    out: F64 = np.log1p(-np.minimum(q, 1 - 1e-12))
+    return out
+
+
+def _periodes_vecues(u: F64, q0: F64, q: F64, b: F64, plafond: int) -> I64:
+    """How many whole periods each person lives before the one they leave in (geometric, from
+    one uniform ``u`` in (0, 1]): the first period has its own in-period hazard ``q0``."""
+    survie0 = (1.0 - q0) * (1.0 - b)
+    survie = (1.0 - q) * (1.0 - b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # survie == 0: log is -inf and the ratio 0 (exit in the next period), never NaN.
+        ratio = np.log(u / np.maximum(survie0, 1e-300)) / np.log(np.minimum(survie, 1.0 - 1e-15))
+    suite = np.where(survie < 1.0, np.minimum(1.0 + np.floor(ratio), plafond), plafond)
+    out: I64 = np.where(u > survie0, 0, suite).astype(np.int64)
+    return out
+
+
 def tirer_issues(regles: Tableaux, tirages: Tirages, idx: I64, demarrage: I64 | int, horizon: int) -> Issues:
     """Draw the end of the accompaniments of dossiers ``idx`` started on ``demarrage``.
 
     ``demarrage`` is one day per dossier, or a single day for the whole batch (the capacity
     queue starts a batch per day): then every rule is a scalar and the batch is cheap.
     """
-    off = demarrage - regles.debut
+    off = _un_jour_si_constant(regles, demarrage - regles.debut)
     q = regles.en_cours[off]
+    q0 = regles.en_premiere[off]
     b = regles.au_bilan[off]
-    survie = (1.0 - q) * (1.0 - b)
     plafond = horizon - regles.debut + 2  # a period lasts at least a day: beyond, unobserved
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # survie == 0: log is -inf and the ratio 0 (exit in the first period), never NaN.
-        ratio = np.log(tirages.periodes[idx]) / np.log(np.minimum(survie, 1.0 - 1e-15))
-    k_brut = np.where(survie < 1.0, np.minimum(np.floor(ratio), plafond), plafond).astype(np.int64)
+    k_brut = _periodes_vecues(tirages.periodes[idx], q0, q, b, plafond)
     dernier = _renouvellements_permis(regles, demarrage, off, plafond, idx.shape[0])
     force = np.where(k_brut > dernier, FORCE_BILAN, 0).astype(np.int8)
     k = np.minimum(k_brut, dernier)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p_milieu = np.where(survie < 1.0, q / (1.0 - survie), 0.0)
+    premiere = k == 0
+    q_k = np.where(premiere, q0, q)
+    p_milieu = np.where(premiere, _part_en_cours(q0, b), _part_en_cours(q, b))
     milieu = (force == 0) & (tirages.type[idx] < p_milieu)
     debut_k = regles.calendrier.ajouter(demarrage, regles.cer.mois[off] * k, regles.cer.jours[off] * k)
     fin_k = fin_de_periode(regles, demarrage, off, k)
     longueur = fin_k - debut_k
     with np.errstate(divide="ignore", invalid="ignore"):
-        fraction = np.where(
-            q > 0, np.log1p(-tirages.moment[idx] * q) / np.log1p(-np.minimum(q, 1 - 1e-12)), 0.0
-        )
+        echelle = np.where(premiere, _log_survie(q0), _log_survie(q))
+        fraction = np.where(q_k > 0, np.log1p(-tirages.moment[idx] * q_k) / echelle, 0.0)
     decalage = np.clip(np.floor(fraction * longueur).astype(np.int64), 1, np.maximum(longueur - 1, 1))
     sortie = np.where(milieu, debut_k + decalage, fin_k)
     # A mid-period exit falls strictly inside period k; a bilan exit ends it.

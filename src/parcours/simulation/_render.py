@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import html
 import json
+from datetime import date
 from typing import Any
+
+from parcours._french import format_date, format_nombre, format_taux
 
 __all__ = ["LIBELLES", "en_html", "en_json", "en_texte"]
 
@@ -27,13 +30,22 @@ LIBELLES: dict[str, str] = {
 
 
 def _nombre(nom: str, v: Any) -> str:
+    """A figure in French: « 35,3 % » for a rate, « 1 234,57 » for a mean, « 1 234 » for a count."""
     if v is None:
         return "—"
     if nom.startswith("taux"):
-        return f"{v * 100:.1f} %".replace(".", ",")
+        return format_taux(v)
     if isinstance(v, float) and not v.is_integer():
-        return f"{v:.2f}".replace(".", ",")
-    return f"{int(v)}"
+        return format_nombre(v, 2)
+    return format_nombre(int(v))
+
+
+def _jour(texte: str) -> str:
+    """An ISO date of the header as French readers write it (« 01/01/2018 »)."""
+    try:
+        return format_date(date.fromisoformat(texte))
+    except (TypeError, ValueError):
+        return str(texte)
 
 
 def _lignes(resultat: dict[str, Any]) -> list[tuple[str, str]]:
@@ -47,7 +59,7 @@ def _lignes(resultat: dict[str, Any]) -> list[tuple[str, str]]:
     for nom, v in resultat["indicateurs"].items():
         out.append((LIBELLES.get(nom, nom), _nombre(nom, v)))
     for motif, n in resultat["bilan"]["sorties_par_motif"].items():
-        out.append((f"  sorties « {motif} »", str(n)))
+        out.append((f"  sorties « {motif} »", format_nombre(n)))
     return out
 
 
@@ -55,7 +67,7 @@ def _titre(entete: dict[str, Any]) -> str:
     runs = entete.get("runs", 1)
     quoi = f"{runs} simulations" if runs > 1 else "simulation"
     return (
-        f"{entete['politique']} : {quoi} du {entete['du']} au {entete['au']}"
+        f"{entete['politique']} : {quoi} du {_jour(entete['du'])} au {_jour(entete['au'])}"
         f" ({entete['dispositifs']}), graine {entete['graine']}"
     )
 
@@ -63,7 +75,8 @@ def _titre(entete: dict[str, Any]) -> str:
 def en_texte(entete: dict[str, Any], resultat: dict[str, Any]) -> str:
     lignes = _lignes(resultat)
     largeur = max((len(k) for k, _ in lignes), default=0)
-    return "\n".join([_titre(entete), *(f"{k.ljust(largeur)}  {v}" for k, v in lignes)])
+    cohorte = [f"cohorte : {entete['cohorte']}"] if "cohorte" in entete else []
+    return "\n".join([_titre(entete), *cohorte, *(f"{k.ljust(largeur)}  {v}" for k, v in lignes)])
 
 
 def en_json(entete: dict[str, Any], resultat: dict[str, Any]) -> str:
@@ -75,7 +88,8 @@ def en_html(entete: dict[str, Any], resultat: dict[str, Any]) -> str:
         f"<tr><th>{html.escape(k.strip())}</th><td>{html.escape(v)}</td></tr>" for k, v in _lignes(resultat)
     )
     titre = html.escape(_titre(entete))
+    cohorte = f"<p>cohorte : {html.escape(entete['cohorte'])}</p>\n" if "cohorte" in entete else ""
     return (
         '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
-        f"<title>{titre}</title></head>\n<body><h1>{titre}</h1>\n<table>\n{rows}\n</table></body></html>"
+        f"<title>{titre}</title></head>\n<body><h1>{titre}</h1>\n{cohorte}<table>\n{rows}\n</table></body></html>"
     )

@@ -47,16 +47,27 @@ def serie(
 ) -> npt.NDArray[np.float64]:
     """The value in force on each of ``n`` days from day ``debut`` (``defaut`` when absent).
 
-    A day with no version yet in force takes ``defaut``; with no default it is an error.
+    A day with no version yet in force takes ``defaut``. A behaviour with no default (an exit
+    hazard) takes its first version before its first date: a cohort model fitted from some
+    date says nothing else of the people who started earlier. Without any version it is an
+    error.
     """
     out = np.full(n, np.nan if defaut is None else defaut, dtype=np.float64)
     if param is not None:
         for start, end, value in _versions(param, debut, n):
             out[start:end] = conv(value)
+        if defaut is None and n and param.versions:
+            avant = np.isnan(out) & (np.arange(debut, debut + n) < _premier_jour(param, debut))
+            out[avant] = conv(param.versions[0].valeur)
     if defaut is None and n and np.isnan(out).any():
         first = int(np.flatnonzero(np.isnan(out))[0])
         raise PolicyError(f"{nom} : aucune valeur en vigueur le {date_de(debut + first).isoformat()}")
     return out
+
+
+def _premier_jour(param: Param[Any], defaut: int) -> int:
+    premier = param.versions[0].debut
+    return defaut if premier is None else jour(premier)
 
 
 def serie_duree(

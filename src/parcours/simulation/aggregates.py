@@ -41,6 +41,10 @@ def _un(t: Trajectoires, du: int, au: int) -> dict[str, Any]:
     n_sorties = int(sorties.sum())
     positives = int(t.regles.positifs[codes[codes >= 0]].sum()) if n_sorties else 0
     duree = (e - s)[sorties]
+    observees, en_emploi = 0, 0
+    if t.veille_emploi is not None:
+        vue = sorties & (t.fin_veille >= 0) & (t.fin_veille <= t.fin)
+        observees, en_emploi = int(vue.sum()), int((vue & t.veille_emploi).sum())
     return {
         "accompagnees": int(acc.sum()),
         "sorties": n_sorties,
@@ -48,8 +52,18 @@ def _un(t: Trajectoires, du: int, au: int) -> dict[str, Any]:
         "sorties_par_motif": dict(sorted(motifs.items())),
         "taux_sorties_positives": positives / n_sorties if n_sorties else None,
         "duree_moyenne_mois": float(duree.mean()) / MOIS if n_sorties else None,
+        "veille": _veille(observees, en_emploi),
         "_duree_totale_jours": int(duree.sum()),
         "_positives": positives,
+    }
+
+
+def _veille(observees: int, en_emploi: int) -> dict[str, Any]:
+    """The veille points of the period's exits, in the reports' shape."""
+    return {
+        "sorties_observees": observees,
+        "en_emploi": en_emploi,
+        "taux_emploi": en_emploi / observees if observees else None,
     }
 
 
@@ -74,6 +88,10 @@ def agreger(trajectoires: Mapping[str, Trajectoires], du: int, au: int) -> dict[
         "duree_moyenne_mois": sum(p["_duree_totale_jours"] for p in par.values()) / sorties / MOIS
         if sorties
         else None,
+        "veille": _veille(
+            sum(p["veille"]["sorties_observees"] for p in par.values()),
+            sum(p["veille"]["en_emploi"] for p in par.values()),
+        ),
         "par_dispositif": {k: _public(v) for k, v in par.items()},
     }
 

@@ -73,6 +73,14 @@ def simuler(
     format_: Annotated[
         FormatSimulation, typer.Option("--format", help="texte, json ou html.")
     ] = FormatSimulation.texte,
+    comparer_a: Annotated[
+        str | None,
+        typer.Option(
+            "--comparer-a",
+            help="Tableau publié (CSV, ou nom d'un tableau fourni) : chaque chiffre publié à côté de "
+            "l'intervalle à 95 % des simulations (--runs, 20 par défaut), sur la période du tableau.",
+        ),
+    ] = None,
 ) -> None:
     """Simuler les parcours d'une politique : bilan et indicateurs, ou leurs distributions."""
     from parcours.simulation._render import en_html, en_json, en_texte
@@ -81,9 +89,13 @@ def simuler(
     jour_du, jour_au = parse_date(du, "--du"), parse_date(au, "--au")
     if jour_du and jour_au and jour_au < jour_du:
         raise typer.BadParameter("--au précède --du", param_hint="--au")
+    if comparer_a is not None:
+        _comparer(politique, comparer_a, cohorte, jour_du, jour_au, graine, runs, format_)
+        return
     policy, model, d1, d2, regles = prepare(politique, cohorte, jour_du, jour_au, dispositif)
     entete: dict[str, Any] = {
         "politique": policy.nom,
+        "cohorte": model.reference,
         "du": d1.isoformat(),
         "au": d2.isoformat(),
         "dispositifs": ", ".join(regles),
@@ -101,6 +113,45 @@ def simuler(
         FormatSimulation.html: en_html,
     }
     out_console.print(rendus[format_](entete, resultat), markup=False, highlight=False)
+
+
+def _comparer(
+    politique: str,
+    tableau: str,
+    cohorte: str | None,
+    du: date | None,
+    au: date | None,
+    graine: int,
+    runs: int,
+    format_: FormatSimulation,
+) -> None:
+    """The published table's cells beside the simulated intervals."""
+    from parcours.simulation._confront_render import (
+        confrontation_html,
+        confrontation_json,
+        confrontation_texte,
+    )
+    from parcours.simulation.confrontation import confront
+
+    n = runs if runs > 1 else 20
+    with _progression(n) as barre:
+        tache = barre.add_task("runs", total=n)
+        resultat = confront(
+            politique,
+            tableau,
+            cohorte,
+            du,
+            au,
+            n,
+            graine,
+            progression=lambda fait, _total: barre.update(tache, completed=fait),
+        )
+    rendus = {
+        FormatSimulation.texte: confrontation_texte,
+        FormatSimulation.json: confrontation_json,
+        FormatSimulation.html: confrontation_html,
+    }
+    out_console.print(rendus[format_](resultat), markup=False, highlight=False)
 
 
 def _une(
@@ -145,5 +196,8 @@ def _plusieurs(
 
 
 def register(app: typer.Typer) -> None:
-    """Add the simulation verb to the ``parcours`` command."""
+    """Add the simulation verbs to the ``parcours`` command."""
+    from parcours.simulation.calibration_cli import calibrer
+
     app.command("simuler")(simuler)
+    app.command("calibrer")(calibrer)

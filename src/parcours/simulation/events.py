@@ -3,7 +3,9 @@
 Events are built as columns (dossier, day, kind, order within the dossier's day) and sorted
 once by (day, dossier, order); each dossier's first event carries its ``dispositif`` (every
 event does, which is harmless) and its ``profil``. Nothing after the last simulated day is
-emitted: those accompaniments are still open.
+emitted: those accompaniments are still open. The initial stock's events come before the
+run's first day, on the days its accompaniments started. When the cohort says what the veille
+finds, a ``veille`` event (with ``emploi``) ends each veille.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ NOMS: tuple[str, ...] = (
     "cer_signe",
     "sortie",
     "reorientation",
+    "veille",
 )
 _K = {nom: i for i, nom in enumerate(NOMS) if i != 8}
 _CER_APRES_RENOUVELLEMENT = 8
@@ -87,6 +90,9 @@ def _colonnes(t: Trajectoires) -> tuple[I64, I64, I64, I64]:
     reo = t.reoriente[started]
     add(started[~reo], e[~reo], _K["sortie"], t.motif[started][~reo].astype(np.int64))
     add(started[reo], e[reo], _K["reorientation"])
+    if t.veille_emploi is not None:
+        veille = np.flatnonzero((t.fin_veille >= 0) & (t.sortie <= t.fin))
+        add(veille, t.fin_veille[veille], _K["veille"], t.veille_emploi[veille].astype(np.int64))
     return np.concatenate(dossiers), np.concatenate(jours), np.concatenate(sortes), np.concatenate(extras)
 
 
@@ -128,6 +134,8 @@ def evenements(trajectoires: Mapping[str, Trajectoires]) -> Iterator[dict[str, A
             event["presence"] = "present" if x[i] else "absent"
         elif kind == _K["sortie"]:
             event["motif"] = t.regles.motifs[int(x[i])]
+        elif kind == _K["veille"]:
+            event["emploi"] = bool(x[i])
         if not vus[dossier]:
             vus[dossier] = True
             if t.profil:

@@ -7,7 +7,9 @@ accompaniment and its bilans, then interviews round by round. The cost is a few 
 per event of a parcours rather than per simulated day (see benchmarks/simulation.py).
 
 The result is columnar (:class:`Trajectoires`): one array per fact, one entry per dossier;
-events and aggregates are read from it.
+events and aggregates are read from it. The first ``stock`` dossiers are the initial stock
+(people already accompanied on the run's first day, :mod:`parcours.simulation._stock`),
+ready on their démarrage day; the others arrive from the first day on.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from parcours.simulation._exits import Tirages, tirer_issues
 from parcours.simulation._interviews import EntretiensSimules, simuler_entretiens
 from parcours.simulation._queue import demarrer
 from parcours.simulation._random import Aleas
+from parcours.simulation._stock import tirer_stock
 from parcours.simulation.tables import Tableaux
 from parcours.vocabulary import EVENEMENT_ETAPE
 
@@ -50,10 +53,35 @@ class Trajectoires:
     fin_veille: I64  # -1: no veille
     profil: dict[str, npt.NDArray[np.int8]] = field(default_factory=dict)
     entretiens: EntretiensSimules | None = None
+    stock: int = 0  # the first ``stock`` dossiers were already accompanied on the first day
+    veille_emploi: npt.NDArray[np.bool_] | None = None  # in work at the veille point (None: not drawn)
 
     @property
     def n(self) -> int:
         return int(self.arrivee.shape[0])
+
+
+def _poisson(taux: npt.NDArray[np.float64], rng: np.random.Generator) -> I64:
+    """Arrival days of a Poisson process of daily rates ``taux`` (offsets into the arrays).
+
+    Arrivals are the points of a unit-rate process (sums of exponential gaps) mapped through
+    the cumulative rate: each day's count is Poisson with that day's rate, as ``rng.poisson``
+    would give, and on the same seed a change of rate moves arrivals rather than redrawing
+    them (a calibration compares nearby rates on common random numbers).
+    """
+    cumul = np.cumsum(taux)
+    total = float(cumul[-1]) if cumul.size else 0.0
+    if total <= 0:
+        return np.zeros(0, dtype=np.int64)
+    points: list[npt.NDArray[np.float64]] = []
+    fin = 0.0
+    while fin <= total:
+        lot = fin + np.cumsum(rng.standard_exponential(int(total - fin + 6 * np.sqrt(total) + 16)))
+        points.append(lot)
+        fin = float(lot[-1])
+    tous = np.concatenate(points)
+    out: I64 = np.searchsorted(cumul, tous[tous <= total], side="left").astype(np.int64)
+    return out
 
 
 def _arrivees(
@@ -62,13 +90,13 @@ def _arrivees(
     taux = regles.arrivees_par_jour
     attendu = float(taux.sum())
     if dossiers is None:
-        comptes = rng.poisson(taux)
-        echelle = 1.0
+        return _poisson(taux, rng) + regles.debut, 1.0
     else:
         if attendu <= 0:
             comptes = np.zeros(regles.n, dtype=np.int64)
+            nombre = regles.n - (regles.du - regles.debut)
             if dossiers:
-                comptes = rng.multinomial(dossiers, np.full(regles.n, 1.0 / regles.n))
+                comptes[regles.du - regles.debut :] = rng.multinomial(dossiers, np.full(nombre, 1.0 / nombre))
         else:
             comptes = rng.multinomial(dossiers, taux / attendu)
         echelle = dossiers / attendu if attendu > 0 and proportionnelle else 1.0
@@ -144,6 +172,15 @@ class _Fins:
         self.motif[idx] = res.motif
         return res.sortie
 
+    def effacer(self, idx: I64) -> None:
+        """Forget the exits drawn for ``idx`` (the queue found they could not start then)."""
+        self.sortie[idx] = -1
+        self.periodes[idx] = 0
+        self.au_bilan[idx] = False
+        self.force[idx] = 0
+        self.reoriente[idx] = False
+        self.motif[idx] = -1
+
 
 def _fin_veille(regles: Tableaux, fins: _Fins) -> I64:
     """The end of the veille after an exit whose motif opens it (the duration in force on the
@@ -152,11 +189,45 @@ def _fin_veille(regles: Tableaux, fins: _Fins) -> I64:
     if regles.motifs_veille.any():
         veille = (fins.sortie >= 0) & ~fins.reoriente & regles.motifs_veille[np.maximum(fins.motif, 0)]
         idx = np.flatnonzero(veille)
-        off = np.clip(fins.sortie[idx] - regles.debut, 0, regles.n - 1)
-        fin_veille[idx] = regles.calendrier.ajouter(
-            fins.sortie[idx], regles.veille.mois[off], regles.veille.jours[off]
-        )
+        mois, jours = regles.veille.mois, regles.veille.jours
+        if (mois == mois[0]).all() and (jours == jours[0]).all():  # one duration: no gather
+            fin_veille[idx] = regles.calendrier.ajouter(fins.sortie[idx], mois[0], jours[0])
+        else:
+            off = np.clip(fins.sortie[idx] - regles.debut, 0, regles.n - 1)
+            fin_veille[idx] = regles.calendrier.ajouter(fins.sortie[idx], mois[off], jours[off])
     return fin_veille
+
+
+def _veille_emploi(
+    regles: Tableaux, fins: _Fins, fin_veille: I64, rng: np.random.Generator
+) -> npt.NDArray[np.bool_] | None:
+    """Who is found in work at the veille point (drawn only when the cohort says how often)."""
+    if regles.veille_emploi is None:
+        return None
+    apres_emploi, apres_autre = regles.veille_emploi
+    u = rng.random(int(fin_veille.shape[0]))
+    off = np.clip(fins.sortie - regles.debut, 0, regles.n - 1)
+    emploi = regles.emploi[np.maximum(fins.motif, 0)] if regles.emploi.size else np.zeros(u.shape, np.bool_)
+    part = np.where(emploi, apres_emploi[off], apres_autre[off])
+    out: npt.NDArray[np.bool_] = (fin_veille >= 0) & (u < part)
+    return out
+
+
+def _avec_stock(
+    regles: Tableaux, aleas: Aleas, arrivee: I64, etapes: I64, pret: I64, tirages: Tirages
+) -> tuple[I64, I64, I64, Tirages, int]:
+    """The initial stock put before the arrivals: ready (and every earlier step) on its démarrage day."""
+    jours, tirages_stock = tirer_stock(regles, aleas.generateur("stock"))
+    if jours.size == 0:
+        return arrivee, etapes, pret, tirages, 0
+    etapes_stock = np.broadcast_to(jours, (etapes.shape[0], jours.size))
+    return (
+        np.concatenate([jours, arrivee]),
+        np.concatenate([etapes_stock, etapes], axis=1),
+        np.concatenate([jours, pret]),
+        Tirages.concatener([tirages_stock, tirages]),
+        int(jours.size),
+    )
 
 
 def simuler_dispositif(
@@ -178,10 +249,11 @@ def simuler_dispositif(
     fin = regles.debut + regles.n - 1
     arrivee, echelle = _arrivees(regles, aleas.generateur("arrivees"), dossiers, capacite_proportionnelle)
     etapes, pret = _avant(regles, aleas, arrivee)
-    fins = _Fins.vides(
-        regles, Tirages.tirer(aleas.generateur("sorties"), arrivee.shape[0]), fin, arrivee.shape[0]
-    )
-    demarrage, refuse = demarrer(regles, pret, echelle, fins.tirer)
+    tirages = Tirages.tirer(aleas.generateur("sorties"), arrivee.shape[0])
+    arrivee, etapes, pret, tirages, stock = _avec_stock(regles, aleas, arrivee, etapes, pret, tirages)
+    fins = _Fins.vides(regles, tirages, fin, arrivee.shape[0])
+    demarrage, refuse = demarrer(regles, pret, echelle, fins)
+    fin_veille = _fin_veille(regles, fins)
     suivis = None
     if entretiens:
         suivis = simuler_entretiens(
@@ -202,7 +274,9 @@ def simuler_dispositif(
         force=fins.force,
         reoriente=fins.reoriente,
         motif=fins.motif,
-        fin_veille=_fin_veille(regles, fins),
+        fin_veille=fin_veille,
         profil=_profils(regles, aleas, arrivee),
         entretiens=suivis,
+        stock=stock,
+        veille_emploi=_veille_emploi(regles, fins, fin_veille, aleas.generateur("veille")),
     )

@@ -35,7 +35,7 @@ from parcours.simulation.distributions import Distributions
 from parcours.simulation.simulation import prepare, run
 from parcours.simulation.tables import Tableaux
 
-__all__ = ["ComparaisonScenarios", "compare", "monte_carlo"]
+__all__ = ["ComparaisonScenarios", "Progression", "compare", "dispatch", "monte_carlo", "spawn_seeds"]
 
 Source = Policy | str | os.PathLike[str]
 Progression = Callable[[int, int], None]
@@ -68,12 +68,13 @@ def _deux_runs(
     )
 
 
-def _lancer(
+def dispatch(
     fn: Callable[..., Any],
     args: list[tuple[Any, ...]],
     executor: Executor | None,
     progression: Progression | None,
 ) -> list[Any]:
+    """``fn(*a)`` for each ``a`` of ``args``, on ``executor`` when given; results in order."""
     total = len(args)
     if executor is None:
         out = []
@@ -92,7 +93,8 @@ def _lancer(
     return resultats
 
 
-def _graines(seed: int | np.random.SeedSequence | None, runs: int) -> list[np.random.SeedSequence]:
+def spawn_seeds(seed: int | np.random.SeedSequence | None, runs: int) -> list[np.random.SeedSequence]:
+    """The seed of each run: the children of ``SeedSequence(seed)``."""
     if runs < 1:
         raise UsageError(f"runs doit être au moins 1 (reçu : {runs})")
     racine = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
@@ -114,9 +116,11 @@ def monte_carlo(
     capacite_proportionnelle: bool = False,
 ) -> Distributions:
     """``runs`` independent simulations; each indicator's distribution with intervals."""
-    _, _, du, au, regles = prepare(policy, cohort, du, au, dispositif)
-    args = [(regles, dossiers, g, jour(du), jour(au), capacite_proportionnelle) for g in _graines(seed, runs)]
-    return Distributions.depuis(_lancer(_un_run, args, executor, progression))
+    _, _, du, au, regles = prepare(policy, cohort, du, au, dispositif, stock=dossiers is None)
+    args = [
+        (regles, dossiers, g, jour(du), jour(au), capacite_proportionnelle) for g in spawn_seeds(seed, runs)
+    ]
+    return Distributions.depuis(dispatch(_un_run, args, executor, progression))
 
 
 @dataclass(frozen=True)
@@ -152,15 +156,16 @@ def compare(
 ) -> ComparaisonScenarios:
     """Run variant A and variant B on the same seeds; report B − A per indicator.
 
-    The cohort model (by default policy A's) is the same for both: only the rules differ.
+    Each side simulates its own cohort model (the one its policy names), unless ``cohort``
+    gives one for both: then only the rules differ.
     """
-    _, model, du, au, regles_a = prepare(policy_a, cohort, du, au, dispositif)
-    _, _, _, _, regles_b = prepare(policy_b, model, du, au, dispositif)
+    _, _, du, au, regles_a = prepare(policy_a, cohort, du, au, dispositif, stock=dossiers is None)
+    _, _, _, _, regles_b = prepare(policy_b, cohort, du, au, dispositif, stock=dossiers is None)
     args = [
         (regles_a, regles_b, dossiers, g, jour(du), jour(au), capacite_proportionnelle)
-        for g in _graines(seed, runs)
+        for g in spawn_seeds(seed, runs)
     ]
-    paires = _lancer(_deux_runs, args, executor, progression)
+    paires = dispatch(_deux_runs, args, executor, progression)
     a = [p[0] for p in paires]
     b = [p[1] for p in paires]
     diff = [{k: rb[k] - ra[k] for k in ra} for ra, rb in zip(a, b, strict=True)]

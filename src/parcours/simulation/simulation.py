@@ -38,7 +38,16 @@ if TYPE_CHECKING:
 
     from parcours.reports.compute import Bilan
 
-__all__ = ["BilanSimule", "Graine", "Simulation", "prepare", "run", "simulate"]
+__all__ = [
+    "BilanSimule",
+    "Graine",
+    "Simulation",
+    "load_source",
+    "prepare",
+    "resolve_cohort",
+    "run",
+    "simulate",
+]
 
 Graine = int | np.random.SeedSequence | None
 
@@ -54,7 +63,11 @@ class BilanSimule:
 
 
 class Simulation:
-    """One simulated run: its dossiers (columnar), their events, bilan and indicators."""
+    """One simulated run: its dossiers (columnar), their events, bilan and indicators.
+
+    ``cohorte`` is the cohort model simulated (``cohorte.reference``: its file, or the
+    generic model's label).
+    """
 
     def __init__(
         self,
@@ -76,7 +89,8 @@ class Simulation:
 
     def __repr__(self) -> str:
         n = sum(t.n for t in self.trajectoires.values())
-        return f"<Simulation {self.policy.nom} {self.du}..{self.au}: {n} dossiers>"
+        periode = f"{self.du}..{self.au}"
+        return f"<Simulation {self.policy.nom} {periode}, cohorte {self.cohorte.reference}: {n} dossiers>"
 
     def _periode(self, du: date | None, au: date | None) -> tuple[int, int]:
         a, b = jour(du or self.du), jour(au or self.au)
@@ -133,11 +147,14 @@ class Simulation:
         return vers_frame(self.trajectoires)
 
 
-def _policy(policy: Policy | str | os.PathLike[str]) -> Policy:
+def load_source(policy: Policy | str | os.PathLike[str]) -> Policy:
+    """A policy given as an object, a bundled name or a file."""
     return policy if isinstance(policy, Policy) else load_policy(policy)
 
 
-def _cohorte(policy: Policy, cohort: Cohorte | str | os.PathLike[str] | None, du: date) -> Cohorte:
+def resolve_cohort(policy: Policy, cohort: Cohorte | str | os.PathLike[str] | None, du: date) -> Cohorte:
+    """The cohort model to simulate: ``cohort`` when given, else the one the policy names,
+    else a generic one (values in force on ``du``); checked against the policy."""
     if isinstance(cohort, Cohorte):
         model = cohort
     elif cohort is not None:
@@ -179,11 +196,17 @@ def prepare(
     du: date | None = None,
     au: date | None = None,
     dispositif: str | None = None,
+    *,
+    stock: bool = True,
 ) -> tuple[Policy, Cohorte, date, date, dict[str, Tableaux]]:
-    """Load and compile once what every run of a Monte Carlo shares."""
-    pol = _policy(policy)
+    """Load and compile once what every run of a Monte Carlo shares.
+
+    ``stock=False`` starts every dispositif empty on ``du``, without the cohort's initial stock
+    or warm-up (a run with a fixed number of arrivals).
+    """
+    pol = load_source(policy)
     du, au = _periode_defaut(pol, du, au)
-    model = _cohorte(pol, cohort, du)
+    model = resolve_cohort(pol, cohort, du)
     idents = list(model.dispositifs)
     if dispositif is not None:
         pol.dispositif(dispositif)
@@ -191,7 +214,7 @@ def prepare(
             raise PolicyError(f"le modèle de cohorte ne décrit pas le dispositif « {dispositif} »")
         idents = [dispositif]
     debut, n = jour(du), jour(au) - jour(du) + 1
-    regles = {i: compiler(i, pol.dispositifs[i], model.dispositifs[i], debut, n) for i in idents}
+    regles = {i: compiler(i, pol.dispositifs[i], model.dispositifs[i], debut, n, stock) for i in idents}
     return pol, model, du, au, regles
 
 
@@ -240,15 +263,19 @@ def simulate(
 ) -> Simulation:
     """Simulate the policy's dispositifs from ``du`` to ``au`` (both included).
 
-    ``cohort``: a cohort model, a file, or ``None`` for the one beside the policy (bundled
-    ``policies/cohortes/<politique>.yaml``) or else a generic one. ``dossiers`` fixes the
-    number of arrivals, split over the dispositifs as their expected arrivals; ``None`` keeps
-    the cohort's rates. The capacity is the policy's (so the events replay through the
+    ``cohort``: a cohort model, a file, or ``None`` for the one the policy names (its
+    ``cohorte`` key, inherited through ``herite``) or else a generic one. ``dossiers`` fixes
+    the number of arrivals, split over the dispositifs as their expected arrivals; ``None``
+    keeps the cohort's rates. The capacity is the policy's (so the events replay through the
     Engine), unless ``capacite_proportionnelle=True`` scales it with the arrivals.
-    The simulation starts empty on ``du``. ``evenements=False`` keeps only what aggregates
-    need (faster, less memory); ``entretiens=False`` skips interviews.
+    On ``du`` the people of the cohort's ``stock_initial`` are already accompanied (their
+    démarrages drawn before ``du``); when its latest date is before ``du``, the kernel starts
+    on that date and the days in between are a warm-up the aggregates and bilans leave out;
+    without a stock, or with ``dossiers``, the simulation starts empty on ``du``.
+    ``evenements=False`` keeps only what aggregates need (faster, less memory);
+    ``entretiens=False`` skips interviews.
     """
-    pol, model, du, au, regles = prepare(policy, cohort, du, au, dispositif)
+    pol, model, du, au, regles = prepare(policy, cohort, du, au, dispositif, stock=dossiers is None)
     trajectoires = run(
         regles,
         dossiers,

@@ -53,14 +53,17 @@ from typing import TYPE_CHECKING, Any
 from parcours._french import format_date, format_taux
 from parcours.engine.alerts.compilation import Programme, RegleCompilee, compiler_dispositif, version_index
 from parcours.engine.alerts.raised import AlerteLevee
+from parcours.engine.alerts.rights import SurveillanceDroits
 from parcours.engine.deadlines import echeance as echeance_en_cours
 from parcours.policies.alerts import CHAMPS
+from parcours.policies.rights_rules import regles_droits
 from parcours.policies.schema import Policy
 from parcours.vocabulary import ETAPES_FINALES, ETAPES_OUVERTES
 
 if TYPE_CHECKING:
     from parcours.engine.alerts._host import Hote
     from parcours.engine.dossier import Dossier
+    from parcours.engine.rights.track import SuiviDroits
 
 __all__ = ["Surveillance"]
 
@@ -108,7 +111,15 @@ class Surveillance:
 
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
-        self.actif = bool(policy.alertes) or any(d.alertes for d in policy.dispositifs.values())
+        datees = regles_droits(policy)
+        droits = None if datees is None else SurveillanceDroits(policy, datees)
+        #: the national layer's rules (alerts/rights.py), on the same clock
+        self._droits = droits if droits is not None and droits.actif else None
+        self.actif = (
+            bool(policy.alertes)
+            or any(d.alertes for d in policy.dispositifs.values())
+            or self._droits is not None
+        )
         self.horloge: date | None = None
         self.levees: list[AlerteLevee] = []
         self._a_confirmer: Counter[tuple[bool, tuple[str, str, str]]] = Counter()
@@ -132,7 +143,35 @@ class Surveillance:
         self.horloge = au
         nouvelles: list[AlerteLevee] = []
         self._echoir(au, nouvelles)
+        if self._droits is not None:
+            nationales: list[AlerteLevee] = []
+            self._droits.echoir(au, nationales)
+            if nationales:
+                self._garder(nationales)
+                nouvelles.extend(nationales)
+                nouvelles.sort(key=lambda a: a.date)
         return nouvelles
+
+    def apres_droits(
+        self, suivi: SuiviDroits, nom: str, event: Mapping[str, Any], jour: date
+    ) -> list[AlerteLevee]:
+        """After an applied event of the droits et devoirs track: the alerts it raised or cancelled."""
+        if self._droits is None:
+            return []
+        found = self._droits.apres(suivi, nom, event, jour, self.horloge)
+        self._garder(found)
+        return found
+
+    def _garder(self, alertes: list[AlerteLevee]) -> None:
+        """Keep the national alerts raised in ``levees``; drop those cancelled from it."""
+        for alerte in alertes:
+            if not alerte.annulee:
+                self.levees.append(alerte)
+                continue
+            for i in range(len(self.levees) - 1, -1, -1):
+                if self.levees[i].cle == alerte.cle:
+                    del self.levees[i]
+                    break
 
     def apres(self, dossier: Dossier, nom: str, event: Mapping[str, Any], jour: date) -> list[AlerteLevee]:
         """Update the dossier's facts after an applied event; the alerts it raised."""

@@ -6,12 +6,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from parcours._french import format_nombre, format_part, format_taux
-from parcours.reports.model import Indicateurs
+from parcours.reports.model import Indicateurs, IndicateursDroits
 
 if TYPE_CHECKING:
     from parcours.reports.compute import Bilan
 
-__all__ = ["Table", "capacites_communes", "indicateurs", "profils", "sorties", "tableau_annuel"]
+__all__ = ["Table", "capacites_communes", "droits", "indicateurs", "profils", "sorties", "tableau_annuel"]
+
+#: The title of the droits et devoirs tables.
+TITRE_DROITS = "Droits et devoirs (loi pour le plein emploi)"
 
 Table = tuple[list[str], list[list[str]]]  # header, rows
 
@@ -88,6 +91,59 @@ def indicateurs(ind: Indicateurs) -> Table:
         obtenu = format_part(res.numerateur, res.denominateur)
         etat = {True: "atteint", False: "non atteint", None: "–"}[res.atteint]
         rows.append([f"Objectif : {res.libelle}", f"{obtenu} pour {attendu} attendus ({etat})"])
+    return ["Indicateur", "Valeur"], rows
+
+
+_ECHUS = {"délai": ("aucun délai échu", "délai échu", "délais échus")}
+_ECHUS["suspension"] = ("aucune suspension échue", "suspension échue", "suspensions échues")
+
+
+def _delais(dans: int, matures: int, quoi: str) -> str:
+    aucun, un, plusieurs = _ECHUS[quoi]
+    if not matures:
+        return f"– ({aucun})"
+    mot = un if matures == 1 else plusieurs
+    return f"{format_part(dans, matures)} ({format_nombre(dans)} sur {format_nombre(matures)} {mot})"
+
+
+def _jours(valeur: float | None) -> str:
+    return "–" if valeur is None else f"{format_nombre(valeur, 1)} jours"
+
+
+def droits(d: IndicateursDroits) -> Table | None:
+    """The droits et devoirs indicators (None: the period has none); each rate with the number
+    of mature delays it is computed on."""
+    if not (d.evenements or d.reexamens_en_retard):
+        return None
+    heures = d.heures_hebdomadaires_moyennes
+    rows = [
+        ["Personnes orientées", format_nombre(d.orientes)],
+        [
+            "Orientées dans le délai de six semaines",
+            _delais(d.orientations_dans_le_delai, d.matures_orientation, "délai"),
+        ],
+        ["Délai médian d'orientation", _jours(d.delai_median_orientation_jours)],
+        ["Contrats d'engagement signés", format_nombre(d.contrats_engagement)],
+        [
+            "Contrats signés dans le mois de l'orientation",
+            _delais(d.contrats_dans_le_delai, d.matures_contrat, "délai"),
+        ],
+        ["Délai médian de signature du contrat", _jours(d.delai_median_contrat_jours)],
+        [
+            "Heures hebdomadaires moyennes au contrat",
+            "–" if heures is None else f"{format_nombre(heures, 1)} h",
+        ],
+        ["Part des contrats avec dispense", format_part(d.dispenses, d.contrats_engagement)],
+        ["Sanctions (suspension-remobilisation)", format_nombre(d.sanctions)],
+        [
+            "Suspensions levées par une remobilisation",
+            _delais(d.remobilisations_dans_le_delai, d.matures_remobilisation, "suspension"),
+        ],
+        [
+            "Réexamens d'accompagnement social en retard en fin de période",
+            format_nombre(d.reexamens_en_retard),
+        ],
+    ]
     return ["Indicateur", "Valeur"], rows
 
 

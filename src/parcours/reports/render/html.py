@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 
 from parcours._french import format_date, format_nombre, format_part
 from parcours._html import page
-from parcours.reports.model import Indicateurs
+from parcours.reports.model import Indicateurs, IndicateursDroits
 from parcours.reports.render._tables import (
+    TITRE_DROITS,
     Table,
     capacites_communes,
+    droits,
     indicateurs,
     profils,
     sorties,
@@ -112,6 +114,31 @@ def _graphe_rythme(b: Bilan) -> str:
     return f"<figure>{barres_empilees(items, titre)}<figcaption>{escape(titre)}</figcaption></figure>"
 
 
+def _droits(d: IndicateursDroits, titre: str, niveau: str) -> str:
+    """The droits et devoirs table, and the delays kept and overdue (none: nothing to show)."""
+    table = droits(d)
+    if table is None:
+        return ""
+    items = [
+        (
+            "Orientation dans les six semaines",
+            d.orientations_dans_le_delai,
+            d.matures_orientation - d.orientations_dans_le_delai,
+            format_part(d.orientations_dans_le_delai, d.matures_orientation),
+        ),
+        (
+            "Contrat d'engagement dans le mois",
+            d.contrats_dans_le_delai,
+            d.matures_contrat - d.contrats_dans_le_delai,
+            format_part(d.contrats_dans_le_delai, d.matures_contrat),
+        ),
+    ]
+    legende = f"Délais échus tenus et dépassés — {titre}"
+    figure = f"<figure>{barres_empilees(items, legende)}<figcaption>{escape(legende)}</figcaption></figure>"
+    entete = TITRE_DROITS if niveau == "h3" else f"{TITRE_DROITS} — {titre}"
+    return f"<{niveau}>{escape(entete)}</{niveau}>{_table(table)}{figure}"
+
+
 def _section(b: Bilan, ident: str | None, titre: str, precedents: Sequence[Bilan], classe: str) -> str:
     ind = b.total if ident is None else b.par_dispositif[ident]
     fin = "au 31/12" if b.periode.est_annee else "en fin de période"
@@ -125,6 +152,8 @@ def _section(b: Bilan, ident: str | None, titre: str, precedents: Sequence[Bilan
     parts.append(_graphe_occupation(ind, titre))
     parts.append("<h3>Indicateurs</h3>")
     parts.append(_table(indicateurs(ind)))
+    if ident is not None:
+        parts.append(_droits(ind.droits, titre, "h3"))
     blocs = profils(ind)
     if blocs:
         parts.append('<h3>Caractéristiques du public accompagné</h3><div class="grille">')
@@ -157,6 +186,9 @@ def en_html(b: Bilan, precedents: Sequence[Bilan] = ()) -> str:
         parts.append(
             f'<div class="alerte"><b>{_lignes_ignorees(b.lignes_ignorees)}</b><ul>{liste}{suite}</ul></div>'
         )
+    nationaux = _droits(b.total.droits, "ensemble du département", "h2")
+    if nationaux:
+        parts.append(f"<section>{nationaux}</section>")
     plusieurs = len(b.par_dispositif) > 1
     if plusieurs:
         parts.append(_section(b, None, "Ensemble des dispositifs", precedents, "ensemble"))

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 from parcours._french import format_date, format_nombre
 from parcours.reports.render._tables import (
+    TITRE_DROITS,
     Table,
     capacites_communes,
+    droits,
     indicateurs,
     profils,
     sorties,
@@ -43,6 +45,10 @@ def en_markdown(b: Bilan, precedents: Sequence[Bilan] = ()) -> str:
         f"*{b.provenance or f'Journal {b.source}.'}*",
         "",
     ]
+    nationaux = droits(b.total.droits)
+    if nationaux is not None:
+        out += [f"## {TITRE_DROITS} — ensemble du département", ""]
+        out += _table(nationaux)
     groupes: list[tuple[str | None, str]] = [(i, b.libelles.get(i, i)) for i in b.par_dispositif]
     if len(groupes) > 1:
         groupes.insert(0, (None, "Ensemble des dispositifs"))
@@ -55,6 +61,10 @@ def en_markdown(b: Bilan, precedents: Sequence[Bilan] = ()) -> str:
             out += _table(sorties(b, ident, b.motifs))
         out += ["### Indicateurs", ""]
         out += _table(indicateurs(ind))
+        propres = droits(ind.droits) if ident is not None else None
+        if propres is not None:
+            out += [f"### {TITRE_DROITS}", ""]
+            out += _table(propres)
         for titre_profil, table in profils(ind):
             out += [f"### {titre_profil}", ""]
             out += _table(table)
