@@ -379,9 +379,12 @@ def test_a_durable_sqlite_journal_commits_with_synchronous_full(
     pragmas = [s for s in statements if s.startswith("PRAGMA") and "query_only" not in s]
     assert pragmas[:2] == ["PRAGMA journal_mode=WAL", f"PRAGMA synchronous={mode}"]
     ligne = '{"dossier":"a","date":"2017-01-10","evenement":"demarrage","dispositif":"global"}'
-    assert statements[-3:] == [
-        "BEGIN",
+    debut = max(i for i, s in enumerate(statements) if s.startswith("BEGIN"))
+    assert statements[debut] == "BEGIN IMMEDIATE"  # the write lock first (several writers)
+    assert statements[debut + 1 :] == [
+        "SELECT seq, ligne FROM evenements WHERE seq > 0 ORDER BY seq",  # what others wrote since
         "INSERT INTO evenements(dossier, date, evenement, ligne) "
         f"VALUES ('a', '2017-01-10', 'demarrage', '{ligne}')",
+        "SELECT max(seq) FROM evenements",  # the journal's position after the batch
         "COMMIT",
     ]
