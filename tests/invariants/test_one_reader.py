@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -138,3 +139,23 @@ def test_reports_set_aside_what_the_replay_sets_aside_and_count_what_it_holds(
         }
         assert comptes == _comptes_moteur(rejoue, du, au)
         lu.close()
+
+
+@pytest.mark.parametrize(
+    "fin",
+    [b"\t\n\x0c\n", b" ", b"\t \r", b"\x0b"],
+    ids=["tab-and-form-feed-lines", "torn-space", "torn-tab-cr", "torn-vertical-tab"],
+)
+def test_regression_a_line_of_ascii_spaces_is_blank_for_both_readers(tmp_path: Path, fin: bytes) -> None:
+    """Found by the property above: a last line of spaces without its newline was torn for the
+    reports and blank for the engine (and a tab or form-feed line was invalid JSON for them);
+    the format reads a line of ASCII spaces as blank, newline or not."""
+    policy = load_policy("meurthe_et_moselle")
+    debut = b'{"dossier": "a", "date": "2018-03-17", "evenement": "demarrage", '
+    debut += b'"dispositif": "accompagnement_cec"}\n'
+    (tmp_path / "j.jsonl").write_bytes(debut + fin)
+    rejoue = Engine.replay(policy, tmp_path / "j.jsonl", ecarter=True)
+    lu = read_journal(tmp_path / "j.jsonl", policy)
+    assert (list(rejoue.dossiers), rejoue.lignes_ecartees) == (["a"], [])
+    assert lu.problemes(None) == []
+    lu.close()

@@ -121,6 +121,8 @@ def _format_sql() -> str:
 
 # What JSON counts as white space before a value (json.loads skips it too).
 _BLANCS_JSON = "' ' || chr(9) || chr(10) || chr(13)"
+#: What the format reader strips off a line before calling it blank (bytes.strip: ASCII spaces).
+_BLANCS_LIGNE = f"{_BLANCS_JSON} || chr(11) || chr(12)"
 
 
 def _lu_sql(noms: list[str]) -> str:
@@ -151,7 +153,7 @@ FROM (
         SELECT numero, valide,
                CASE WHEN left(ltrim(j, {_BLANCS_JSON}), 1) = '{{' THEN j END AS o
         FROM (SELECT numero, json_valid(ligne) AS valide, CASE WHEN json_valid(ligne) THEN ligne END AS j
-              FROM lignes WHERE trim(ligne) <> '')
+              FROM lignes WHERE trim(ligne, {_BLANCS_LIGNE}) <> '')
       )
     )
   )

@@ -27,6 +27,9 @@ from parcours.engine.journal_sqlite import lire_seulement
 from parcours.engine.journals import est_sqlite, est_url
 from parcours.errors import JournalError
 
+#: What ``bytes.strip`` takes off a line: a line of only these is blank (engine/journal.py).
+_BLANCS = " \t\n\r\x0b\x0c"
+
 __all__ = ["Lignes", "read_events", "read_file", "read_jsonl", "read_postgresql", "read_sqlite"]
 
 
@@ -101,6 +104,8 @@ def read_jsonl(chemin: str | os.PathLike[str]) -> Lignes:
     except pa.ArrowInvalid:
         table = _read_lines_slow(path)
     tronquee = None if fin or not table.num_rows else int(table.num_rows)
+    if tronquee is not None and not str(table.column("ligne")[-1].as_py() or "").strip(_BLANCS):
+        tronquee = None  # only spaces after the last newline: a blank line, as the format reads it
     return Lignes(table, str(chemin), "ligne", fichier=path, tronquee=tronquee)
 
 
