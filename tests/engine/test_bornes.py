@@ -8,6 +8,7 @@ tests pin what the mutation campaign found loose (docs/invariants.md, "Mutation 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -17,9 +18,10 @@ import pytest
 
 from parcours.engine import Engine, JsonlJournal, SqliteJournal, open_journal
 from parcours.engine.capacity import Charge
-from parcours.engine.deadlines import Echeance
+from parcours.engine.deadlines import Echeance, echeance
 from parcours.engine.engine import Lot, Resultat, _connu
-from parcours.errors import TransitionError
+from parcours.engine.events import Event
+from parcours.errors import JournalError, TransitionError, UsageError
 from parcours.policies import Policy, load_policy
 
 Ev = Callable[..., dict[str, Any]]
@@ -344,3 +346,97 @@ def test_a_one_byte_journal_is_not_empty(tmp_path: Path) -> None:
     assert JsonlJournal(tmp_path / "j.jsonl").is_empty() is False
     assert JsonlJournal(tmp_path / "vide.jsonl").is_empty() is True
     assert JsonlJournal(tmp_path / "absent.jsonl").is_empty() is True
+
+
+# --- what a refusal says, and dates outside the policy ---------------------------------------
+
+
+def test_a_refused_renewal_names_its_event_and_what_the_step_allows(bornes: Policy, ev: Ev) -> None:
+    engine = Engine(bornes)
+    engine.apply(ev("a", "2018-01-31", "demarrage", dispositif="d"))  # maximum 2018-09-30
+    engine.apply(ev("a", "2018-09-28", "bilan"))
+    with pytest.raises(
+        TransitionError, match=r"dossier a \(d, étape « bilan »\) : renouvellement refusé"
+    ) as err:
+        engine.apply(ev("a", "2018-09-30", "renouvellement"))
+    assert (err.value.dossier, err.value.etape, err.value.evenement) == ("a", "bilan", "renouvellement")
+    # what the machine of d (démarrage, bilan, sortie) allows from bilan, the guard aside
+    assert err.value.autorises == ("entretien", "cer_signe", "renouvellement", "sortie")
+
+
+def test_a_veille_point_says_whether_the_person_has_a_job(engine: Engine, ev: Ev) -> None:
+    engine.apply(ev("a", "2017-01-10", "demarrage", dispositif="global"))
+    engine.apply(ev("a", "2017-03-31", "sortie", motif="cdi"))  # veille until 2017-09-30
+    with pytest.raises(TransitionError, match=r"« emploi » manque \(attendu : true ou false\)") as err:
+        engine.apply(ev("a", "2017-05-01", "veille"))
+    assert (err.value.evenement, err.value.etape) == ("veille", "sortie")
+    assert "veille" in err.value.autorises
+    engine.apply(ev("a", "2017-05-01", "veille", emploi=True))
+    assert engine.dossier("a").veille_emploi is True
+    engine.apply(ev("a", "2017-06-01", "veille", emploi=False))
+    assert engine.dossier("a").veille_emploi is False
+
+
+def _journal(tmp_path: Path, *lignes: str) -> Path:
+    (tmp_path / "j.jsonl").write_text("".join(x + "\n" for x in lignes), encoding="utf-8")
+    return tmp_path / "j.jsonl"
+
+
+def test_a_journaled_wait_with_a_free_place_is_refused_on_replay(bornes: Policy, tmp_path: Path) -> None:
+    chemin = _journal(
+        tmp_path, '{"dossier": "a", "date": "2018-03-01", "evenement": "attente", "dispositif": "d"}'
+    )
+    with pytest.raises(JournalError, match=r"mise en attente alors qu'une place est libre \(0/2\)"):
+        Engine.replay(bornes, chemin)
+    # a dispositif without places has no waiting list in its machine
+    chemin = _journal(
+        tmp_path, '{"dossier": "a", "date": "2018-03-01", "evenement": "attente", "dispositif": "court"}'
+    )
+    with pytest.raises(JournalError, match=r"« attente » n'est pas permis ici \(permis : demarrage\)"):
+        Engine.replay(bornes, chemin)
+
+
+def test_a_batch_error_names_the_position_and_id_of_the_refused_event(engine: Engine, ev: Ev) -> None:
+    lot = [
+        Event.from_dict(ev("a", "2017-01-10", "demarrage", dispositif="global", id="a1")),
+        Event.from_dict(ev("a", "2017-01-20", "entretien", id="a2")),
+        Event.from_dict(ev("a", "2017-01-30", "renouvellement", id="a3")),  # before any bilan
+    ]
+    with pytest.raises(TransitionError, match=r"^événement n° 3 du lot \(id « a3 »\) : dossier a ") as err:
+        engine.apply_many(lot)
+    assert err.value.evenement == "renouvellement"
+    assert engine.dossier("a").dernier_entretien == date(2017, 1, 20)  # the two before are applied
+
+
+def test_before_the_convention_nothing_is_in_force(engine: Engine, ev: Ev) -> None:
+    engine.apply(ev("a", "2017-01-10", "demarrage", dispositif="global"))
+    avant = date(2016, 6, 1)  # the convention starts 2017-01-01
+    charge = engine.charge("global", avant)
+    assert (charge.places, charge.etp, charge.portefeuille_par_etp, charge.par_etp) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert charge.occupes == 1
+    assert [e.nature for e in _echeances(engine, avant, horizon=30)] == []
+
+
+def test_deadlines_of_one_day_are_sorted_convention_first_then_by_dossier(engine: Engine, ev: Ev) -> None:
+    engine.apply(ev("A", "2018-03-31", "demarrage", dispositif="global"))  # maximum: 2018-12-31
+    engine.apply(ev("b", "2018-03-31", "demarrage", dispositif="global"))
+    jour = date(2018, 12, 31)
+    assert [(e.dossier, e.nature) for e in _echeances(engine, jour) if e.date == jour] == [
+        (None, "fin_convention"),
+        ("A", "duree_maximum"),
+        ("b", "duree_maximum"),
+    ]
+
+
+def test_an_unknown_deadline_kind_says_which_exist(engine: Engine, ev: Ev) -> None:
+    engine.apply(ev("a", "2017-01-10", "demarrage", dispositif="global"))
+    attendu = "entretien, fin_cer, duree_maximum, fin_veille, fin_convention ou delai_<étape>"
+    with pytest.raises(
+        UsageError, match=re.escape(f"nature d'échéance inconnue : bilan (attendu : {attendu})")
+    ):
+        echeance(engine.dossier("a"), "bilan", date(2017, 2, 1))
