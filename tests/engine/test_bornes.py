@@ -440,3 +440,58 @@ def test_an_unknown_deadline_kind_says_which_exist(engine: Engine, ev: Ev) -> No
         UsageError, match=re.escape(f"nature d'échéance inconnue : bilan (attendu : {attendu})")
     ):
         echeance(engine.dossier("a"), "bilan", date(2017, 2, 1))
+
+
+# --- repairing and reading a JSONL journal ------------------------------------------------
+
+
+def test_repair_cuts_only_the_torn_tail_and_keeps_its_bytes_numbered(tmp_path: Path) -> None:
+    chemin = tmp_path / "j.jsonl"
+    assert JsonlJournal(chemin).repair() is None  # no file
+    chemin.write_bytes(b"")
+    assert JsonlJournal(chemin).repair() is None  # empty
+    chemin.write_bytes(b'{"a": 1}\n{"b": 2}\n')
+    assert JsonlJournal(chemin).repair() is None and chemin.read_bytes() == b'{"a": 1}\n{"b": 2}\n'
+    for n, queue in enumerate((b'{"c": 3', b"x", b'{"d"'), 1):
+        chemin.write_bytes(b'{"a": 1}\n{"b": 2}\n' + queue)
+        cote = JsonlJournal(chemin).repair()
+        attendu = tmp_path / ("j.jsonl.tronquee" if n == 1 else f"j.jsonl.tronquee.{n}")
+        assert (cote, cote.read_bytes() if cote else None) == (attendu, queue)
+        assert chemin.read_bytes() == b'{"a": 1}\n{"b": 2}\n'
+
+
+@pytest.mark.parametrize("taille", [70_000, 1_200_000])
+def test_repair_finds_the_start_of_a_torn_line_longer_than_its_first_read(
+    tmp_path: Path, taille: int
+) -> None:
+    """The tail is read 64 KiB first, then a MiB further back each time."""
+    chemin = tmp_path / "j.jsonl"
+    queue = b'{"x": "' + b"y" * taille
+    chemin.write_bytes(b'{"a": 1}\n' + queue)
+    cote = JsonlJournal(chemin).repair()
+    assert cote is not None and cote.read_bytes() == queue
+    assert chemin.read_bytes() == b'{"a": 1}\n'
+    chemin.write_bytes(queue)  # no newline at all: the whole file is the torn line
+    cote = JsonlJournal(chemin).repair()
+    assert cote is not None and cote.read_bytes() == queue and chemin.read_bytes() == b""
+
+
+def test_a_bad_line_is_named_by_its_file_and_number(tmp_path: Path) -> None:
+    chemin = _journal(tmp_path, '{"dossier": "a"}', "", "pas du JSON")
+    with pytest.raises(JournalError, match=r"j\.jsonl:3: ligne invalide : JSON mal formé") as err:
+        list(JsonlJournal(chemin).read())
+    assert (err.value.fichier, err.value.ligne) == (str(chemin), 3)
+    assert err.value.message.startswith("ligne invalide : JSON mal formé")
+
+
+def test_writing_after_a_torn_line_is_refused_with_the_journal_named(
+    policy: Policy, ev: Ev, tmp_path: Path
+) -> None:
+    chemin = tmp_path / "j.jsonl"
+    engine = Engine(policy, JsonlJournal(chemin))  # an empty journal: nothing written yet
+    # before the engine's first write, another writer dies in the middle of a line
+    chemin.write_bytes(b'{"dossier": "a", "date": "2017-01-10", "evenement": "demarrage", "dispositif": "glo')
+    with pytest.raises(JournalError, match=r"la dernière ligne est tronquée \(écriture interrompue\)") as err:
+        engine.apply(ev("b", "2017-01-10", "demarrage", dispositif="global"))
+    assert err.value.fichier == str(chemin)
+    assert "b" not in engine.dossiers and chemin.read_bytes().endswith(b'"glo')
