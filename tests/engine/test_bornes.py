@@ -495,3 +495,57 @@ def test_writing_after_a_torn_line_is_refused_with_the_journal_named(
         engine.apply(ev("b", "2017-01-10", "demarrage", dispositif="global"))
     assert err.value.fichier == str(chemin)
     assert "b" not in engine.dossiers and chemin.read_bytes().endswith(b'"glo')
+
+
+# --- what the guards of démarrage and sortie say --------------------------------------------
+
+
+def _refus(engine: Engine, event: dict[str, Any]) -> TransitionError:
+    with pytest.raises(TransitionError, match=r"^dossier ") as err:
+        engine.apply(event)
+    return err.value
+
+
+def test_a_refused_demarrage_or_exit_says_why_with_its_event_and_step(engine: Engine, ev: Ev) -> None:
+    engine.apply(ev("p", "2018-12-20", "prescription", dispositif="global"))
+    engine.apply(ev("p", "2018-12-21", "diagnostic"))
+    ferme = _refus(engine, ev("p", "2019-01-10", "demarrage"))  # the convention ended 2018-12-31
+    assert str(ferme).endswith(
+        ": démarrage refusé : la convention du dispositif « global » "
+        "a pris fin le 31/12/2018 (convention.fin)"
+    )
+    assert (ferme.evenement, ferme.etape) == ("demarrage", "diagnostic_partage")
+    for i in range(2):  # social: 2 places, si_complet: refus
+        engine.apply(ev(f"s{i}", "2018-03-01", "demarrage", dispositif="social"))
+    plein = _refus(engine, ev("s2", "2018-03-02", "demarrage", dispositif="social"))
+    assert str(plein) == (
+        "dossier s2 (social, étape « nouveau ») : toutes les places sont prises (2/2) et "
+        "la politique refuse les démarrages (si_complet : refus)"
+    )
+    assert (plein.dossier, plein.evenement, plein.autorises) == (
+        "s2",
+        "demarrage",
+        ("prescription", "demarrage"),
+    )
+    engine.apply(ev("g", "2018-03-01", "demarrage", dispositif="global"))
+    sans = _refus(engine, ev("g", "2018-03-05", "sortie"))
+    assert (
+        str(sans) == "dossier g (global, étape « demarrage ») : motif manquant (motifs_sortie : abandon, cdi)"
+    )
+    inconnu = _refus(engine, ev("g", "2018-03-05", "sortie", motif="xyz"))
+    assert str(inconnu).endswith(": motif de sortie « xyz » inconnu (motifs_sortie : abandon, cdi)")
+    assert (inconnu.evenement, inconnu.etape) == ("sortie", "demarrage") and "sortie" in inconnu.autorises
+    libre = _refus(engine, ev("s0", "2018-03-05", "sortie"))
+    assert str(libre).endswith(": motif manquant (motifs_sortie : libre)")
+
+
+def test_a_journal_that_gives_a_place_twice_is_refused_on_replay(policy: Policy, tmp_path: Path) -> None:
+    lignes = [
+        f'{{"dossier": "s{i}", "date": "2018-03-01", "evenement": "demarrage", "dispositif": "social"}}'
+        for i in range(3)
+    ]
+    with pytest.raises(
+        JournalError, match=r"j\.jsonl:3: .*une place ne peut pas être donnée deux fois"
+    ) as err:
+        Engine.replay(policy, _journal(tmp_path, *lignes))
+    assert "toutes les places sont prises (2/2)" in str(err.value)
