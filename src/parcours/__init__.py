@@ -34,6 +34,7 @@ from parcours.errors import (
     Problem,
     RulesEngineError,
     TransitionError,
+    UnsafeLineError,
     UsageError,
 )
 from parcours.policies import (
@@ -106,6 +107,7 @@ __all__ = [
     "SqliteJournal",
     "SuiviDroits",
     "TransitionError",
+    "UnsafeLineError",
     "UsageError",
     "__version__",
     "bilan",

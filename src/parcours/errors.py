@@ -9,9 +9,12 @@ application can catch the whole family with one ``except``::
     │                      cohort model or a published table (``parcours calibrer``)
     ├── TransitionError    an event is not allowed from a dossier's current step
     ├── JournalError       a journal line is torn, invalid or conflicting (file, line number)
-    │   └── ConflitError   another writer of a shared journal moved the dossier (or the
-    │                      dispositif's places) since this engine last read: it is now up
-    │                      to date; look again and retry
+    │   ├── UnsafeLineError  a line parcours will not read on from: over a bound of
+    │   │                    parcours.limits, not UTF-8 text, a control character in an
+    │   │                    identifier; replay and reports stop there (never set aside)
+    │   └── ConflitError     another writer of a shared journal moved the dossier (or the
+    │                        dispositif's places) since this engine last read: it is now up
+    │                        to date; look again and retry
     ├── UsageError         a call's arguments do not make sense (an empty period, no run...)
     └── RulesEngineError   the alert rules engine refused a rule or failed on a fact (kept in
                            ``Engine.avertissements``: an alert never undoes an event)
@@ -33,6 +36,7 @@ __all__ = [
     "Problem",
     "RulesEngineError",
     "TransitionError",
+    "UnsafeLineError",
     "UsageError",
 ]
 
@@ -136,6 +140,14 @@ class JournalError(ParcoursError):
         elif ligne is not None:
             where = f"ligne {ligne}: "
         super().__init__(f"{where}{message}")
+
+
+class UnsafeLineError(JournalError):
+    """A journal line that breaks a bound of :mod:`parcours.limits` (length, nesting), is not
+    UTF-8 text (bytes that do not decode, a raw control character), or holds a control
+    character or an oversized text in an identifier. Such a file was not written by parcours
+    nor by a tool that writes journals: reading stops at the line, with its number, instead of
+    setting it aside like an ordinary mistake."""
 
 
 class ConflitError(JournalError):

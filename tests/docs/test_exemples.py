@@ -14,6 +14,7 @@ PAGES = [
     "docs/rapports.md",
     "docs/simulation.md",
     "docs/guide/plein_emploi.md",
+    "docs/guide/politique.md",
 ]
 
 

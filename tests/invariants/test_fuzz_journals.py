@@ -1,6 +1,7 @@
 """Byte-level mutations of journal and CSV files: every reader accepts a file or refuses it
 with a ParcoursError carrying its line, never a traceback; ``bilan`` and ``rejouer`` set aside
-the same lines and count the same dossiers."""
+the same lines and count the same dossiers, or both stop at the same line in the same words
+(a NUL byte, bytes that are not UTF-8: an UnsafeLineError)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from parcours import Engine, JournalError, ParcoursError, load_policy
+from parcours import Engine, JournalError, ParcoursError, UnsafeLineError, load_policy
 from parcours.cli import app
 from parcours.reports import read_journal
 from parcours.reports.csv_import import read_csv
@@ -64,7 +66,14 @@ def test_a_mutated_journal_is_read_or_refused_line_by_line_the_same_everywhere(b
     with tempfile.TemporaryDirectory() as dossier:
         chemin = Path(dossier) / "journal.jsonl"
         chemin.write_bytes(brut)
-        rejoue = Engine.replay(POLICY, chemin, ecarter=True)
+        try:
+            rejoue = Engine.replay(POLICY, chemin, ecarter=True)
+        except UnsafeLineError as arret:
+            with pytest.raises(UnsafeLineError) as aussi:
+                read_journal(chemin, POLICY)
+            assert str(aussi.value) == str(arret) and arret.ligne is not None and arret.fichier == str(chemin)
+            _commandes(chemin, str(arret))
+            return
         lu = read_journal(chemin, POLICY)
         assert [(e.numero, e.message) for e in lu.problemes(None)] == [
             (e.numero, e.message) for e in rejoue.lignes_ecartees
@@ -73,15 +82,25 @@ def test_a_mutated_journal_is_read_or_refused_line_by_line_the_same_everywhere(b
         demarres = sum(1 for d in rejoue.dossiers.values() if d.debut is not None)
         assert lu.sql("SELECT count(*) FROM dossiers WHERE debut IS NOT NULL")[0][0] == demarres
         lu.close()
-        for commande in (
-            ["rejouer", str(chemin), "-p", "meurthe_et_moselle"],
-            ["bilan", str(chemin), "-p", "meurthe_et_moselle", "--annee", "2018"],
-        ):
-            resultat = _RUNNER.invoke(app, commande)
-            assert resultat.exit_code == 0, resultat.output
-            assert "Traceback" not in resultat.output and resultat.exception is None
-            strict = _RUNNER.invoke(app, [*commande, "--strict"])
-            assert strict.exit_code == (1 if rejoue.lignes_ecartees else 0), strict.output
+        _commandes(chemin, None, bool(rejoue.lignes_ecartees))
+
+
+def _commandes(chemin: Path, arret: str | None, ecartees: bool = False) -> None:
+    """``rejouer`` and ``bilan`` exit 0 (1 under --strict with lines set aside), or 1 with the
+    readers' message when they stop at a line; never a traceback."""
+    for commande in (
+        ["rejouer", str(chemin), "-p", "meurthe_et_moselle"],
+        ["bilan", str(chemin), "-p", "meurthe_et_moselle", "--annee", "2018"],
+    ):
+        resultat = _RUNNER.invoke(app, commande)
+        assert "Traceback" not in resultat.output
+        assert resultat.exception is None or isinstance(resultat.exception, SystemExit), resultat.exception
+        if arret is not None:
+            assert resultat.exit_code == 1 and f"erreur : {arret}" in resultat.output, resultat.output
+            continue
+        assert resultat.exit_code == 0, resultat.output
+        strict = _RUNNER.invoke(app, [*commande, "--strict"])
+        assert strict.exit_code == (1 if ecartees else 0), strict.output
 
 
 @st.composite

@@ -34,6 +34,9 @@ SYNTAX = [
     b"a: &x [1]\nb: *x\nc: *x\n",
     b"a: !!python/object:os.system ls\n",
     b"a: 2018-02-30\n",
+    b"a: " + b"[" * 100 + b"]" * 100 + b"\n",  # nesting past the bound
+    b"".join(b" " * i + b"k%d:\n" % i for i in range(60)) + b" " * 60 + b"x: 1\n",
+    b"a: " + b"{b: " * 50 + b"1" + b"}" * 50 + b"\n",
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -10,8 +11,8 @@ from pathlib import Path
 import pytest
 from reports_builders import policy_002
 
-from parcours.engine import Engine
-from parcours.errors import ParcoursError, PolicyError, UsageError
+from parcours import Engine
+from parcours.errors import ParcoursError, PolicyError, UnsafeLineError, UsageError
 from parcours.reports import bilan, read_journal
 
 POLICY = policy_002()
@@ -85,19 +86,27 @@ def test_exit_before_start_is_refused() -> None:
     assert (d["accompagnees"], d["sorties"], d["encore_suivies_au_31_12"]) == (1, 0, 1)
 
 
-def test_invalid_utf8_and_control_bytes(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("ligne", "fragment"),
+    [
+        (b'{"dossier": "\xff"}\n', "octet 0xff invalide colonne 14"),
+        (b"\x1f\n", "caractère de contrôle U+001F"),
+    ],
+)
+def test_bytes_that_are_not_utf8_text_stop_the_reading_at_their_line(
+    tmp_path: Path, ligne: bytes, fragment: str
+) -> None:
     path = tmp_path / "journal.jsonl"
     path.write_bytes(
-        json.dumps(GOOD[0]).encode()
-        + b"\n"
-        + b'{"dossier": "\xff"}\n'
-        + b"\x1f\n"
-        + json.dumps(GOOD[2]).encode()
-        + b"\n"
+        json.dumps(GOOD[0]).encode() + b"\n" + b"pas du json\n" + ligne + json.dumps(GOOD[2]).encode() + b"\n"
     )
-    journal = read_journal(path, POLICY)
-    assert [p.numero for p in journal.problemes()] == [2, 3]
-    assert journal.evenements == 2
+    with pytest.raises(UnsafeLineError, match=re.escape(fragment)) as info:
+        read_journal(path, POLICY)
+    assert (info.value.fichier, info.value.ligne) == (str(path), 3) and fragment in str(info.value)
+    # the replay stops at the same line, in the same words
+    with pytest.raises(UnsafeLineError, match=re.escape(fragment)) as rejeu:
+        Engine.replay(POLICY, path, ecarter=True)
+    assert str(rejeu.value) == str(info.value)
 
 
 def test_sqlite_numbers_by_seq(tmp_path: Path) -> None:

@@ -147,7 +147,7 @@ def test_a_cohort_path_is_read_beside_the_policy_and_a_missing_one_is_located(tm
     cohort = find_cohorte(load_policy(tmp_path / "p.yaml"))
     assert cohort is not None and cohort.fichier == str(tmp_path / "c.yaml")
     (tmp_path / "q.yaml").write_text(politique.replace("c.yaml", "absente.yaml"), "utf-8")
-    with pytest.raises(PolicyError, match="absente.yaml") as err:
+    with pytest.raises(PolicyError, match=r"absente\.yaml") as err:
         find_cohorte(load_policy(tmp_path / "q.yaml"))
     assert f"{tmp_path / 'q.yaml'}:3" in str(err.value) and "absente.yaml" in str(err.value)
 

@@ -22,8 +22,8 @@ tests/invariants/test_report_properties.py holds this module to the engine, line
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -33,7 +33,7 @@ import numpy.typing as npt
 from parcours.engine.events import contenu
 from parcours.engine.journal import LigneEcartee
 from parcours.engine.scheme import EtatDispositif
-from parcours.errors import ParcoursError, PolicyError
+from parcours.errors import ParcoursError
 from parcours.policies.schema import Policy
 from parcours.vocabulary import (
     ETAPES_FINALES,
@@ -44,7 +44,7 @@ from parcours.vocabulary import (
     EVENEMENTS_JOURNAL,
 )
 
-__all__ = ["Colonnes", "Verdicts", "juger_en_bloc"]
+__all__ = ["Colonnes", "Places", "Verdicts", "juger_en_bloc", "par_le_moteur", "places_respectees"]
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
@@ -62,7 +62,8 @@ class Colonnes:
     names among the policy's (-1: none, -2: one the policy does not know); ``motif`` the motif
     of a sortie (None elsewhere); ``sans_emploi`` a veille line without ``emploi``;
     ``evenements(x)`` gives line ``x``'s event dict (to compare two lines with one id, or to
-    ask the engine the reason of a refusal).
+    ask the engine the reason of a refusal): the line's event, or one that the engine judges
+    the same (its free ``details`` may be left out).
     """
 
     ligne: I64
@@ -82,12 +83,28 @@ class Colonnes:
 
 
 @dataclass
+class Places:
+    """The applied lines of a group that take a place (a démarrage), free one (an exit from an
+    open step) or wait for one (``attente``), for the check of the whole journal."""
+
+    ligne: I64
+    dispositif: npt.NDArray[np.int16]  # the index of the dossier's dispositif
+    delta: npt.NDArray[np.int8]  # +1 taken, -1 freed, 0 waiting
+    jour: npt.NDArray[np.int32]  # 14 bytes a line: a national journal's places take tens of MB
+
+    @classmethod
+    def vide(cls) -> Places:
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.int16), np.zeros(0, np.int8), np.zeros(0, np.int32))
+
+
+@dataclass
 class Verdicts:
     """What the engine makes of each line: applied, acknowledged duplicate, or refused."""
 
     applique: B
     doublon: B
     ecartees: list[LigneEcartee]
+    places: Places = field(default_factory=Places.vide)
 
 
 def _jours(valeurs: Iterator[date | None], vide: int) -> I64:
@@ -290,27 +307,47 @@ class _Juge:
         ren = evt == self.code("renouvellement")
         e.renouv[a[ren]] += 1
 
-    def places_respectees(self) -> bool:
-        """Whether the applied lines never give a place that is not free, nor wait beside one."""
+    def places(self) -> Places:
+        """The applied lines that take, free or wait for a place, in dispositifs with places or
+        with ``attente`` lines (see :class:`Places`)."""
         ouverts = [self.etats.index(s) for s in ETAPES_OUVERTES if s in self.etats]
         finales = [self.code(f) for f in ETAPES_FINALES]
         dem, att = self.code("demarrage"), self.code(EVENEMENT_ATTENTE)
-        for d, regles in enumerate(self.regles):
-            m = self.applique & (self.dline_dossier == d)
-            if not m.any() or ((regles.places < 0).all() and not (self.evt[m] == att).any()):
-                continue
-            idx = np.flatnonzero(m)
-            idx = idx[np.argsort(self.cols.ligne[idx], kind="stable")]
-            evt = self.evt[idx]
-            sortie = np.isin(evt, finales) & np.isin(self.avant[idx], ouverts)
-            delta = (evt == dem).astype(np.int64) - sortie
-            occupes = np.cumsum(delta) - delta
-            w = regles.fenetre(self.cols.jour[idx])
-            places = np.where(w >= 0, regles.places[np.maximum(w, 0)], -1)
-            libre = (places < 0) | (occupes < places)
-            if ((evt == dem) & ~libre).any() or ((evt == att) & libre).any():
-                return False
+        limitees = np.array([not (r.places < 0).all() for r in self.regles] + [False], dtype=np.bool_)
+        evt = self.evt
+        sortie = np.isin(evt, finales) & np.isin(self.avant, ouverts)
+        m = self.applique & (self.dline_dossier >= 0) & ((evt == dem) | (evt == att) | sortie)
+        m &= limitees[self.dline_dossier] | (evt == att)
+        idx = np.flatnonzero(m)
+        delta = (evt[idx] == dem).astype(np.int8) - sortie[idx].astype(np.int8)
+        disp = self.dline_dossier[idx].astype(np.int16)
+        return Places(self.cols.ligne[idx], disp, delta, self.cols.jour[idx].astype(np.int32))
+
+
+def places_respectees(policy: Policy, groupes: Iterable[Places]) -> bool:
+    """Whether the applied lines of the whole journal never give a place that is not free, nor
+    wait beside one (each dispositif's lines in journal order, every group together; one
+    dispositif at a time, so that the memory taken is that of its own lines)."""
+    parts = list(groupes)
+    if not parts:
         return True
+    for d, nom in enumerate(policy.dispositifs):
+        dans = [p.dispositif == d for p in parts]
+        ligne = np.concatenate([p.ligne[m] for p, m in zip(parts, dans, strict=True)])
+        if not ligne.size:
+            continue
+        ordre = np.argsort(ligne, kind="stable")
+        del ligne
+        dd = np.concatenate([p.delta[m] for p, m in zip(parts, dans, strict=True)])[ordre].astype(np.int64)
+        jour = np.concatenate([p.jour[m] for p, m in zip(parts, dans, strict=True)])[ordre]
+        regles = _Regles(EtatDispositif(nom, policy.dispositifs[nom]))
+        occupes = np.cumsum(dd) - dd
+        w = regles.fenetre(jour.astype(np.int64))
+        places = np.where(w >= 0, regles.places[np.maximum(w, 0)], -1)
+        libre = (places < 0) | (occupes < places)
+        if ((dd == 1) & ~libre).any() or ((dd == 0) & libre).any():
+            return False
+    return True
 
 
 def _precedent_meme_id(dossiers: I64, ids: I64) -> I64:
@@ -354,31 +391,33 @@ def _raisons(policy: Policy, cols: Colonnes, juge: _Juge) -> list[LigneEcartee]:
     return ecartees
 
 
-def _par_le_moteur(policy: Policy, cols: Colonnes) -> Verdicts:
+def par_le_moteur(
+    policy: Policy, evenements: Iterable[tuple[int, dict[str, Any]]]
+) -> tuple[list[int], int, list[LigneEcartee]]:
     """Every line judged by the engine itself, in journal order (capacity made lines depend on
-    each other beyond their dossier)."""
+    each other beyond their dossier): the numbers of the applied lines, how many duplicates
+    were acknowledged, and the lines refused with the engine's message."""
     engine = _moteur(policy)
-    applique = np.zeros(cols.n, dtype=np.bool_)
-    doublon = np.zeros(cols.n, dtype=np.bool_)
+    appliquees: list[int] = []
+    doublons = 0
     ecartees: list[LigneEcartee] = []
-    for x in np.argsort(cols.ligne, kind="stable").tolist():
+    for numero, event in evenements:
         try:
-            resultat = engine._appliquer(cols.evenements(x), True)
+            resultat = engine._appliquer(event, True)
         except ParcoursError as exc:
-            ecartees.append(LigneEcartee(int(cols.ligne[x]), str(exc)))
+            ecartees.append(LigneEcartee(numero, str(exc)))
             continue
-        applique[x] = resultat.applique
-        doublon[x] = not resultat.applique
-    return Verdicts(applique, doublon, ecartees)
+        if resultat.applique:
+            appliquees.append(numero)
+        else:
+            doublons += 1
+    return appliquees, doublons, ecartees
 
 
 def juger_en_bloc(policy: Policy, cols: Colonnes) -> Verdicts:
-    """The engine's verdict on each line of ``cols`` (see the module docstring)."""
-    try:
-        juge = _Juge(policy, cols)
-    except PolicyError:
-        return _par_le_moteur(policy, cols)
+    """The engine's verdict on each line of ``cols``, all the lines of their dossiers (see the
+    module docstring); the places they take are left to :func:`places_respectees`. Raises
+    PolicyError when the policy cannot be judged in bulk (then :func:`par_le_moteur`)."""
+    juge = _Juge(policy, cols)
     juge.scanner()
-    if not juge.places_respectees():
-        return _par_le_moteur(policy, cols)
-    return Verdicts(juge.applique, juge.doublon, _raisons(policy, cols, juge))
+    return Verdicts(juge.applique, juge.doublon, _raisons(policy, cols, juge), juge.places())

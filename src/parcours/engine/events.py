@@ -23,7 +23,8 @@ from datetime import date, datetime
 from typing import Any
 
 from parcours._suggest import proche
-from parcours.errors import JournalError
+from parcours.errors import JournalError, UnsafeLineError
+from parcours.limits import LONGUEUR_IDENTIFIANT_MAX
 from parcours.vocabulary import (
     EVENEMENT_ALERTE,
     EVENEMENT_ALERTE_ANNULEE,
@@ -41,6 +42,7 @@ __all__ = [
     "CLES_ALERTE",
     "CLES_DROITS",
     "CLES_EVENEMENT_DROITS",
+    "IDENTIFIANTS",
     "MOTIF_DATE",
     "Event",
     "contenu",
@@ -98,6 +100,9 @@ CLES_EVENEMENT_DROITS: tuple[str, ...] = (
 CLES_ALERTE: tuple[str, ...] = ("alerte", "niveau", "message", "regle")
 #: The keys whose value is text, in the order they are checked.
 CHAINES: tuple[str, ...] = ("dispositif", "id", "acteur", "motif", "vers")
+#: The keys that identify something (messages quote them): when text, at most
+#: LONGUEUR_IDENTIFIANT_MAX characters and no control character (C0, DEL, C1).
+IDENTIFIANTS: tuple[str, ...] = ("dossier", *CHAINES, "alerte", "niveau", "regle")
 #: A date: ``AAAA-MM-JJ`` (years 1900 to 2199), optionally followed by an ISO time, which is
 #: dropped. The same pattern is used by the reports' reader (reports/reading.py).
 MOTIF_DATE = r"(?:19|20|21)\d\d-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?"
@@ -115,16 +120,24 @@ _PRESENCES = frozenset(PRESENCES)
 _GENERES = frozenset(("demarrage", EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE))
 _JOURS: dict[str, date | None] = {}
 _JOURS_MAX = 100_000
+_IDENTIFIANTS = frozenset(IDENTIFIANTS)
+_CONTROLE = re.compile("[\x00-\x1f\x7f-\x9f]")
+_MONTRE_MAX = 80
 
 
 def montrer(valeur: object) -> str:
-    """A value as a message shows it: text as it is, anything else as JSON."""
+    """A value as a message shows it: text as it is, anything else as JSON; control characters
+    written ``\\u001b`` (a message never drives the terminal), cut after 80 characters."""
     if isinstance(valeur, str):
-        return valeur
-    try:
-        return json.dumps(valeur, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return repr(valeur)
+        texte = valeur
+    else:
+        try:
+            texte = json.dumps(valeur, ensure_ascii=False)
+        except (TypeError, ValueError, RecursionError):
+            texte = repr(valeur)
+    if len(texte) > _MONTRE_MAX:
+        texte = texte[:_MONTRE_MAX] + "…"
+    return _CONTROLE.sub(lambda m: f"\\u{ord(m.group()):04x}", texte)
 
 
 def lire_jour(texte: str) -> date | None:
@@ -198,6 +211,25 @@ def _erreur(message: str, event: Mapping[str, Any]) -> JournalError:
     return JournalError(f"événement invalide : {prefix}{message}")
 
 
+def _verifier_identifiants(event: Mapping[str, Any]) -> None:
+    """An identifier that is text is short and free of control characters (UnsafeLineError)."""
+    for key in _IDENTIFIANTS.intersection(event):
+        valeur = event[key]
+        if not isinstance(valeur, str):
+            continue
+        if len(valeur) > LONGUEUR_IDENTIFIANT_MAX:
+            raise UnsafeLineError(
+                f"événement invalide : « {key} » trop long ({len(valeur)} caractères ; "
+                f"au plus {LONGUEUR_IDENTIFIANT_MAX})"
+            )
+        controle = _CONTROLE.search(valeur)
+        if controle is not None:
+            raise UnsafeLineError(
+                f"événement invalide : « {key} » contient le caractère de contrôle "
+                f"U+{ord(controle.group()):04X} (position {controle.start() + 1})"
+            )
+
+
 def _date(event: Mapping[str, Any]) -> str:
     jour = event.get("date")
     if isinstance(jour, datetime):
@@ -215,10 +247,13 @@ def normaliser(event: Mapping[str, Any], *, moteur: bool = False) -> dict[str, A
     This is the one reader of the format: the engine, its replay, the alert layer, the reports
     (whose fast reader is held to this one by a test) and the CSV import apply it. ``moteur``
     admits what only the engine writes (``attente``, ``alerte``, ``alerte_annulee`` lines,
-    ``genere``): journal replay. Raises :class:`~parcours.errors.JournalError` (French).
+    ``genere``): journal replay. Raises :class:`~parcours.errors.JournalError` (French), and
+    :class:`~parcours.errors.UnsafeLineError` first for an identifier (IDENTIFIANTS) longer
+    than LONGUEUR_IDENTIFIANT_MAX or holding a control character.
     """
     if not isinstance(event, Mapping):
         raise JournalError("ligne invalide : un objet JSON est attendu")
+    _verifier_identifiants(event)
     nom = event.get("evenement")
     alerte = moteur and nom in (EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE)
     droits = nom in _DROITS

@@ -25,6 +25,12 @@ Durability contract (every backend):
 Reading: :meth:`Journal.lines` gives each line's raw text with its number; :func:`lire_ligne`
 is the one decoder of a line (the replay, the reports and the alerts use it): a blank line is
 ignored everywhere, a torn or invalid line raises :class:`~parcours.errors.JournalError`.
+A line that breaks a bound of :mod:`parcours.limits` (longer than LONGUEUR_LIGNE_MAX bytes,
+nested deeper than PROFONDEUR_JSON_MAX), or that is not UTF-8 text (undecodable bytes, a raw
+control character), raises :class:`~parcours.errors.UnsafeLineError`, which stops a replay:
+these are measured on the raw line before it is decoded, so a hostile line costs its length
+in time and never a recursion. A reader never holds more than LONGUEUR_LIGNE_MAX + 1 bytes of
+one line: :meth:`Journal.lines` gives a longer line as its first LONGUEUR_LIGNE_MAX + 1 bytes.
 
 Writers (the concurrency contract). A journal has a *position*: the number of the last line
 this object has read or written (a JSONL line number, a SQLite ``seq``, a PostgreSQL
@@ -51,15 +57,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar
 
-from parcours.errors import JournalError
+from parcours._text import encodage_bom
+from parcours.errors import JournalError, UnsafeLineError
+from parcours.limits import LONGUEUR_LIGNE_MAX, PROFONDEUR_JSON_MAX
 
 __all__ = ["FileJournal", "Journal", "Ligne", "LigneEcartee", "lire_ligne"]
 
@@ -79,25 +89,112 @@ class LigneEcartee:
         return f"{self.unite} {self.numero} : {self.message}"
 
 
+# a raw control character (JSON allows tab, newline and carriage return between tokens only)
+_CONTROLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CHAINE_JSON = re.compile(r'"(?:[^"\\]|\\.)*"')
+_CROCHET = re.compile(r"[\[\]{}]")
+
+
+def _longueur(brute: str | bytes, fin: bool) -> int:
+    """The line's length in UTF-8 bytes, its newline aside (exact up to LONGUEUR_LIGNE_MAX)."""
+    n = len(brute) - fin
+    if isinstance(brute, bytes) or n > LONGUEUR_LIGNE_MAX or 4 * n <= LONGUEUR_LIGNE_MAX:
+        return n
+    return len(brute.encode("utf-8", "surrogatepass")) - fin
+
+
+def _decoder(brute: bytes) -> str:
+    try:
+        return brute.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        encodage = encodage_bom(brute)
+        if encodage is not None:
+            message = f"le journal est en {encodage} (marque d'ordre des octets en tête), pas en UTF-8"
+        else:
+            message = (
+                f"octet 0x{brute[exc.start]:02x} invalide colonne {exc.start + 1} : "
+                "le journal n'est pas en UTF-8"
+            )
+        raise UnsafeLineError(message) from exc
+
+
+def _profondeur(texte: str) -> int:
+    """How deep the arrays and objects of ``texte`` nest (brackets inside strings aside); 0 when
+    the line has too few brackets to go past PROFONDEUR_JSON_MAX (the common case: two counts)."""
+    if texte.count("[") + texte.count("{") <= PROFONDEUR_JSON_MAX:
+        return 0
+    pas = (1 if c in "[{" else -1 for c in _CROCHET.findall(_CHAINE_JSON.sub("", texte)))
+    return max(accumulate(pas), default=0)
+
+
+def _texte_sur(brute: str | bytes) -> str:
+    """The text of a whole line (its newline included) once shown to be UTF-8 text without a
+    raw control character; UnsafeLineError otherwise."""
+    texte = _decoder(brute) if isinstance(brute, bytes) else brute
+    controle = _CONTROLE.search(texte)
+    if controle is not None:
+        raise UnsafeLineError(
+            f"caractère de contrôle U+{ord(controle.group()):04X} colonne {controle.start() + 1} : "
+            "une ligne de journal est du texte"
+        )
+    return texte
+
+
+class _AvecDoublon(dict[str, Any]):
+    """An object of a line that repeated one of its keys (``doublon``): readers disagree on
+    which value such a key has (the last for Python, the first for others)."""
+
+    doublon = ""
+
+
+def _objet(paires: list[tuple[str, Any]]) -> dict[str, Any]:
+    objet = dict(paires)
+    if len(objet) == len(paires):
+        return objet
+    vues: set[str] = set()
+    marque = _AvecDoublon(objet)
+    marque.doublon = next(k for k, _ in paires if k in vues or vues.add(k))  # type: ignore[func-returns-value]
+    return marque
+
+
+_DECODEUR = json.JSONDecoder(object_pairs_hook=_objet)
+
+
 def lire_ligne(brute: str | bytes) -> dict[str, Any] | None:
     """One line of a journal as its JSON object; ``None`` for a blank line (ignored).
 
-    A line read from a file ends with its newline: one that does not was torn by an
-    interrupted write. Raises :class:`~parcours.errors.JournalError` (without location).
+    The checks, in order: the line's length (LONGUEUR_LIGNE_MAX, newline aside); a line read
+    from a file ends with its newline, one that does not was torn by an interrupted write; the
+    bytes are UTF-8 text without a raw control character; a blank line is ignored; its arrays
+    and objects nest at most PROFONDEUR_JSON_MAX deep; it is a JSON object, whose keys are
+    written once, whose text can be written back as UTF-8 (no lone surrogate ``\\ud800``). Raises
+    :class:`~parcours.errors.JournalError` (without location), and its subclass
+    :class:`~parcours.errors.UnsafeLineError` for a bound, the encoding or a control character.
     """
-    fin = "\n" if isinstance(brute, str) else b"\n"
-    if not brute.endswith(fin):  # type: ignore[arg-type]
+    fin = brute.endswith("\n") if isinstance(brute, str) else brute.endswith(b"\n")
+    if _longueur(brute, fin) > LONGUEUR_LIGNE_MAX:
+        raise UnsafeLineError(f"ligne trop longue : plus de {LONGUEUR_LIGNE_MAX} octets")
+    if not fin:
         if not brute.strip():
             return None
         raise JournalError("ligne tronquée (écriture interrompue)")
-    if not brute.strip():
+    texte = _texte_sur(brute)
+    if not texte.strip():
         return None
+    if _profondeur(texte) > PROFONDEUR_JSON_MAX:
+        raise UnsafeLineError(
+            f"imbrication trop profonde : plus de {PROFONDEUR_JSON_MAX} niveaux de tableaux et d'objets"
+        )
     try:
-        event = json.loads(brute)
-    except ValueError as exc:
+        event = _DECODEUR.decode(texte)
+        if "\\u" in texte:  # an escape may stand for half a surrogate pair, which is no text
+            json.dumps(event, ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeEncodeError) as exc:
         raise JournalError(f"ligne invalide : JSON mal formé ({exc})") from exc
     if not isinstance(event, dict):
         raise JournalError("ligne invalide : un objet JSON est attendu")
+    if isinstance(event, _AvecDoublon):
+        raise JournalError(f"ligne invalide : clé « {event.doublon} » en double")
     return event
 
 
@@ -165,7 +262,9 @@ class Journal(ABC):
 
     @abstractmethod
     def lines(self) -> Iterator[tuple[int, str | bytes]]:
-        """Every line's raw text with its number, in order (a line of a file keeps its newline)."""
+        """Every line's raw text with its number, in order (a line of a file keeps its newline;
+        a line longer than LONGUEUR_LIGNE_MAX is given as its first LONGUEUR_LIGNE_MAX + 1
+        bytes, which :func:`lire_ligne` refuses)."""
 
     def read(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """Every event as (line number, object), in order; blank lines are skipped and a bad
@@ -174,7 +273,7 @@ class Journal(ABC):
             try:
                 event = lire_ligne(brute)
             except JournalError as exc:
-                raise JournalError(str(exc), fichier=self.name, ligne=numero) from exc
+                raise type(exc)(str(exc), fichier=self.name, ligne=numero) from exc
             if event is not None:
                 yield numero, event
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from parcours.engine.journal import FileJournal, Ligne
+from parcours.engine.journal import FileJournal, Ligne, lire_ligne
 from parcours.errors import JournalError
+from parcours.limits import LONGUEUR_LIGNE_MAX
+
+_BLOC = 1 << 20
 
 try:
     import fcntl
@@ -106,51 +110,49 @@ class JsonlJournal(FileJournal):
                 "ce n'est pas un fichier ordinaire : il ne peut pas être relu", fichier=self.name
             )
         with open(self.path, "rb") as source:
-            yield from enumerate(source, 1)
+            numero = 0
+            while brute := source.readline(LONGUEUR_LIGNE_MAX + 2):
+                numero += 1
+                if len(brute) > LONGUEUR_LIGNE_MAX + 1 or (
+                    len(brute) > LONGUEUR_LIGNE_MAX and not brute.endswith(b"\n")
+                ):  # too long: its start is enough for lire_ligne to refuse it
+                    if not brute.endswith(b"\n"):
+                        _sauter_la_ligne(source)
+                    brute = brute[: LONGUEUR_LIGNE_MAX + 1]
+                yield numero, brute
 
     def read_dossier(self, dossier: str) -> list[dict[str, Any]]:
         aiguille = json.dumps(dossier, ensure_ascii=False).encode("utf-8")
         result: list[dict[str, Any]] = []
-        if not self.path.exists():
-            return result
-        with open(self.path, "rb") as source:
-            for brute in source:
-                if aiguille in brute:
-                    try:
-                        event = json.loads(brute)
-                    except ValueError:
-                        continue
-                    if isinstance(event, dict) and event.get("dossier") == dossier:
-                        result.append(event)
+        for _, brute in self.lines():
+            if aiguille not in brute:
+                continue
+            try:
+                event = lire_ligne(brute)
+            except JournalError:
+                continue
+            if event is not None and event.get("dossier") == dossier:
+                result.append(event)
         return result
 
     def repair(self) -> Path | None:
         """Cut a torn last line off; its bytes are kept in ``<journal>.tronquee`` (numbered if
-        that file exists). Nothing else is touched."""
+        that file exists). Nothing else is touched; memory stays within a block whatever the
+        length of the torn line."""
         if self.is_empty():
             return None
         with open(self.path, "rb") as fichier:
-            fichier.seek(0, os.SEEK_END)
-            taille = fichier.tell()
-            debut = max(0, taille - (1 << 16))
-            fichier.seek(debut)
-            fin = fichier.read()
-        if fin.endswith(b"\n"):
-            return None
-        coupe = fin.rfind(b"\n")
-        while coupe == -1 and debut > 0:  # a torn line longer than the tail read
-            debut = max(0, debut - (1 << 20))
-            with open(self.path, "rb") as fichier:
-                fichier.seek(debut)
-                fin = fichier.read()
-            coupe = fin.rfind(b"\n")
-        garde = debut + coupe + 1
-        cote = self.path.with_name(self.path.name + ".tronquee")
-        n = 1
-        while cote.exists():
-            n += 1
-            cote = self.path.with_name(f"{self.path.name}.tronquee.{n}")
-        cote.write_bytes(fin[coupe + 1 :])
+            garde = _fin_de_la_derniere_ligne(fichier)
+            if garde is None:
+                return None
+            cote = self.path.with_name(self.path.name + ".tronquee")
+            n = 1
+            while cote.exists():
+                n += 1
+                cote = self.path.with_name(f"{self.path.name}.tronquee.{n}")
+            fichier.seek(garde)
+            with open(cote, "wb") as sortie:
+                shutil.copyfileobj(fichier, sortie, _BLOC)
         self._fermer_fichier()
         with open(self.path, "r+b") as fichier:
             fichier.truncate(garde)
@@ -169,3 +171,28 @@ class JsonlJournal(FileJournal):
     def close(self) -> None:
         self._fermer_fichier()
         self._liberer()
+
+
+def _sauter_la_ligne(source: IO[bytes]) -> None:
+    """Read past the rest of the current line, a block at a time."""
+    while (bloc := source.readline(_BLOC)) and not bloc.endswith(b"\n"):
+        pass
+
+
+def _fin_de_la_derniere_ligne(fichier: IO[bytes]) -> int | None:
+    """Where the torn last line of ``fichier`` starts (None: it ends with a newline), read
+    backwards a block at a time."""
+    fin = fichier.seek(0, os.SEEK_END)
+    fichier.seek(fin - 1)
+    if fichier.read(1) == b"\n":
+        return None
+    debut = fin
+    while debut > 0:
+        debut = max(0, debut - _BLOC)
+        fichier.seek(debut)
+        bloc = fichier.read(min(_BLOC, fin - debut))
+        coupe = bloc.rfind(b"\n")
+        if coupe != -1:
+            return debut + coupe + 1
+        fin = debut
+    return 0

@@ -18,16 +18,14 @@ READ COMMITTED: the read after the lock sees every writer that committed before.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from parcours.engine.journal import Journal, Ligne
 from parcours.errors import JournalError
 
 if TYPE_CHECKING:
     import psycopg
-
-T = TypeVar("T")
 
 __all__ = ["CANAL", "SCHEMA_VERSION", "TABLE", "PostgresJournal", "est_url", "init", "masquer"]
 
@@ -281,14 +279,18 @@ class PostgresJournal(Journal):
         except _psycopg().Error as exc:
             raise self._erreur("le journal n'a pas pu être lu", exc) from None
 
-    def copy_to(self, lire: Callable[[Iterator[bytes | bytearray | memoryview]], T]) -> T:
-        """Hand ``lire`` the blocks of the journal as CSV rows ``position,ligne`` in order
-        (``COPY ... TO STDOUT``, streamed: the reader consumes them as they come)."""
+    def copy_blocks(self, longueur: int) -> Iterator[bytes | bytearray | memoryview]:
+        """The journal as CSV rows ``position,ligne`` in order, in the blocks ``COPY ... TO
+        STDOUT`` sends (streamed: read as they come), each line cut to ``longueur`` characters
+        (the line reader refuses a line longer than its bound from its start)."""
         conn = self._connexion()
-        sql = f"COPY (SELECT position, ligne::text FROM {TABLE} ORDER BY position) TO STDOUT (FORMAT csv)"
+        sql = (
+            f"COPY (SELECT position, substr(ligne::text, 1, {int(longueur)}) FROM {TABLE} "
+            "ORDER BY position) TO STDOUT (FORMAT csv)"
+        )
         try:
             with conn.cursor() as cur, cur.copy(sql) as copie:
-                return lire(iter(copie))
+                yield from copie
         except _psycopg().Error as exc:
             raise self._erreur("le journal n'a pas pu être lu", exc) from None
 

@@ -20,8 +20,9 @@ from typing import Any
 
 from parcours.engine.journal import FileJournal, Ligne, lire_ligne
 from parcours.errors import JournalError
+from parcours.limits import LONGUEUR_LIGNE_MAX
 
-__all__ = ["COLONNES", "SCHEMA", "SqliteJournal", "lire_seulement"]
+__all__ = ["COLONNES", "LIGNES_SQL", "SCHEMA", "SqliteJournal", "lire_seulement"]
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS evenements("
@@ -30,6 +31,14 @@ SCHEMA = (
 )
 #: The columns of a parcours journal's table.
 COLONNES = ("seq", "dossier", "date", "evenement", "ligne")
+#: Every row as (seq, the bytes of its line): as bytes, whatever SQLite holds (text that is not
+#: UTF-8, a BLOB; a NULL reads as ``null``, which is not an event), and at most
+#: LONGUEUR_LIGNE_MAX + 1 of them, enough for the line reader to refuse a longer one without
+#: Python ever holding it. The replay and the reports read rows through it.
+LIGNES_SQL = (
+    f"SELECT seq, coalesce(substr(CAST(ligne AS BLOB), 1, {LONGUEUR_LIGNE_MAX + 1}), CAST('null' AS BLOB)) "
+    "FROM evenements"
+)
 #: Seconds a writer waits for another one's transaction before giving up.
 ATTENTE_VERROU = 60.0
 _INSERT = "INSERT INTO evenements(dossier, date, evenement, ligne) VALUES (?, ?, ?, ?)"
@@ -46,7 +55,8 @@ def lire_seulement(path: Path, nom: str) -> sqlite3.Connection:
         raise JournalError(f"base SQLite illisible : {exc}", fichier=nom) from exc
     if colonnes != COLONNES:
         conn.close()
-        trouve = ", ".join(colonnes) if colonnes else "aucune table evenements"
+        vide = path.is_file() and path.stat().st_size == 0
+        trouve = ", ".join(colonnes) if colonnes else "un fichier vide" if vide else "aucune table evenements"
         raise JournalError(
             f"ce n'est pas un journal parcours (attendu : une table evenements({', '.join(COLONNES)}) ; "
             f"trouvé : {trouve})",
@@ -100,12 +110,10 @@ class SqliteJournal(FileJournal):
         self._executer("BEGIN IMMEDIATE")
         self.commit(lignes)
 
-    def begin(self) -> list[tuple[int, str]]:
+    def begin(self) -> list[tuple[int, bytes]]:
         self._executer("BEGIN IMMEDIATE")
         try:
-            return list(
-                self._lignes("SELECT seq, ligne FROM evenements WHERE seq > ? ORDER BY seq", (self.position,))
-            )
+            return list(self._lignes(f"{LIGNES_SQL} WHERE seq > ? ORDER BY seq", (self.position,)))
         except BaseException:
             self.rollback()
             raise
@@ -137,10 +145,10 @@ class SqliteJournal(FileJournal):
                 f"le journal n'a pas pu être verrouillé pour écrire ({exc})", fichier=self.name
             ) from exc
 
-    def since(self, position: int) -> Iterator[tuple[int, str]]:
+    def since(self, position: int) -> Iterator[tuple[int, bytes]]:
         if not self.path.exists():
             return iter(())
-        return self._lignes("SELECT seq, ligne FROM evenements WHERE seq > ? ORDER BY seq", (position,))
+        return self._lignes(f"{LIGNES_SQL} WHERE seq > ? ORDER BY seq", (position,))
 
     def _apres(self, position: int) -> bool:
         if not self.path.exists():
@@ -154,22 +162,28 @@ class SqliteJournal(FileJournal):
         row = self._lire().execute("SELECT 1 FROM evenements LIMIT 1").fetchone()
         return row is None
 
-    def _lignes(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[int, str]]:
-        for seq, texte in self._lire().execute(sql, params):
+    def _lignes(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[int, bytes]]:
+        for seq, brute in self._lire().execute(sql, params):
             # a row is a whole line: the newline a file line ends with is implied
-            yield seq, (texte if isinstance(texte, str) else repr(texte)) + "\n"
+            yield seq, bytes(brute) + b"\n"
 
-    def lines(self) -> Iterator[tuple[int, str]]:
+    def lines(self) -> Iterator[tuple[int, bytes]]:
         if not self.path.exists():
             return iter(())
-        return self._lignes("SELECT seq, ligne FROM evenements ORDER BY seq")
+        return self._lignes(f"{LIGNES_SQL} ORDER BY seq")
 
     def read_dossier(self, dossier: str) -> list[dict[str, Any]]:
         if not self.path.exists():
             return []
-        sql = "SELECT seq, ligne FROM evenements WHERE dossier = ? ORDER BY seq"
-        found = (lire_ligne(texte) for _, texte in self._lignes(sql, (dossier,)))
-        return [event for event in found if event is not None]
+        result: list[dict[str, Any]] = []
+        for _, brute in self._lignes(f"{LIGNES_SQL} WHERE dossier = ? ORDER BY seq", (dossier,)):
+            try:
+                event = lire_ligne(brute)
+            except JournalError:
+                continue  # the replay reports it
+            if event is not None:
+                result.append(event)
+        return result
 
     def close(self) -> None:
         for conn in (self._conn, self._lecture):

@@ -9,7 +9,9 @@ raises (or cancels) is kept as journaled, with a warning.
 
 A line the engine refuses stops the replay with its number (``JournalError``), or, with
 ``ecarter``, is set aside in ``Engine.lignes_ecartees`` and the replay goes on: that is what
-``parcours rejouer`` does, and what the reports do, so that both refuse the same lines.
+``parcours rejouer`` does, and what the reports do, so that both refuse the same lines. A line
+the reader will not read on from (``UnsafeLineError``: a bound, the encoding, a control
+character in an identifier) stops the replay in every mode, with its number.
 
 :func:`catch_up` applies the lines other writers appended to a shared journal after the
 engine's position, the same way, and says what they moved (conflicts.py).
@@ -24,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from parcours.engine.alerts import AlerteLevee
 from parcours.engine.conflicts import Places, Vus, change_les_places, en_attente
 from parcours.engine.journal import Journal, LigneEcartee, lire_ligne
-from parcours.errors import JournalError, ParcoursError
+from parcours.errors import JournalError, ParcoursError, UnsafeLineError
 from parcours.vocabulary import EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE, EVENEMENTS_DROITS
 
 if TYPE_CHECKING:
@@ -75,6 +77,8 @@ def _lignes(engine: Engine, journal: Journal, limite: str | None, ecarter: bool)
     for numero, brute in journal.lines():
         try:
             _ligne(engine, brute, limite)
+        except UnsafeLineError as exc:
+            raise UnsafeLineError(str(exc), fichier=journal.name, ligne=numero) from exc
         except ParcoursError as exc:
             if not ecarter:
                 raise JournalError(str(exc), fichier=journal.name, ligne=numero) from exc
@@ -96,6 +100,8 @@ def catch_up(
                 event = lire_ligne(brute)
                 if event is not None:
                     _rattraper(engine, vus, numero, event)
+            except UnsafeLineError as exc:
+                raise UnsafeLineError(str(exc), fichier=journal.name, ligne=numero) from exc
             except ParcoursError as exc:
                 engine.lignes_ecartees.append(LigneEcartee(numero, str(exc)))
             journal.position = numero

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from parcours._suggest import suggest
 from parcours.errors import Problem
+from parcours.limits import DISPOSITIFS_MAX, MOTIFS_MAX, VERSIONS_MAX
 from parcours.policies._yaml import Located, dotted
 from parcours.policies.values import Param
 
@@ -27,6 +28,12 @@ Path = tuple[Any, ...]
 #: canonical path → (document, path in that document)
 PosMap = dict[Path, tuple[Located, Path]]
 _WRAPPER_KEYS = ("valeur", "source", "hypothese", "raison")
+#: the collections the language bounds, by key: (most entries, what they are called)
+_BORNES = {
+    "dispositifs": (DISPOSITIFS_MAX, "dispositifs"),
+    "motifs_sortie": (MOTIFS_MAX, "motifs de sortie"),
+    "motifs": (MOTIFS_MAX, "motifs"),
+}
 
 
 class ParamDict(dict[str, Any]):
@@ -104,13 +111,22 @@ class _Walker:
         origin = get_origin(annotation)
         if origin is dict and isinstance(raw, dict):
             value_type = get_args(annotation)[1]
-            return {
-                key: self.walk(value, value_type, (*path, key), (*canon, key)) for key, value in raw.items()
-            }
+            items = self.bounded(list(raw.items()), path)
+            return {key: self.walk(value, value_type, (*path, key), (*canon, key)) for key, value in items}
         if origin in (tuple, list) and isinstance(raw, list):
             item_type = get_args(annotation)[0]
-            return [self.walk(v, item_type, (*path, i), (*canon, i)) for i, v in enumerate(raw)]
+            kept = self.bounded(list(enumerate(raw)), path)
+            return [self.walk(v, item_type, (*path, i), (*canon, i)) for i, v in kept]
         return raw
+
+    def bounded(self, items: list[tuple[Any, Any]], path: Path) -> list[tuple[Any, Any]]:
+        """``items`` of the collection at ``path``, within its bound (a problem past it)."""
+        nom = path[-1] if path else None
+        if not isinstance(nom, str) or nom not in _BORNES or len(items) <= _BORNES[nom][0]:
+            return items
+        most, quoi = _BORNES[nom]
+        self.problem((*path, items[most][0]), f"plus de {most} {quoi}", f"au plus {most} {quoi}", cle=True)
+        return items[:most]
 
     def model(self, raw: Any, model: type[BaseModel], path: Path, canon: Path) -> Any:
         if not isinstance(raw, dict):
@@ -136,7 +152,16 @@ class _Walker:
         versions: list[dict[str, Any]] = []
         if isinstance(raw, dict) and raw and all(_is_date_key(k) for k in raw):
             previous: date | None = None
-            for i, (key, value) in enumerate(raw.items()):
+            dated = list(raw.items())
+            if len(dated) > VERSIONS_MAX:
+                self.problem(
+                    (*path, dated[VERSIONS_MAX][0]),
+                    f"plus de {VERSIONS_MAX} versions datées",
+                    f"au plus {VERSIONS_MAX} dates d'effet pour une valeur",
+                    cle=True,
+                )
+                dated = dated[:VERSIONS_MAX]
+            for i, (key, value) in enumerate(dated):
                 if previous is not None and key <= previous:
                     self.problem(
                         (*path, key),

@@ -1,25 +1,28 @@
 """A safe YAML reader that records where every node is.
 
 It accepts only the plain YAML types (mappings, sequences, strings, numbers, booleans, null,
-dates) and refuses, with a located French message: files over 1 MiB, non-UTF-8 bytes, empty
-files, syntax errors, duplicate keys, every explicit tag other than the standard scalar ones
-(``!!python/...`` above all), merge keys, and more than a few aliases (billion laughs).
+dates) and refuses, with a located French message: files over 1 MiB, non-UTF-8 bytes (a UTF-16
+file included), control characters, empty files, syntax errors, duplicate keys, every explicit
+tag other than the standard scalar ones (``!!python/...`` above all), merge keys, more than a
+few aliases (billion laughs), and nesting deeper than PROFONDEUR_YAML_MAX. The bounds are those
+of :mod:`parcours.limits`; nesting and aliases are counted while the document is read, node by
+node, before the reader descends into a node: a deep file is refused at the first node too
+deep, never by a ``RecursionError``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+from parcours._text import encodage_bom
 from parcours.errors import PolicyError, Problem
+from parcours.limits import ALIAS_YAML_MAX, NOEUDS_YAML_MAX, PROFONDEUR_YAML_MAX, TAILLE_YAML_MAX
 
-__all__ = ["MAX_ALIASES", "MAX_BYTES", "MAX_NODES", "Located", "Pos", "read_yaml"]
-
-MAX_BYTES = 1024 * 1024
-MAX_ALIASES = 10
-MAX_NODES = 200_000
+__all__ = ["Located", "Pos", "read_yaml"]
 
 Path = tuple[Any, ...]
 
@@ -77,26 +80,43 @@ class Located:
             probe = probe[:-1]
 
 
-class _AliasLimit(yaml.composer.Composer):
-    """Counts aliases while composing and refuses more than MAX_ALIASES (billion laughs)."""
+class _Refus(yaml.composer.ComposerError):
+    """A bound of the reader was crossed: the message is already French and located."""
+
+
+class _Bornes(yaml.composer.Composer):
+    """Counts aliases and nesting while composing, node by node, and refuses more than
+    ALIAS_YAML_MAX aliases (billion laughs) or PROFONDEUR_YAML_MAX levels (the composer and
+    the builder descend recursively: the count stops them long before Python's limit)."""
 
     alias_count = 0
+    profondeur = 0
+
+    def _refuser(self, message: str) -> _Refus:
+        event = self.peek_event()  # type: ignore[attr-defined]
+        return _Refus(None, None, message, event.start_mark)
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
             self.alias_count += 1
-            if self.alias_count > MAX_ALIASES:
-                event = self.peek_event()  # type: ignore[attr-defined]
-                raise yaml.composer.ComposerError(
-                    None,
-                    None,
-                    f"plus de {MAX_ALIASES} alias : refusé (protection contre l'explosion des alias)",
-                    event.start_mark,
+            if self.alias_count > ALIAS_YAML_MAX:
+                raise self._refuser(
+                    f"plus de {ALIAS_YAML_MAX} alias : refusé (protection contre l'explosion des alias)"
                 )
+        elif self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):  # type: ignore[attr-defined]
+            if self.profondeur >= PROFONDEUR_YAML_MAX:
+                raise self._refuser(
+                    f"imbrication trop profonde : plus de {PROFONDEUR_YAML_MAX} niveaux de clés et de listes"
+                )
+            self.profondeur += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.profondeur -= 1
         return super().compose_node(parent, index)
 
 
-class _Loader(_AliasLimit, yaml.SafeLoader):
+class _Loader(_Bornes, yaml.SafeLoader):
     """The pure-Python reader: the reference, and the source of every syntax message."""
 
 
@@ -109,13 +129,13 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 if _CParser is not None:
 
     class _FastLoader(
-        _AliasLimit,
+        _Bornes,
         _CParser,  # type: ignore[misc]
         yaml.constructor.SafeConstructor,
         yaml.resolver.Resolver,
     ):
         """libyaml scans and parses (ten times faster); composing stays in Python, so aliases
-        are counted and nodes are built exactly as by ``_Loader``."""
+        and levels are counted and nodes are built exactly as by ``_Loader``."""
 
         def __init__(self, stream: str) -> None:
             _CParser.__init__(self, stream)
@@ -138,20 +158,29 @@ def _translate(problem: str | None) -> str:
     for english, french in _TRANSLATIONS:
         if english in text:
             return "syntaxe YAML : " + french
-    if text.startswith("plus de"):
+    if text.startswith(("plus de", "imbrication")):
         return text
     return f"syntaxe YAML : {text}"
 
 
+# what the YAML reader refuses as non-printable (PyYAML's Reader.NON_PRINTABLE)
+_NON_IMPRIMABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, column) of ``text[index]``."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 def _decode(raw: bytes, fichier: str) -> str:
-    if len(raw) > MAX_BYTES:
+    if len(raw) > TAILLE_YAML_MAX:
         raise PolicyError(
             Problem(
                 f"fichier trop gros ({len(raw)} octets)",
                 fichier=fichier,
                 ligne=1,
                 colonne=1,
-                attendu=f"au plus {MAX_BYTES} octets (1 Mio)",
+                attendu=f"au plus {TAILLE_YAML_MAX} octets (1 Mio)",
             )
         )
     try:
@@ -159,17 +188,31 @@ def _decode(raw: bytes, fichier: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        encodage = encodage_bom(raw)
+        message = (
+            f"le fichier est en {encodage} (marque d'ordre des octets en tête), pas en UTF-8"
+            if encodage
+            else f"octet 0x{raw[exc.start]:02x} invalide : le fichier n'est pas en UTF-8"
+        )
         raise PolicyError(
             Problem(
-                f"octet 0x{raw[exc.start]:02x} invalide : le fichier n'est pas en UTF-8",
-                fichier=fichier,
-                ligne=line,
-                colonne=col,
-                attendu="un fichier texte encodé en UTF-8",
+                message, fichier=fichier, ligne=line, colonne=col, attendu="un fichier texte encodé en UTF-8"
             )
         ) from exc
     if text.startswith("\ufeff"):
         text = text[1:]
+    interdit = _NON_IMPRIMABLE.search(text)
+    if interdit is not None:
+        line, col = _position(text, interdit.start())
+        raise PolicyError(
+            Problem(
+                f"caractère de contrôle U+{ord(interdit.group()):04X} : un fichier YAML est du texte",
+                fichier=fichier,
+                ligne=line,
+                colonne=col,
+                attendu="du texte, sans caractère de contrôle (tabulation et fins de ligne permises)",
+            )
+        )
     return text
 
 
@@ -197,7 +240,7 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.count += 1
-        if self.count > MAX_NODES:
+        if self.count > NOEUDS_YAML_MAX:
             raise _TooBig(node)
         self.valeurs.setdefault(path, Pos(node.start_mark.line + 1, node.start_mark.column + 1))
         if id(node) in self.stack:
@@ -301,6 +344,8 @@ def read_yaml(raw: bytes, fichier: str, *, fast: bool = True) -> Located:
     try:
         try:
             node, loader = _compose(text, fast)
+        except _Refus:
+            raise  # a bound: the same node and message from both readers, no second reading
         except yaml.YAMLError:
             if not fast:
                 raise
@@ -326,7 +371,7 @@ def read_yaml(raw: bytes, fichier: str, *, fast: bool = True) -> Located:
     except _TooBig as big:
         raise PolicyError(
             Problem(
-                f"document trop grand une fois les alias développés (> {MAX_NODES} nœuds)",
+                f"document trop grand une fois les alias développés (> {NOEUDS_YAML_MAX} nœuds)",
                 fichier=fichier,
                 ligne=big.node.start_mark.line + 1,
                 colonne=big.node.start_mark.column + 1,

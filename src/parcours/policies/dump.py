@@ -6,6 +6,7 @@ result stands alone. Loading the dump gives back an equal policy (origins aside)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,7 @@ from parcours.policies.durations import Duree
 from parcours.policies.schema import Policy
 from parcours.policies.values import Param, Pourcentage, Version
 
-__all__ = ["dump_policy", "policy_to_data"]
+__all__ = ["dump_policy", "param_data", "policy_to_data", "version_data"]
 
 
 def _value(value: Any) -> Any:
@@ -30,10 +31,12 @@ def _value(value: Any) -> Any:
     return value
 
 
-def _version(version: Version[Any], bare: bool) -> Any:
-    if bare:
-        return _value(version.valeur)
-    out: dict[str, Any] = {"valeur": _value(version.valeur)}
+def version_data(version: Version[Any], valeur: Any) -> Any:
+    """One version as the language writes it: the bare value, or a mapping with its source,
+    ``hypothese`` and ``raison`` when it has any."""
+    if version.source is None and not version.hypothese and version.raison is None:
+        return valeur
+    out: dict[str, Any] = {"valeur": valeur}
     if version.source is not None:
         out["source"] = version.source.model_dump(exclude_none=True)
     if version.hypothese:
@@ -43,23 +46,22 @@ def _version(version: Version[Any], bare: bool) -> Any:
     return out
 
 
-def _param(param: Param[Any]) -> Any:
+def param_data(param: Param[Any], ecrire: Callable[[Any], Any]) -> Any:
+    """A parameter as the language writes it, each value written by ``ecrire``: one version
+    without a date as itself, dated versions as a mapping from their dates."""
     versions = param.versions
     if len(versions) == 1 and versions[0].debut is None:
-        only = versions[0]
-        plain = only.source is None and not only.hypothese and only.raison is None
-        return _version(only, bare=plain)
+        return version_data(versions[0], ecrire(versions[0].valeur))
     out: dict[date, Any] = {}
     for version in versions:
         assert version.debut is not None, "a dated parameter has a date on every version"
-        plain = version.source is None and not version.hypothese and version.raison is None
-        out[version.debut] = _version(version, bare=plain)
+        out[version.debut] = version_data(version, ecrire(version.valeur))
     return out
 
 
 def _node(node: Any) -> Any:
     if isinstance(node, Param):
-        return _param(node)
+        return param_data(node, _value)
     if isinstance(node, BaseModel):
         out: dict[str, Any] = {}
         for name, field in type(node).model_fields.items():

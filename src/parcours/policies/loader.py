@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from parcours._suggest import suggest
 from parcours.errors import PolicyError, Problem
+from parcours.limits import HERITAGE_MAX
 from parcours.policies._normalise import Canonical, PosMap, merge, normalise
 from parcours.policies._yaml import Located, dotted, read_yaml
 from parcours.policies.alerts import Alerte
@@ -109,6 +110,18 @@ def _load_bytes(
                 fichier=fichier,
                 ligne=where.ligne if where else None,
                 chemin="herite",
+            )
+        )
+    if len(seen) + 2 > HERITAGE_MAX:
+        where = doc.pos(("herite",))
+        raise PolicyError(
+            Problem(
+                f"héritage trop long : plus de {HERITAGE_MAX} politiques en chaîne",
+                fichier=fichier,
+                ligne=where.ligne if where else None,
+                colonne=where.colonne if where else None,
+                chemin="herite",
+                attendu=f"au plus {HERITAGE_MAX} politiques, celle-ci comprise",
             )
         )
     try:

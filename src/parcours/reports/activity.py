@@ -13,9 +13,15 @@ Counted over the events dated in the period, for the dossiers of the chosen disp
   ``accompagnement_global`` plus réorientations ``vers`` it (003: « Nombre d'entrées en
   Accompagnement global »);
 - ``reorientations``: ``reorientation`` events.
+
+The counts are made a group of dossiers at a time (the groups the journal was judged in, see
+:mod:`parcours.reports.reading`) and added up: a dossier is in one group only, so the people
+counted once per group are counted once in all, and the memory is that of one group.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from parcours.reports._sql import chaine, jour, liste
 from parcours.reports.model import Activite
@@ -32,7 +38,29 @@ def activite(
 ) -> dict[str | None, Activite]:
     du, au = jour(periode.du), jour(periode.au)
     ag = chaine(ACCOMPAGNEMENT_GLOBAL)
-    rows = journal.sql(
+    sommes: dict[str | None, list[int]] = {}
+    for groupe in range(journal.groupes):
+        for disp, *valeurs in _du_groupe(journal, groupe, du, au, ag, dispositifs):
+            total = sommes.setdefault(disp, [0] * len(valeurs))
+            total[:] = [t + int(v) for t, v in zip(total, valeurs, strict=True)]
+    result: dict[str | None, Activite] = {None: Activite()}
+    for disp, (cer, rdv, manques, recues, mobilisees, ag_n, reor) in sommes.items():
+        result[disp] = Activite(
+            cer_signes=cer,
+            rendez_vous=rdv,
+            rendez_vous_manques=manques,
+            personnes_recues=recues,
+            personnes_mobilisees=mobilisees,
+            entrees_accompagnement_global=ag_n,
+            reorientations=reor,
+        )
+    return result
+
+
+def _du_groupe(
+    journal: JournalLu, groupe: int, du: str, au: str, ag: str, dispositifs: tuple[str, ...]
+) -> list[tuple[Any, ...]]:
+    return journal.sql(
         f"""
         SELECT d.dispositif,
           count(*) FILTER (WHERE e.evenement = 'cer_signe'),
@@ -45,20 +73,9 @@ def activite(
             WHERE (e.evenement = 'demarrage' AND e.numero = d.num_debut AND d.dispositif = {ag})
                OR (e.evenement = 'reorientation' AND e.vers = {ag})),
           count(*) FILTER (WHERE e.evenement = 'reorientation')
-        FROM ev e JOIN dossiers d USING (dossier)
+        FROM (SELECT * FROM ev WHERE groupe = {groupe}) e
+        JOIN (SELECT * FROM dossiers WHERE groupe = {groupe}) d USING (dossier)
         WHERE e.jour BETWEEN {du} AND {au} AND d.dispositif IN {liste(dispositifs)}
         GROUP BY GROUPING SETS ((d.dispositif), ())
         """
     )
-    result: dict[str | None, Activite] = {None: Activite()}
-    for disp, cer, rdv, manques, recues, mobilisees, ag_n, reor in rows:
-        result[disp] = Activite(
-            cer_signes=int(cer),
-            rendez_vous=int(rdv),
-            rendez_vous_manques=int(manques),
-            personnes_recues=int(recues),
-            personnes_mobilisees=int(mobilisees),
-            entrees_accompagnement_global=int(ag_n),
-            reorientations=int(reor),
-        )
-    return result

@@ -16,9 +16,10 @@ or a tab) is found from the header unless given; ``encodage`` is the file's enco
 ``AAAA-MM-JJ`` or ``JJ/MM/AAAA``, or in the ``format_date`` declared (``%d/%m/%y`` for
 two-digit years: never guessed); a date in no such form is left as written, and the reports'
 reader refuses its line, with its number. A structural problem of the file (a row shorter or
-longer than the header, an unbalanced quote, an empty dossier id, a dossier on two different
-rows, an unknown column under ``strict``, a separator not found, bytes not in the encoding)
-is a :class:`~parcours.errors.JournalError` naming the file and the line.
+longer than the header, an unbalanced quote, a field over TAILLE_CHAMP_MAX, an empty dossier
+id, a dossier on two different rows, an unknown column under ``strict``, a separator not
+found, bytes not in the encoding, a control character such as NUL) is a
+:class:`~parcours.errors.JournalError` naming the file and the line.
 
 The events become a journal in date order (the order the engine applies a stream in); each
 keeps the number of the CSV line it comes from (the header is line 1) for messages.
@@ -38,16 +39,23 @@ from typing import Any, Literal
 
 import numpy as np
 
+from parcours._text import encodage_bom
 from parcours.errors import JournalError
-from parcours.reports.sources import Lignes, _table
+from parcours.limits import TAILLE_CHAMP_MAX
+from parcours.reports.sources import Lignes, lignes_en_memoire
 
 __all__ = ["read_csv"]
 
 _FR_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 _SEPARATEURS = (";", ",", "\t")
-# the largest field csv accepts (a bound against a file made to exhaust memory)
-TAILLE_CHAMP_MAX = 1 << 20
+# a control character (tab and line ends aside): no spreadsheet exports one in a text file
+_CONTROLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ERREURS_CSV = (
+    ("field larger than field limit", f"champ trop long : plus de {TAILLE_CHAMP_MAX} caractères"),
+    ("unexpected end of data", "guillemet non fermé : le fichier finit dans un champ entre guillemets"),
+    ("new-line character seen in unquoted field", "fin de ligne isolée dans un champ sans guillemets"),
+)
 
 
 def _date(text: str, format_date: str | None) -> str:
@@ -90,16 +98,25 @@ class _Lecteur:
     def _decoder(self, encodage: str) -> str:
         brut = self.chemin.read_bytes()
         try:
-            return brut.decode(encodage)
+            texte = brut.decode(encodage)
         except UnicodeDecodeError as exc:
             ligne = brut[: exc.start].count(b"\n") + 1
-            raise self.erreur(
-                f"octet invalide pour l'encodage {encodage} (essayez encodage=« cp1252 » pour un export "
-                "de tableur, ou « utf-8 »)",
-                ligne,
-            ) from exc
+            bom = encodage_bom(brut)
+            conseil = (
+                f"donnez encodage=« {bom.lower()} »"
+                if bom
+                else "essayez encodage=« cp1252 » pour un export de tableur, ou « utf-8 »"
+            )
+            raise self.erreur(f"octet invalide pour l'encodage {encodage} ({conseil})", ligne) from exc
         except LookupError as exc:
             raise self.erreur(f"encodage « {encodage} » inconnu") from exc
+        controle = _CONTROLE.search(texte)
+        if controle is not None:
+            ligne = texte.count("\n", 0, controle.start()) + 1
+            raise self.erreur(
+                f"caractère de contrôle U+{ord(controle.group()):04X} : un export CSV est du texte", ligne
+            )
+        return texte
 
     def _separateur(self) -> str:
         entete = self.texte.split("\n", 1)[0]
@@ -132,7 +149,8 @@ class _Lecteur:
                     )
                 yield numero, dict(zip(entete, valeurs, strict=True))
         except csv.Error as exc:
-            raise self.erreur(f"ligne CSV mal formée : {exc}", lecteur.line_num) from exc
+            texte = next((fr for en, fr in _ERREURS_CSV if en in str(exc)), str(exc))
+            raise self.erreur(f"ligne CSV mal formée : {texte}", lecteur.line_num) from exc
 
     def _verifier_entete(self, entete: list[str], strict: bool) -> None:
         manquantes = sorted(c for c in self.colonnes.values() if c not in entete)
@@ -259,7 +277,6 @@ def read_csv(
     else:
         events = list(_evenements(lecteur, lignes, format_date))
     events = _ordre_des_dates(events)
-    rang = np.arange(1, len(events) + 1, dtype=np.int64)
     origines = np.array([numero for numero, _, _ in events], dtype=np.int64)
     textes = [json.dumps(event, ensure_ascii=False) for _, _, event in events]
-    return Lignes(_table(rang, textes), str(chemin), "ligne", origines=origines)
+    return lignes_en_memoire(textes, str(chemin), "ligne", origines)

@@ -1,239 +1,246 @@
 """A journal read for reporting: the engine's verdict on every line, then DuckDB tables.
 
-A bilan never counts a line the engine would refuse. Reading happens once, in three passes:
+A bilan never counts a line the engine would refuse. The journal is read as a stream of
+batches (:mod:`parcours.reports.sources`), so that its length never sets the memory it takes:
 
-1. **The format**, in DuckDB: each line's JSON is parsed and checked by the rules of the
-   format's one reader (``engine/events.py``'s :func:`normaliser`, applied to journal lines
-   as on replay), written here in SQL for speed; a test holds the two to the same verdicts.
-   The message of each refused line is the reader's own: it is asked for those lines only.
-2. **The engine's guards**, in bulk (``engine/bulk.py``): every dossier's lines against its
-   dispositif's machine and rules, as :meth:`Engine.replay` judges them; duplicates of an
-   applied ``id`` are acknowledged and not counted.
-3. **The tables** the indicators are computed from, on the applied lines only.
+1. **The format**, a batch at a time, in DuckDB (:mod:`parcours.reports._format`): each line
+   is checked by the rules of the format's one reader (``engine/events.py``'s
+   :func:`normaliser`, applied to journal lines as on replay); every line refused, and every
+   line the SQL cannot be sure of, is judged by that reader itself, whose message is kept. A
+   line over a bound stops the reading with its number (``UnsafeLineError``), as on replay.
+   The accepted lines go, by dossier, to parts (:mod:`parcours.reports._parts`): in memory
+   while they fit in one group, in temporary files past that.
+2. **The engine's guards**, in bulk (``engine/bulk.py``), a group of whole dossiers at a time:
+   every dossier's lines against its dispositif's machine and rules, as :meth:`Engine.replay`
+   judges them; duplicates of an applied ``id`` are acknowledged and not counted; the places
+   taken and freed are then checked over the whole journal, in its order (when they are not
+   respected, the engine itself judges the journal, line by line).
+3. **The tables** the indicators are computed from, on the applied lines only, a group at a
+   time, in a DuckDB database whose memory is bounded (MEMOIRE_DUCKDB; it spills to disk).
 
-Tables (DuckDB, in memory):
+The lines of the droits et devoirs track (far fewer) are judged by the engine itself, in
+journal order (engine/rights/bulk.py), once the others are: they are held as events meanwhile.
 
-``ev``        one row per applied event: numero, dossier, jour, evenement, dispositif (as
-              written on the line, often NULL), motif, presence, vers, genere, emploi, profil
-``dossiers``  one row per dossier that entered a dispositif: dispositif, num_debut, debut
-              (démarrage), fin (its sortie or réorientation), motif_fin, profil (its first),
-              veille_emploi
-``droits``    one row per applied line of the droits et devoirs track (judged by the engine
-              itself, engine/rights/bulk.py): numero, dossier, jour, evenement, dispositif
-              and the track's keys (reports/rights.py reads them)
+Tables (DuckDB; ``groupe`` is the group a dossier was judged in, its rows contiguous):
+
+``ev``        one row per applied event: numero, dossier (a number, the same in both tables),
+              jour, evenement, presence, vers, genere
+``dossiers``  one row per dossier with an applied line (see :mod:`parcours.reports._dossiers`):
+              dispositif, num_debut, debut (démarrage), fin (its sortie or réorientation),
+              motif_fin, profil (its first), veille_emploi, nom (the dossier's id as written)
+``droits``    one row per applied line of the droits et devoirs track: numero, dossier (its
+              text), jour, evenement, dispositif and the track's keys (reports/rights.py)
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+import tempfile
+import weakref
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from parcours.engine.bulk import Colonnes, juger_en_bloc
-from parcours.engine.events import CHAINES, CLES, CLES_ALERTE, CLES_EVENEMENT_DROITS, MOTIF_DATE, normaliser
+from parcours.engine.bulk import Colonnes, Places, juger_en_bloc, par_le_moteur, places_respectees
 from parcours.engine.journal import LigneEcartee, lire_ligne
-from parcours.engine.rights.bulk import VerdictsDroits, juger_droits_en_ligne
-from parcours.errors import JournalError
+from parcours.engine.rights.bulk import juger_droits_en_ligne
+from parcours.errors import JournalError, PolicyError
 from parcours.policies.schema import Policy
 from parcours.reports import sources
-from parcours.reports._sql import chaine, liste
+from parcours.reports._dossiers import dossiers_du_groupe
+from parcours.reports._format import MACROS, PARTIES, lire_lot, lot_sql
+from parcours.reports._parts import Parts
+from parcours.reports._sql import chaine
 from parcours.reports.rights_table import table_droits
 from parcours.vocabulary import (
     EVENEMENT_ALERTE,
     EVENEMENT_ALERTE_ANNULEE,
     EVENEMENTS_DROITS,
     EVENEMENTS_JOURNAL,
-    MOTIF_REORIENTATION,
-    PRESENCES,
 )
 
-__all__ = ["JournalLu", "LigneEcartee", "read_journal"]
+__all__ = ["GROUPE", "MEMOIRE_DUCKDB", "JournalLu", "LigneEcartee", "read_journal"]
+
+#: Lines judged together at most (whole dossiers; a dossier's lines are never split).
+GROUPE = 1 << 19
+#: The memory DuckDB may take for the tables and the bilan's queries (it spills past it).
+MEMOIRE_DUCKDB = "96MB"
 
 _ALERTES = (EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE)
-
-
-_TOUTES = tuple(dict.fromkeys((*CLES, *CLES_ALERTE)))
-# each key's value as JSON text, parsed once per line (NULL: the key is absent), and the
-# values that may be text as text
-_BRUT = json.dumps({k: "JSON" for k in _TOUTES})
-_TEXTES = ("dossier", "date", "evenement", *CHAINES, "presence")
-_STRUCTURE = json.dumps({k: "VARCHAR" for k in _TEXTES})
-
-
-# The JSON type of a value, read from the first character of its (minified) JSON text, which
-# costs a fraction of json_type's parse.
-def _type(cle: str) -> str:
-    """The JSON type of ``cle``'s value: VARCHAR, OBJECT, ARRAY, BOOLEAN, NULL or NUMBER
-    (SQL NULL when the key is absent)."""
-    v = f"r.{cle}::VARCHAR"
-    return (
-        f"CASE WHEN r.{cle} IS NULL THEN NULL WHEN left({v}, 1) = '\"' THEN 'VARCHAR' "
-        f"WHEN left({v}, 1) = '{{' THEN 'OBJECT' WHEN left({v}, 1) = '[' THEN 'ARRAY' "
-        f"WHEN {v} IN ('true', 'false') THEN 'BOOLEAN' WHEN {v} = 'null' THEN 'NULL' ELSE 'NUMBER' END"
-    )
-
-
-def _texte(cle: str) -> str:
-    """``cle``'s value when it is a string (NULL otherwise)."""
-    return f"CASE WHEN left(r.{cle}::VARCHAR, 1) = '\"' THEN s.{cle} END"
-
-
-def _format_sql() -> str:
-    """The first rule of the format a line breaks (NULL: none), in normaliser's order."""
-    cles = _liste_sql(CLES)
-    base = ("dossier", "date", "evenement", "dispositif", "genere")
-    cles_alerte = _liste_sql((*base, *CLES_ALERTE))
-    cles_droits = _liste_sql(CLES_EVENEMENT_DROITS)
-    alerte = f"(evenement IN {liste(_ALERTES)})"
-    droits = f"(evenement IN {liste(EVENEMENTS_DROITS)})"
-    chaines = " OR ".join(f"({_type(k)} IS NOT NULL AND {_type(k)} <> 'VARCHAR')" for k in CHAINES)
-    textes_alerte = ("dispositif", *CLES_ALERTE)
-    champs_alerte = " OR ".join(f"coalesce({_type(k)}, '') <> 'VARCHAR'" for k in textes_alerte)
-    vrai = f"({_type('genere')} = 'BOOLEAN' AND r.genere = 'true')"
-    generes = liste(("demarrage", *_ALERTES))
-    return f"""
-    CASE
-      WHEN NOT valide THEN 'json'
-      WHEN o IS NULL THEN 'objet'
-      WHEN len(list_filter(cles, lambda k:
-           NOT list_contains(CASE WHEN {alerte} THEN {cles_alerte} WHEN {droits} THEN {cles_droits}
-                                  ELSE {cles} END, k))) > 0 THEN 'cle'
-      WHEN dossier IS NULL OR dossier = '' THEN 'dossier'
-      WHEN evenement IS NULL OR evenement NOT IN {liste(EVENEMENTS_JOURNAL)} THEN 'evenement'
-      WHEN date IS NULL OR NOT regexp_full_match(date, {chaine(MOTIF_DATE)})
-           OR TRY_CAST(substr(date, 1, 10) AS DATE) IS NULL THEN 'date'
-      WHEN {alerte} AND ({champs_alerte} OR NOT {vrai}) THEN 'alerte'
-      WHEN {alerte} THEN NULL
-      WHEN {chaines} THEN 'chaine'
-      WHEN coalesce({_type("profil")}, 'NULL') NOT IN ('NULL', 'OBJECT') THEN 'profil'
-      WHEN coalesce({_type("presence")}, 'NULL') <> 'NULL'
-           AND coalesce(presence NOT IN {liste(PRESENCES)}, true) THEN 'presence'
-      WHEN coalesce({_type("emploi")}, 'NULL') NOT IN ('NULL', 'BOOLEAN') THEN 'emploi'
-      WHEN {_type("genere")} IS NOT NULL AND NOT ({vrai} AND evenement IN {generes}) THEN 'genere'
-    END"""
-
-
-# What JSON counts as white space before a value (json.loads skips it too).
-_BLANCS_JSON = "' ' || chr(9) || chr(10) || chr(13)"
-#: What the format reader strips off a line before calling it blank (bytes.strip: ASCII spaces).
-_BLANCS_LIGNE = f"{_BLANCS_JSON} || chr(11) || chr(12)"
-
-
-def _lu_sql(noms: list[str]) -> str:
-    position = f"list_position({_liste_sql(noms)}, dispositif) - 1"
-    disp = f"CASE WHEN dispositif IS NULL THEN -1 ELSE coalesce({position}, -2) END"
-    evt = f"list_position({_liste_sql(EVENEMENTS_JOURNAL)}, evenement) - 1"
-    champs = ",\n             ".join(f"{_texte(k)} AS {k}" for k in _TEXTES)
-    return f"""
-CREATE OR REPLACE TEMP TABLE lu AS
-SELECT numero, code, dossier, TRY_CAST(substr(date, 1, 10) AS DATE) AS jour, evenement, dispositif,
-       id, motif, presence, vers,
-       CASE WHEN code IS NULL AND {_type("emploi")} = 'BOOLEAN' THEN r.emploi::VARCHAR END AS emploi,
-       coalesce({_type("genere")} = 'BOOLEAN' AND r.genere = 'true', false) AS genere,
-       CASE WHEN code IS NULL AND {_type("profil")} = 'OBJECT' THEN r.profil END AS profil,
-       CASE WHEN code IS NULL THEN {evt} END AS evt,
-       CASE WHEN code IS NULL THEN {disp} END AS disp
-FROM (
-  SELECT *, {_format_sql()} AS code
-  FROM (
-    SELECT numero, valide, o, r, s, cles,
-             {champs}
-    FROM (
-      SELECT numero, valide, o,
-             CASE WHEN o IS NOT NULL THEN json_transform(o, {chaine(_BRUT)}) END AS r,
-             CASE WHEN o IS NOT NULL THEN json_transform(o, {chaine(_STRUCTURE)}) END AS s,
-             CASE WHEN o IS NOT NULL THEN json_keys(o) END AS cles
-      FROM (
-        SELECT numero, valide,
-               CASE WHEN left(ltrim(j, {_BLANCS_JSON}), 1) = '{{' THEN j END AS o
-        FROM (SELECT numero, json_valid(ligne) AS valide, CASE WHEN json_valid(ligne) THEN ligne END AS j
-              FROM lignes WHERE trim(ligne, {_BLANCS_LIGNE}) <> '')
-      )
-    )
-  )
-)
+_A_PART = (*_ALERTES, *EVENEMENTS_DROITS)
+_SCHEMA_SQL = f"""
+CREATE TYPE evenement_journal AS ENUM ({", ".join(chaine(e) for e in EVENEMENTS_JOURNAL)});
+CREATE TABLE ev(numero BIGINT, dossier BIGINT, jour DATE, evenement evenement_journal, presence VARCHAR,
+                vers VARCHAR, genere BOOLEAN, groupe INTEGER);
+CREATE TABLE dossiers(dossier BIGINT, dispositif VARCHAR, num_debut BIGINT, debut DATE, fin DATE,
+                      motif_fin VARCHAR, profil VARCHAR, veille_emploi VARCHAR, groupe INTEGER,
+                      nom VARCHAR);
 """
 
 
-def _liste_sql(mots: Iterable[str]) -> str:
-    return "[" + ", ".join(chaine(m) for m in mots) + "]::VARCHAR[]"
+def _ev_sql(groupe: int) -> str:
+    """The applied lines of the group ``g`` (registered: its accepted lines, ``applique`` the
+    engine's verdict, ``code`` the dossier's number, ``nom`` the event's word) into ``ev``."""
+    colonnes = f"numero, code, jour, nom, presence, vers, genere, {groupe}"
+    return f"INSERT INTO ev SELECT {colonnes} FROM g WHERE applique"
 
 
-_DOSSIERS_SQL = f"""
-CREATE OR REPLACE TEMP TABLE debuts AS
-SELECT dossier,
-       arg_min(dispositif, numero) FILTER (WHERE dispositif IS NOT NULL) AS dispositif,
-       min(numero) FILTER (WHERE evenement = 'demarrage') AS num_debut,
-       arg_min(jour, numero) FILTER (WHERE evenement = 'demarrage') AS debut,
-       arg_min(profil, numero) FILTER (WHERE profil IS NOT NULL) AS profil
-FROM ev GROUP BY dossier;
-
-CREATE OR REPLACE TEMP TABLE dossiers AS
-WITH f AS (
-  SELECT e.dossier, arg_min(e.jour, e.numero) AS fin,
-         arg_min(coalesce(e.motif, {chaine(MOTIF_REORIENTATION)}), e.numero) AS motif_fin
-  FROM ev e JOIN debuts d USING (dossier)
-  WHERE e.evenement IN ('sortie', 'reorientation') AND e.numero > d.num_debut GROUP BY e.dossier
-), v AS (
-  SELECT e.dossier, arg_max(e.emploi, e.numero) AS veille_emploi
-  FROM ev e WHERE e.evenement = 'veille' GROUP BY e.dossier
-)
-SELECT d.dossier, d.dispositif, d.num_debut, d.debut, f.fin, f.motif_fin, d.profil, v.veille_emploi
-FROM debuts d LEFT JOIN f USING (dossier) LEFT JOIN v USING (dossier);
-
-DROP TABLE debuts;
-"""
+def _connexion(dossier: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(
+        str(dossier / "tables.duckdb"),
+        config={"memory_limit": MEMOIRE_DUCKDB, "temp_directory": str(dossier / "duckdb")},
+    )
+    con.execute(MACROS)
+    con.execute(_SCHEMA_SQL)
+    return con
 
 
-_CODES = {"json", "objet"}  # decided before the line is an object: its number is enough
+def _fermer(con: duckdb.DuckDBPyConnection, dossier: tempfile.TemporaryDirectory[str]) -> None:
+    con.close()
+    dossier.cleanup()
 
 
 class JournalLu:
     """A journal read and judged against a policy, ready for any number of bilans."""
 
-    def __init__(self, lignes: sources.Lignes, policy: Policy) -> None:
+    def __init__(self, lignes: sources.LineSource, policy: Policy, *, groupe: int = GROUPE) -> None:
         self.policy = policy
         self.source = lignes.source
         self.unite = lignes.unite
         self._lignes = lignes
-        self.lignes_lues = len(lignes)
-        self.con = duckdb.connect(":memory:")
-        self.con.register("lignes", lignes.table)
-        self.con.execute(_lu_sql(list(policy.dispositifs)))
-        ecartees = _refus_du_format(self.con, lignes)
-        colonnes = _colonnes(self.con, lignes)
-        verdicts = juger_en_bloc(policy, colonnes)
-        droits = _droits(self.con, lignes, policy)
-        appliquees = colonnes.ligne[verdicts.applique]
-        self.con.register("appliquees", pa.table({"numero": pa.array(appliquees, pa.int64())}))
-        self.con.execute(
-            """CREATE OR REPLACE TEMP TABLE ev AS
-               SELECT numero, dossier, jour, evenement, dispositif, motif, presence, vers, genere, emploi,
-                      profil
-               FROM lu SEMI JOIN appliquees USING (numero)"""
-        )
-        self.con.unregister("appliquees")
-        self.con.unregister("lignes")
-        self.con.execute("DROP TABLE lu")
-        self.con.execute(_DOSSIERS_SQL)
-        self.con.register("droits_lus", table_droits(droits.appliques))
-        self.con.execute("CREATE OR REPLACE TEMP TABLE droits AS SELECT * FROM droits_lus")
+        self._temporaire = tempfile.TemporaryDirectory(prefix="parcours-bilan-", ignore_cleanup_errors=True)
+        self.con = _connexion(Path(self._temporaire.name))
+        self._fin = weakref.finalize(self, _fermer, self.con, self._temporaire)
+        parts = Parts(Path(self._temporaire.name), PARTIES, groupe)
+        droits: list[tuple[int, dict[str, Any]]] = []
+        ecartees = self._lire_le_format(parts, droits)
+        try:
+            self.groupes, doublons, ecartees_moteur = self._juger(parts)
+        except _ParLeMoteur:
+            self.groupes, doublons, ecartees_moteur = self._par_le_moteur(parts, ecartees)
+        verdicts_droits = juger_droits_en_ligne(policy, droits)
+        del droits
+        self.con.register("droits_lus", table_droits(verdicts_droits.appliques))
+        self.con.execute("CREATE TABLE droits AS SELECT * FROM droits_lus")
         self.con.unregister("droits_lus")
-        self.ecartees = sorted([*ecartees, *verdicts.ecartees, *droits.ecartees], key=lambda e: e.numero)
+        refusees = [*ecartees, *ecartees_moteur, *verdicts_droits.ecartees]
+        self.ecartees = sorted(refusees, key=lambda e: e.numero)
         self.lignes_ignorees = len(self.ecartees)
         #: lines acknowledged as duplicates of an applied ``id`` (not counted)
-        self.doublons = int(verdicts.doublon.sum()) + droits.doublons
+        self.doublons = doublons + verdicts_droits.doublons
         row = self.con.execute("SELECT count(*) FROM ev").fetchone()
         #: applied lines of the droits et devoirs track (counted in ``evenements`` too)
-        self.evenements_droits = len(droits.appliques)
+        self.evenements_droits = len(verdicts_droits.appliques)
         self.evenements = (int(row[0]) if row else 0) + self.evenements_droits
         self._cache: dict[str, Any] = {}
+
+    def _lire_le_format(self, parts: Parts, droits: list[tuple[int, dict[str, Any]]]) -> list[LigneEcartee]:
+        """Pass 1: every batch through the format's reader; accepted lines to their part (those
+        of the droits et devoirs track to ``droits``)."""
+        sql = lot_sql(list(self.policy.dispositifs))
+        ecartees: list[LigneEcartee] = []
+        self.lignes_lues = 0
+        for lot in self._lignes.lots():
+            lu = lire_lot(self.con, sql, lot, self._lignes)
+            self.lignes_lues += lu.lignes
+            ecartees.extend(lu.ecartees)
+            droits.extend(lu.droits)
+            parts.ajouter(lu.table)
+        return ecartees
+
+    def _juger(self, parts: Parts) -> tuple[int, int, list[LigneEcartee]]:
+        """Pass 2 and 3, a group at a time: (groups, duplicates, lines refused by the engine)."""
+        places: list[Places] = []
+        ecartees: list[LigneEcartee] = []
+        doublons = groupes = 0
+        for groupe, table in enumerate(parts.groupes()):
+            cols = _colonnes(table, list(self.policy.dispositifs))
+            try:
+                verdicts = juger_en_bloc(self.policy, cols)
+            except PolicyError as exc:
+                raise _ParLeMoteur from exc
+            places.append(verdicts.places)
+            ecartees.extend(verdicts.ecartees)
+            doublons += int(verdicts.doublon.sum())
+            self._inserer(table, cols.dossier, verdicts.applique, groupe)
+            groupes = groupe + 1
+        if not places_respectees(self.policy, places):
+            raise _ParLeMoteur
+        return groupes, doublons, ecartees
+
+    def _par_le_moteur(
+        self, parts: Parts, refusees: list[LigneEcartee]
+    ) -> tuple[int, int, list[LigneEcartee]]:
+        """The engine judges every line in journal order; the tables are made again from its
+        verdicts (the applied lines' numbers: 8 bytes a line)."""
+        self.con.execute("DELETE FROM ev; DELETE FROM dossiers")
+        numeros, doublons, ecartees = par_le_moteur(
+            self.policy, self._evenements({e.numero for e in refusees})
+        )
+        appliquees = pa.array(
+            np.frombuffer(array("q", numeros), dtype=np.int64) if numeros else [], pa.int64()
+        )
+        groupes = 0
+        for groupe, table in enumerate(parts.groupes()):
+            masque = pc.is_in(table.column("numero"), value_set=appliquees).to_numpy(zero_copy_only=False)
+            self._inserer(table, _codes(table.column("dossier")), np.asarray(masque, dtype=np.bool_), groupe)
+            groupes = groupe + 1
+        return groupes, doublons, ecartees
+
+    def _evenements(self, refusees: set[int]) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Every line the format accepts (alert lines and the droits et devoirs track's aside)
+        as (numero, event), in order."""
+        for lot in self._lignes.lots():
+            for numero, texte in zip(
+                lot.column("numero").to_pylist(), lot.column("ligne").to_pylist(), strict=True
+            ):
+                if numero in refusees:
+                    continue
+                event = lire_ligne(texte)
+                if event is not None and event.get("evenement") not in _A_PART:
+                    yield numero, event
+
+    def _inserer(
+        self, table: pa.Table, codes: npt.NDArray[np.int64], applique: npt.NDArray[np.bool_], groupe: int
+    ) -> None:
+        """The applied lines of a group, and its dossiers, into the tables; a dossier's number
+        is its code in the group plus the dossiers of the groups before."""
+        if groupe == 0:
+            self._decalage = 0
+        evt = table.column("evt").combine_chunks().cast(pa.int8())
+        noms = pa.DictionaryArray.from_arrays(evt, pa.array(EVENEMENTS_JOURNAL, pa.string()))
+        g = pa.table(
+            {
+                "numero": table.column("numero"),
+                "code": pa.array(codes + self._decalage, pa.int64()),
+                "jour": table.column("jour"),
+                "nom": noms,
+                "presence": table.column("presence"),
+                "vers": table.column("vers"),
+                "genere": table.column("genere"),
+                "applique": pa.array(applique),
+            }
+        )
+        dossiers = dossiers_du_groupe(
+            table, codes, applique, list(self.policy.dispositifs), self._decalage, groupe
+        )
+        self.con.register("g", g)
+        self.con.register("d", dossiers)
+        try:
+            self.con.execute(_ev_sql(groupe))
+            self.con.execute("INSERT INTO dossiers SELECT * FROM d")
+        finally:
+            self.con.unregister("g")
+            self.con.unregister("d")
+        self._decalage += int(codes.max(initial=-1)) + 1
 
     def problemes(self, limite: int | None = 100) -> list[LigneEcartee]:
         """The lines set aside, in the order of the numbers shown (the first ``limite``)."""
@@ -247,36 +254,11 @@ class JournalLu:
         return self.con.execute(query, params or []).fetchall()
 
     def close(self) -> None:
-        self.con.close()
+        self._fin()
 
 
-def _refus_du_format(con: duckdb.DuckDBPyConnection, lignes: sources.Lignes) -> list[LigneEcartee]:
-    """The lines the format's reader refuses, with its own message (asked line by line)."""
-    refusees = [int(n) for (n,) in con.execute("SELECT numero FROM lu WHERE code IS NOT NULL").fetchall()]
-    tronquee = lignes.tronquee
-    if tronquee is not None and tronquee not in refusees:
-        refusees.append(tronquee)
-        con.execute("UPDATE lu SET code = 'tronquee' WHERE numero = ?", [tronquee])
-    out: list[LigneEcartee] = []
-    for numero, brute in lignes.brutes(refusees).items():
-        try:
-            event = lire_ligne(brute)
-            if event is not None:
-                normaliser(event, moteur=True)
-        except JournalError as exc:
-            out.append(LigneEcartee(numero, str(exc)))
-            continue
-        raise AssertionError(f"ligne {numero} : le lecteur rapide la refuse, le lecteur du format l'accepte")
-    return out
-
-
-def _droits(con: duckdb.DuckDBPyConnection, lignes: sources.Lignes, policy: Policy) -> VerdictsDroits:
-    """The lines of the droits et devoirs track the format accepts, judged by the engine."""
-    numeros = con.execute(
-        f"SELECT numero FROM lu WHERE code IS NULL AND evenement IN {liste(EVENEMENTS_DROITS)} "
-        "ORDER BY numero"
-    ).fetchall()
-    return juger_droits_en_ligne(policy, ((int(n), json.loads(lignes.texte(int(n)))) for (n,) in numeros))
+class _ParLeMoteur(Exception):
+    """The bulk verdict cannot be trusted for this journal: the engine must judge it."""
 
 
 def _codes(colonne: pa.ChunkedArray) -> np.ndarray[Any, np.dtype[np.int64]]:
@@ -285,49 +267,67 @@ def _codes(colonne: pa.ChunkedArray) -> np.ndarray[Any, np.dtype[np.int64]]:
     return np.asarray(pc.fill_null(codes, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
-def _colonnes(con: duckdb.DuckDBPyConnection, lignes: sources.Lignes) -> Colonnes:
-    """The lines the format accepts (alert lines aside) as the columns engine/bulk.py judges."""
-    table = con.sql(
-        f"""SELECT numero, dossier, id, datediff('day', DATE '1970-01-01', jour) AS jour, evt, disp, genere,
-                  CASE WHEN evenement = 'sortie' THEN motif END AS motif,
-                  evenement = 'veille' AND emploi IS NULL AS sans_emploi
-           FROM lu WHERE code IS NULL AND evenement NOT IN {liste((*_ALERTES, *EVENEMENTS_DROITS))}
-           ORDER BY numero"""
-    ).to_arrow_table()
+def _entiers(table: pa.Table, nom: str) -> np.ndarray[Any, np.dtype[np.int64]]:
+    colonne = table.column(nom)
+    if pa.types.is_date(colonne.type):
+        colonne = colonne.cast(pa.int32())
+    return np.asarray(colonne.to_numpy(), dtype=np.int64)
 
-    def colonne(nom: str) -> Any:
-        return table.column(nom).to_numpy()
 
-    numeros = colonne("numero").astype(np.int64)
+def _colonnes(table: pa.Table, noms: list[str]) -> Colonnes:
+    """A group's accepted lines as the columns engine/bulk.py judges (in the table's order)."""
+    evt = _entiers(table, "evt")
+    sorties = np.flatnonzero(evt == EVENEMENTS_JOURNAL.index("sortie"))
+    motif = np.full(table.num_rows, None, dtype=object)
+    motif[sorties] = table.column("motif").take(pa.array(sorties)).to_pylist()
 
     def evenement(x: int) -> dict[str, Any]:
-        event: dict[str, Any] = json.loads(lignes.texte(int(numeros[x])))  # the format accepted it
-        return event
+        return _evenement(table.slice(x, 1).to_pylist()[0])
 
     return Colonnes(
-        ligne=numeros,
+        ligne=_entiers(table, "numero"),
         dossier=_codes(table.column("dossier")),
         id=_codes(table.column("id")),
-        jour=colonne("jour").astype(np.int64),
-        evenement=colonne("evt").astype(np.int64),
-        dispositif=colonne("disp").astype(np.int64),
-        genere=colonne("genere").astype(np.bool_),
-        motif=table.column("motif").to_numpy(zero_copy_only=False),
-        sans_emploi=colonne("sans_emploi").astype(np.bool_),
+        jour=_entiers(table, "jour"),
+        evenement=evt,
+        dispositif=_entiers(table, "disp"),
+        genere=np.asarray(table.column("genere").to_numpy(), dtype=np.bool_),
+        motif=motif,
+        sans_emploi=np.asarray(table.column("sans_emploi").to_numpy(), dtype=np.bool_),
         evenements=evenement,
     )
 
 
+def _evenement(ligne: Mapping[str, Any]) -> dict[str, Any]:
+    """The event of an accepted line rebuilt from its columns: the engine judges it as the line
+    itself (its free ``details`` aside, which no rule reads; its date cut to the day)."""
+    event: dict[str, Any] = {
+        "dossier": ligne["dossier"],
+        "date": ligne["jour"].isoformat(),
+        "evenement": EVENEMENTS_JOURNAL[ligne["evt"]],
+    }
+    for cle in ("dispositif", "id", "acteur", "presence", "motif", "vers"):
+        if ligne[cle] is not None:
+            event[cle] = ligne[cle]
+    if ligne["profil"] is not None:
+        event["profil"] = json.loads(ligne["profil"])
+    if ligne["emploi"] is not None:
+        event["emploi"] = ligne["emploi"] == "true"
+    if ligne["genere"]:
+        event["genere"] = True
+    return event
+
+
 def read_journal(
-    source: JournalLu | str | os.PathLike[str] | Iterable[Mapping[str, Any]] | sources.Lignes,
+    source: JournalLu | str | os.PathLike[str] | Iterable[Mapping[str, Any]] | sources.LineSource,
     policy: Policy,
 ) -> JournalLu:
-    """Read a journal (a JSONL or SQLite path, Python events, or raw lines) for ``policy``."""
+    """Read a journal (a JSONL or SQLite path, Python events, or a source of lines) for ``policy``."""
     if isinstance(source, JournalLu):
         if source.policy is not policy:
             raise JournalError("ce journal a été lu avec une autre politique : relisez-le avec read_journal")
         return source
-    if isinstance(source, sources.Lignes):
+    if isinstance(source, sources.LineSource):
         return JournalLu(source, policy)
     if isinstance(source, (str, os.PathLike)):
         return JournalLu(sources.read_file(source), policy)

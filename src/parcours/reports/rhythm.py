@@ -9,8 +9,10 @@ from the compiled rules the engine applies; each such deadline is an échéance.
 échéances that fall in it. Durations follow the policy's calendar rules (months clamp to
 the month's end), with the version in force on the anchor's date.
 
-The échéances depend on the journal and the policy only: they are computed once per journal
-(one grouped pass over the interviews, then numpy) and each period is a mask.
+The échéances depend on the journal and the policy only: they are computed once per journal,
+a group of dossiers at a time (one grouped pass over its interviews, then numpy), and kept as
+counts per dispositif and day, so that a national journal's échéances take a few kilobytes;
+each period is a sum over its days.
 """
 
 from __future__ import annotations
@@ -37,12 +39,55 @@ _NAT = np.datetime64("NaT")
 
 @dataclass(frozen=True)
 class Echeances:
-    """Every échéance of the journal: its dispositif, its date and whether it was kept."""
+    """Every échéance of the journal counted per dispositif and day: ``dues[d][j]`` échéances
+    of dispositif ``dispositifs[d]`` fall on day ``origine + j``, ``tenues[d][j]`` were kept."""
 
-    dispositifs: tuple[str, ...]  # names of the codes in ``dispositif``
-    dispositif: npt.NDArray[np.int32]
-    date: Jours
-    tenue: npt.NDArray[np.bool_]
+    dispositifs: tuple[str, ...]
+    origine: np.datetime64
+    dues: npt.NDArray[np.int64]
+    tenues: npt.NDArray[np.int64]
+
+    def compter(self, ident: str, du: np.datetime64, au: np.datetime64) -> tuple[int, int]:
+        """(due, kept) échéances of ``ident`` from ``du`` to ``au``, both days included."""
+        if ident not in self.dispositifs or not self.dues.shape[1]:
+            return 0, 0
+        d = self.dispositifs.index(ident)
+        debut = max(int((du - self.origine).astype(np.int64)), 0)
+        fin = int((au - self.origine).astype(np.int64)) + 1
+        if fin <= debut:
+            return 0, 0
+        return int(self.dues[d, debut:fin].sum()), int(self.tenues[d, debut:fin].sum())
+
+
+class _Compteur:
+    """Échéances added a group at a time, counted per dispositif and day."""
+
+    def __init__(self, noms: list[str]) -> None:
+        self.noms = noms
+        self.origine = 0  # a day number (days since 1970-01-01)
+        self.dues = np.zeros((len(noms), 0), dtype=np.int64)
+        self.tenues = np.zeros((len(noms), 0), dtype=np.int64)
+
+    def ajouter(self, d: int, jours: Jours, tenue: npt.NDArray[np.bool_]) -> None:
+        if not jours.size:
+            return
+        n = jours.astype(np.int64)
+        if not self.dues.shape[1]:
+            self.origine = int(n.min())
+        debut, fin = min(self.origine, int(n.min())), max(self.origine + self.dues.shape[1], int(n.max()) + 1)
+        if (debut, fin) != (self.origine, self.origine + self.dues.shape[1]):
+            for nom in ("dues", "tenues"):
+                ancien = getattr(self, nom)
+                neuf = np.zeros((len(self.noms), fin - debut), dtype=np.int64)
+                neuf[:, self.origine - debut : self.origine - debut + ancien.shape[1]] = ancien
+                setattr(self, nom, neuf)
+            self.origine = debut
+        self.dues[d] += np.bincount(n - debut, minlength=fin - debut)
+        self.tenues[d] += np.bincount(n[tenue] - debut, minlength=fin - debut)
+
+    def fin(self) -> Echeances:
+        origine = np.datetime64(self.origine, "D")
+        return Echeances(tuple(self.noms), origine, self.dues, self.tenues)
 
 
 def _jours(col: pa.ChunkedArray) -> Jours:
@@ -81,16 +126,25 @@ def _ancres(table: pa.Table) -> tuple[npt.NDArray[np.int64], Jours]:
 
 def _calculer(journal: JournalLu, policy: Policy) -> Echeances:
     suivis = [k for k, d in policy.dispositifs.items() if d.rythme_entretiens is not None]
-    table = journal.con.sql(
-        f"""
-        SELECT d.dispositif, d.debut, d.fin, coalesce(i.jours, []) AS jours
-        FROM dossiers d LEFT JOIN (
-          SELECT dossier, list(jour ORDER BY jour) AS jours FROM ev
-          WHERE evenement = 'entretien' AND coalesce(presence, '') <> 'absent' GROUP BY dossier
-        ) i USING (dossier)
-        WHERE d.debut IS NOT NULL AND d.dispositif IN {liste(suivis)}
-        """
-    ).to_arrow_table()
+    compteur = _Compteur(suivis)
+    for groupe in range(journal.groupes):
+        table = journal.con.sql(
+            f"""
+            SELECT d.dispositif, d.debut, d.fin, coalesce(i.jours, []) AS jours
+            FROM (SELECT * FROM dossiers WHERE groupe = {groupe}) d LEFT JOIN (
+              SELECT dossier, list(jour ORDER BY jour) AS jours FROM ev
+              WHERE groupe = {groupe} AND evenement = 'entretien' AND presence IS DISTINCT FROM 'absent'
+              GROUP BY dossier
+            ) i USING (dossier)
+            WHERE d.debut IS NOT NULL AND d.dispositif IN {liste(suivis)}
+            """
+        ).to_arrow_table()
+        _du_groupe(table, policy, suivis, compteur)
+    return compteur.fin()
+
+
+def _du_groupe(table: pa.Table, policy: Policy, suivis: list[str], compteur: _Compteur) -> None:
+    """Add the échéances of one group's dossiers (``table``: one row per dossier followed)."""
     dossier, ancre = _ancres(table)
     suivant = np.full(ancre.shape, _NAT, dtype="datetime64[D]")
     meme = dossier[1:] == dossier[:-1]
@@ -102,7 +156,6 @@ def _calculer(journal: JournalLu, policy: Policy) -> Echeances:
     disp = np.asarray(codes.indices.to_numpy(zero_copy_only=False), dtype=np.int32)[dossier]
     debut = _jours(table.column("debut"))[dossier]
     fin = _jours(table.column("fin"))[dossier]
-    echeance = np.full(ancre.shape, _NAT, dtype="datetime64[D]")
     for ident in suivis:
         if ident not in noms:
             continue
@@ -114,10 +167,11 @@ def _calculer(journal: JournalLu, policy: Policy) -> Echeances:
         limite = ajouter_regle(regles, "pendant", debut[mask], a)
         strict = ajouter_regle(regles, "rythme_demarrage", a, a)
         debut_strict = ~np.isnat(limite) & ~np.isnat(strict) & (a < limite)
-        echeance[mask] = np.where(debut_strict, strict, e)
-    due = ~np.isnat(echeance) & (np.isnat(fin) | (echeance < fin))
-    tenue = ~np.isnat(suivant) & (suivant <= echeance)
-    return Echeances(dispositifs=tuple(noms), dispositif=disp[due], date=echeance[due], tenue=tenue[due])
+        echeance = np.where(debut_strict, strict, e)
+        f, s = fin[mask], suivant[mask]
+        due = ~np.isnat(echeance) & (np.isnat(f) | (echeance < f))
+        tenue = ~np.isnat(s) & (s <= echeance)
+        compteur.ajouter(suivis.index(ident), echeance[due], tenue[due])
 
 
 def echeances(journal: JournalLu) -> Echeances:
@@ -131,15 +185,11 @@ def echeances(journal: JournalLu) -> Echeances:
 
 def rythme(journal: JournalLu, periode: Periode, dispositifs: tuple[str, ...]) -> dict[str | None, Rythme]:
     ech = echeances(journal)
-    dans = (ech.date >= np.datetime64(periode.du, "D")) & (ech.date <= np.datetime64(periode.au, "D"))
+    du, au = np.datetime64(periode.du, "D"), np.datetime64(periode.au, "D")
     result: dict[str | None, Rythme] = {}
     dues_total = tenues_total = 0
     for ident in dispositifs:
-        if ident not in ech.dispositifs:
-            result[ident] = Rythme()
-            continue
-        mask = dans & (ech.dispositif == ech.dispositifs.index(ident))
-        dues, tenues = int(mask.sum()), int((mask & ech.tenue).sum())
+        dues, tenues = ech.compter(ident, du, au)
         result[ident] = Rythme(echeances_dues=dues, echeances_tenues=tenues)
         dues_total += dues
         tenues_total += tenues

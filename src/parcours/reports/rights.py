@@ -56,7 +56,7 @@ CREATE OR REPLACE TEMP TABLE droits_groupe AS
 SELECT d.dossier, coalesce(d.disp, x.dispositif, '') AS groupe
 FROM (SELECT dossier, arg_min(dispositif, numero) FILTER (WHERE dispositif IS NOT NULL) AS disp
       FROM droits GROUP BY dossier) d
-LEFT JOIN dossiers x USING (dossier)
+LEFT JOIN dossiers x ON x.nom = d.dossier
 """
 _PAR_GROUPE = "GROUP BY GROUPING SETS ((g.groupe), ())"
 

@@ -7,15 +7,15 @@ reading the text back gives the same model (origins aside).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import yaml
 from pydantic import BaseModel
 
 from parcours.policies.cohort import Cohorte
+from parcours.policies.dump import param_data
 from parcours.policies.durations import Duree
-from parcours.policies.values import Param, Taux, Version
+from parcours.policies.values import Param, Taux
 
 __all__ = ["cohort_text"]
 
@@ -36,35 +36,10 @@ def _nombre(valeur: Any, taux: bool) -> Any:
     return valeur
 
 
-def _version(version: Version[Any], taux: bool) -> Any:
-    valeur = _nombre(version.valeur, taux)
-    if version.source is None and not version.hypothese and version.raison is None:
-        return valeur
-    out: dict[str, Any] = {"valeur": valeur}
-    if version.source is not None:
-        out["source"] = version.source.model_dump(exclude_none=True)
-    if version.hypothese:
-        out["hypothese"] = True
-    if version.raison is not None:
-        out["raison"] = version.raison
-    return out
-
-
-def _param(param: Param[Any]) -> Any:
-    taux = _est_taux(param)
-    versions = param.versions
-    if len(versions) == 1 and versions[0].debut is None:
-        return _version(versions[0], taux)
-    dates: dict[date, Any] = {}
-    for version in versions:
-        assert version.debut is not None, "a dated parameter has a date on every version"
-        dates[version.debut] = _version(version, taux)
-    return dates
-
-
 def _noeud(node: Any) -> Any:
     if isinstance(node, Param):
-        return _param(node)
+        taux = _est_taux(node)
+        return param_data(node, lambda valeur: _nombre(valeur, taux))
     if isinstance(node, BaseModel):
         out: dict[str, Any] = {}
         for name, info in type(node).model_fields.items():
