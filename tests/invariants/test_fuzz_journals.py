@@ -6,6 +6,7 @@ the same lines and count the same dossiers, or both stop at the same line in the
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def test_a_mutated_journal_is_read_or_refused_line_by_line_the_same_everywhere(b
         try:
             rejoue = Engine.replay(POLICY, chemin, ecarter=True)
         except UnsafeLineError as arret:
-            with pytest.raises(UnsafeLineError) as aussi:
+            with pytest.raises(UnsafeLineError, match=re.escape(str(arret))) as aussi:
                 read_journal(chemin, POLICY)
             assert str(aussi.value) == str(arret) and arret.ligne is not None and arret.fichier == str(chemin)
             _commandes(chemin, str(arret))
