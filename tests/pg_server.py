@@ -21,7 +21,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -147,33 +147,46 @@ def demarrer(delai: float = 60.0) -> Serveur:
     }
     with open(donnees / "postgresql.auto.conf", "a", encoding="utf-8") as conf:
         conf.writelines(f"{cle} = {valeur}\n" for cle, valeur in reglages.items())
-    log = open(dossier / "postgres.log", "ab")  # noqa: SIM115 - handed to the child
     processus = subprocess.Popen(
         [binaires / "postgres", "-D", donnees],
         cwd=dossier,
         env=env,
         stdin=subprocess.DEVNULL,
-        stdout=log,
+        stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         preexec_fn=_mourir_avec_le_parent,
         start_new_session=True,
         **comme,  # type: ignore[arg-type]
     )
-    log.close()
     serveur = Serveur(dossier, processus)
-    fin = time.monotonic() + delai
-    while True:  # ready when postmaster.pid's 8th line says so (what pg_ctl -w reads)
-        if processus.poll() is not None:
-            texte = serveur.journal()
-            serveur.arreter()
-            raise ErreurServeur(f"postgres s'est arrêté ({processus.returncode}) : {texte[-2000:]}")
-        try:
-            lignes = (donnees / "postmaster.pid").read_text().splitlines()
-            if len(lignes) >= 8 and lignes[7].strip() == "ready":
-                return serveur
-        except OSError:
-            pass
-        if time.monotonic() > fin:
-            serveur.arreter()
-            raise ErreurServeur(f"postgres n'est pas prêt après {delai} s")
-        time.sleep(0.02)
+    pret, vu = threading.Event(), []
+    copie = threading.Thread(
+        target=_recopier, args=(processus, dossier / "postgres.log", pret, vu), daemon=True
+    )
+    copie.start()
+    # Ready when the server says so in its log (read as it writes it: no polling, no clock);
+    # the event is also set when its output ends, i.e. when it stopped.
+    if not pret.wait(delai) or not vu:
+        copie.join(5)
+        texte = serveur.journal()
+        etat = f"s'est arrêté ({processus.wait(5)})" if pret.is_set() else f"n'est pas prêt après {delai} s"
+        serveur.arreter()
+        raise ErreurServeur(f"postgres {etat} : {texte[-2000:]}")
+    return serveur
+
+
+_PRET = b"database system is ready to accept connections"
+
+
+def _recopier(processus: subprocess.Popen[bytes], log: Path, pret: threading.Event, vu: list[bool]) -> None:
+    """Copy the server's output into ``log`` line by line; once it says it is ready, note it in
+    ``vu`` and set ``pret`` (also set when its output ends); keep draining the pipe so that the
+    server never blocks on it."""
+    assert processus.stdout is not None
+    with open(log, "ab", buffering=0) as sortie:
+        for ligne in processus.stdout:
+            sortie.write(ligne)
+            if _PRET in ligne:
+                vu.append(True)
+                pret.set()
+    pret.set()

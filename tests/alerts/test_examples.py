@@ -1,16 +1,20 @@
-"""Each example of issue 6 raises its alert on the day its condition becomes true, not a day early."""
+"""Each example of issue 6 raises its alert on the day its condition becomes true, not a day early.
+
+Expected days are counted with the tests' own calendar (tests/mois_a_la_main.py), not with
+the month arithmetic of parcours they check; month ends are among the examples.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from alertes_aides import ev
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from mois_a_la_main import plus_mois
 from parcours.engine import Engine
 from parcours.policies import Policy
-from parcours.policies.durations import add_months
 
 JOURS = st.dates(min_value=date(2017, 1, 1), max_value=date(2024, 12, 31))
 UN_JOUR = timedelta(days=1)
@@ -49,10 +53,13 @@ def test_absences_are_consumed_by_their_alert(engine: Engine) -> None:
 
 
 @given(debut=JOURS)
+@example(debut=date(2018, 1, 31))
+@example(debut=date(2019, 8, 31))
+@example(debut=date(2019, 12, 31))
 def test_interview_overdue_by_more_than_15_days(policy: Policy, debut: date) -> None:
     engine = Engine(policy)
     _demarrer(engine, "a", debut)
-    du = add_months(debut, 1)  # rythme_entretiens: 1 mois
+    du = plus_mois(debut, 1)  # rythme_entretiens: 1 mois
     jour = du + timedelta(days=16)  # depassee_de: 15 jours → the 16th day after
     assert [a for a in engine.advance(jour - UN_JOUR) if a.alerte == "entretien_en_retard"] == []
     levees = [a for a in engine.advance(jour) if a.alerte == "entretien_en_retard"]
@@ -61,12 +68,15 @@ def test_interview_overdue_by_more_than_15_days(policy: Policy, debut: date) -> 
 
 
 @given(debut=JOURS)
+@example(debut=date(2018, 1, 31))
+@example(debut=date(2019, 8, 31))
+@example(debut=date(2019, 12, 31))
 def test_an_interview_on_the_last_day_of_tolerance_prevents_it(policy: Policy, debut: date) -> None:
     engine = Engine(policy)
     _demarrer(engine, "a", debut)
-    dernier = add_months(debut, 1) + timedelta(days=15)
+    dernier = plus_mois(debut, 1) + timedelta(days=15)
     engine.apply(ev("a", dernier, "entretien", presence="present"))
-    suivant = add_months(dernier, 1) + timedelta(days=16)
+    suivant = plus_mois(dernier, 1) + timedelta(days=16)
     engine.advance(suivant - UN_JOUR)
     assert _ids(engine, "entretien_en_retard") == []
     engine.advance(suivant)
@@ -74,10 +84,13 @@ def test_an_interview_on_the_last_day_of_tolerance_prevents_it(policy: Policy, d
 
 
 @given(debut=JOURS)
+@example(debut=date(2018, 1, 31))
+@example(debut=date(2019, 8, 31))
+@example(debut=date(2019, 12, 31))
 def test_cer_ends_within_30_days(policy: Policy, debut: date) -> None:
     engine = Engine(policy)
     _demarrer(engine, "a", debut)
-    fin_cer = add_months(debut, 6)
+    fin_cer = plus_mois(debut, 6)
     jour = fin_cer - timedelta(days=30)
     engine.advance(jour - UN_JOUR)
     assert _ids(engine, "fin_de_cer_sans_bilan") == []
@@ -109,13 +122,14 @@ def test_occupancy_at_95_percent(engine: Engine) -> None:
 
 
 @given(debut=JOURS, motif=st.sampled_from(["cdi", "abandon"]))
+@example(debut=date(2018, 8, 11), motif="cdi")  # exit on 31/08: veille ends 28/02
 def test_veille_point_six_months_after_an_exit_to_employment(policy: Policy, debut: date, motif: str) -> None:
     engine = Engine(policy)
     _demarrer(engine, "a", debut)
     sortie = debut + timedelta(days=20)
     engine.apply(ev("a", sortie, "entretien", presence="present"))
     engine.apply(ev("a", sortie, "sortie", motif=motif))
-    fin_veille = add_months(sortie, 6)
+    fin_veille = plus_mois(sortie, 6)
     engine.advance(fin_veille)
     assert _ids(engine, "point_de_veille") == []
     engine.advance(fin_veille + UN_JOUR)
@@ -124,10 +138,13 @@ def test_veille_point_six_months_after_an_exit_to_employment(policy: Policy, deb
 
 
 @given(debut=JOURS)
+@example(debut=date(2018, 1, 31))
+@example(debut=date(2019, 8, 31))
+@example(debut=date(2019, 12, 31))
 def test_parcours_longer_than_its_maximum(policy: Policy, debut: date) -> None:
     engine = Engine(policy)
     _demarrer(engine, "a", debut)
-    limite = add_months(debut, 9)  # duree.maximum: 9 mois
+    limite = plus_mois(debut, 9)  # duree.maximum: 9 mois
     engine.advance(limite)
     assert _ids(engine, "parcours_trop_long") == []
     engine.advance(limite + UN_JOUR)

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from parcours import Engine, load_policy
+from parcours.engine.engine import Lot
 
 
 def _ev(dossier: str, jour: str, evenement: str, **extra: object) -> dict[str, object]:
@@ -62,3 +63,16 @@ def test_a_late_event_that_changes_nothing_keeps_the_alert(tmp_path: Path) -> No
     assert late.annulees == () and late.alertes == ()
     restantes = [(a.date, a.alerte) for a in engine.alertes(dossier="A")]
     assert restantes == [(date(2018, 7, 25), "entretien_en_retard")]
+
+
+def test_a_batch_counts_the_alerts_raised_and_cancelled_by_all_its_events() -> None:
+    """The scenario above in one batch, then an interview of B that changes no alert: 2 raised
+    (25/07 when B's démarrage moves the clock, 05/08 after the late interview), 1 cancelled."""
+    policy = load_policy("meurthe_et_moselle")
+    events = [
+        _ev("A", "2018-07-09", "demarrage", dispositif="lunevillois"),
+        _ev("B", "2018-08-10", "demarrage", dispositif="lunevillois"),
+        _ev("A", "2018-07-20", "entretien", presence="present"),
+        _ev("B", "2018-08-11", "entretien", presence="present"),
+    ]
+    assert Engine(policy).apply_many(events) == Lot(4, 0, 0, 2, 1)

@@ -113,7 +113,11 @@ def test_sqlite_table_and_wal(policy: Policy, ev: Ev, tmp_path: Path) -> None:
 def test_a_refused_event_is_not_journaled(policy: Policy, ev: Ev, chemin: Path) -> None:
     engine = Engine(policy, chemin)
     engine.apply(ev("a", "2017-01-10", "demarrage", dispositif="global"))
-    with pytest.raises(TransitionError):
+    with pytest.raises(
+        TransitionError,
+        match=r"^dossier a \(global, étape « demarrage »\) : événement du 09/01/2017 antérieur "
+        r"au dernier événement du dossier \(10/01/2017\)$",
+    ):
         engine.apply(ev("a", "2017-01-09", "entretien"))
     engine.close()
     assert len(list(open_journal(chemin).read())) == 1
@@ -123,7 +127,11 @@ def test_apply_many_writes_the_applied_prefix_before_raising(policy: Policy, ev:
     engine = Engine(policy, chemin, batch=1000)
     batch = [ev(f"d{i}", "2017-01-10", "prescription", dispositif="social") for i in range(5)]
     batch.append(ev("d0", "2017-01-09", "demarrage"))  # refused: before its last event
-    with pytest.raises(TransitionError):
+    with pytest.raises(
+        TransitionError,
+        match=r"^événement n° 6 du lot : dossier d0 \(social, étape « prescription »\) : "
+        r"événement du 09/01/2017 antérieur",
+    ):
         engine.apply_many(batch)
     assert [e["dossier"] for _, e in open_journal(chemin).read()] == [f"d{i}" for i in range(5)]
     engine.close()
@@ -164,7 +172,7 @@ def test_a_torn_last_line_is_reported_and_the_prefix_stays_usable(
     with open(chemin, "ab") as f:
         f.write(b'{"dossier":"d3","date":"2017-01')  # a crash in the middle of a write
     journal = JsonlJournal(chemin)
-    with pytest.raises(JournalError) as info:
+    with pytest.raises(JournalError, match=r":4: ligne tronquée \(écriture interrompue\)$") as info:
         Engine.replay(policy, journal)
     assert info.value.ligne == 4 and "tronquée" in str(info.value) and str(chemin) in str(info.value)
     with pytest.raises(JournalError, match="tronquée"):  # appending after a torn line is refused
@@ -190,7 +198,11 @@ def test_an_invalid_line_in_the_middle_is_reported_with_its_number(
     lines.insert(1, '{"dossier": "d9", "date": "2017-01-10", "evenement": "bilan", "dispositif": "global"}\n')
     lines.insert(3, "pas du json\n")
     chemin.write_text("".join(lines), "utf-8")
-    with pytest.raises(JournalError) as info:
+    with pytest.raises(
+        JournalError,
+        match=r":2: dossier d9 \(global, étape « nouveau »\) : « bilan » n'est pas permis ici "
+        r"\(permis : reperage, prescription, diagnostic, demarrage\)$",
+    ) as info:
         Engine.replay(policy, JsonlJournal(chemin))
     assert info.value.ligne == 2 and "« bilan » n'est pas permis" in str(info.value)
     engine = Engine.replay(policy, JsonlJournal(chemin), tolerant=True)
@@ -204,7 +216,7 @@ def test_an_invalid_sqlite_line_is_reported_with_its_seq(policy: Policy, ev: Ev,
     _ecrire(policy, ev, chemin, 3)
     with sqlite3.connect(chemin) as conn:
         conn.execute("UPDATE evenements SET ligne = '{\"dossier\": ' WHERE seq = 2")
-    with pytest.raises(JournalError) as info:
+    with pytest.raises(JournalError, match=r"j\.db:2: ligne invalide : JSON mal formé \(") as info:
         Engine.replay(policy, SqliteJournal(chemin))
     assert info.value.ligne == 2
 
@@ -328,3 +340,52 @@ def test_a_write_failing_mid_batch_leaves_the_state_of_the_journal(
     engine.apply_many(events[2:])
     engine.close()
     assert sorted(Engine.replay(policy, tmp_path / "j.jsonl").dossiers) == [f"d{i}" for i in range(5)]
+
+
+@pytest.mark.parametrize("durable", [True, False])
+def test_a_durable_jsonl_journal_syncs_each_write_to_disk(
+    policy: Policy, ev: Ev, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, durable: bool
+) -> None:
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", synced.append)
+    journal = open_journal(tmp_path / "j.jsonl", durable=durable)
+    assert isinstance(journal, JsonlJournal) and journal.durable is durable
+    engine = Engine(policy, journal, batch=2)
+    engine.apply(ev("a", "2017-01-10", "demarrage", dispositif="global"))  # one write
+    engine.apply_many(ev(f"d{i}", "2017-01-10", "prescription", dispositif="social") for i in range(3))
+    assert journal._fichier is not None
+    fileno = journal._fichier.fileno()
+    engine.close()
+    assert synced == ([fileno] * 3 if durable else [])  # 1 + 2 batches (2 lines, then 1)
+    assert len(list(open_journal(tmp_path / "j.jsonl").read())) == 4
+
+
+@pytest.mark.parametrize(("durable", "mode"), [(True, "FULL"), (False, "NORMAL")])
+def test_a_durable_sqlite_journal_commits_with_synchronous_full(
+    policy: Policy, ev: Ev, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, durable: bool, mode: str
+) -> None:
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = connect(*args, **kwargs)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", traced)
+    engine = Engine(policy, open_journal(tmp_path / "j.sqlite", durable=durable))
+    engine.apply(ev("a", "2017-01-10", "demarrage", dispositif="global"))
+    engine.close()
+    pragmas = [s for s in statements if s.startswith("PRAGMA") and "query_only" not in s]
+    assert pragmas[:2] == ["PRAGMA journal_mode=WAL", f"PRAGMA synchronous={mode}"]
+    ligne = '{"dossier":"a","date":"2017-01-10","evenement":"demarrage","dispositif":"global"}'
+    debut = max(i for i, s in enumerate(statements) if s.startswith("BEGIN"))
+    assert statements[debut] == "BEGIN IMMEDIATE"  # the write lock first (several writers)
+    lus = statements[debut + 1]  # what others wrote since (each line read within its bound)
+    assert lus.startswith("SELECT seq, ") and lus.endswith(" FROM evenements WHERE seq > 0 ORDER BY seq")
+    assert statements[debut + 2 :] == [
+        "INSERT INTO evenements(dossier, date, evenement, ligne) "
+        f"VALUES ('a', '2017-01-10', 'demarrage', '{ligne}')",
+        "SELECT max(seq) FROM evenements",  # the journal's position after the batch
+        "COMMIT",
+    ]

@@ -97,7 +97,7 @@ def test_an_identifier_with_a_control_character_or_too_long_is_unsafe(
 
 def test_a_free_text_may_hold_a_newline_and_messages_escape_control_characters() -> None:
     assert normaliser({**BON, "details": {"note": "ligne 1\nligne 2"}})
-    with pytest.raises(JournalError) as info:
+    with pytest.raises(JournalError, match=r"\\u001b\[2J") as info:
         normaliser({**BON, "evenement": "\x1b[2J" + "x" * 200})
     assert "\x1b" not in str(info.value) and "\\u001b[2J" in str(info.value)
     assert montrer("y" * 200) == "y" * 80 + "…"
@@ -113,7 +113,7 @@ def test_a_replay_stops_at_an_unsafe_line_even_when_setting_lines_aside(
         + _ligne(dossier="b", details=json.loads("[" * 70 + "]" * 70))
         + _ligne(dossier="c")
     )
-    with pytest.raises(UnsafeLineError) as info:
+    with pytest.raises(UnsafeLineError, match=re.escape(f"{chemin}:3: ")) as info:
         Engine.replay(policy, JsonlJournal(chemin), ecarter=True)
     assert (info.value.fichier, info.value.ligne) == (str(chemin), 3)
     assert str(info.value).startswith(f"{chemin}:3: imbrication trop profonde")

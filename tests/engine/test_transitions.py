@@ -33,14 +33,22 @@ def test_an_export_may_start_at_demarrage(engine: Engine, ev: Ev) -> None:
 
 
 def test_a_step_the_dispositif_leaves_out_is_not_an_event_of_it(engine: Engine, ev: Ev) -> None:
-    with pytest.raises(TransitionError) as info:
+    with pytest.raises(
+        TransitionError,
+        match=r"^dossier s \(social, étape « nouveau »\) : « reperage » n'est pas permis ici "
+        r"\(permis : prescription, demarrage\)$",
+    ) as info:
         engine.apply(ev("s", "2017-03-01", "reperage", dispositif="social"))
     assert info.value.autorises == ("prescription", "demarrage")
 
 
 def test_wrong_step_names_the_step_and_the_allowed_events(engine: Engine, ev: Ev) -> None:
     engine.apply(ev("a", "2017-01-02", "reperage", dispositif="global"))
-    with pytest.raises(TransitionError) as info:
+    with pytest.raises(
+        TransitionError,
+        match=r"^dossier a \(global, étape « reperage »\) : « bilan » n'est pas permis ici "
+        r"\(permis : prescription, sortie, reorientation\)$",
+    ) as info:
         engine.apply(ev("a", "2017-01-03", "bilan"))
     err = info.value
     assert (err.dossier, err.etape, err.evenement) == ("a", "reperage", "bilan")
@@ -52,9 +60,16 @@ def test_a_refused_event_changes_nothing(engine: Engine, ev: Ev, parcours: Parco
     for e in parcours()[:4]:
         engine.apply(e)
     before = engine.dossier("a").champs()
-    with pytest.raises(TransitionError):
+    with pytest.raises(
+        TransitionError,
+        match=r"« renouvellement » n'est pas permis ici \(permis : entretien, cer_signe, "
+        r"bilan, sortie, reorientation\)$",
+    ):
         engine.apply(ev("a", "2017-02-01", "renouvellement", id="x"))
-    with pytest.raises(TransitionError):
+    with pytest.raises(
+        TransitionError,
+        match=r"motif de sortie « inconnu » inconnu \(motifs_sortie : abandon, cdi\)$",
+    ):
         engine.apply(ev("a", "2017-02-01", "sortie", motif="inconnu", id="y"))
     assert engine.dossier("a").champs() == before
 

@@ -6,7 +6,13 @@
    last interview plus the rhythm in force; deadlines are never before the event that set them.
 4. Idempotency and order: an event applied twice with the same id equals applying it once;
    replaying the journal gives the live state; the batch size does not change the result.
-5. Capacity: occupancy never exceeds the places; the waiting list is served in order.
+5. Capacity: occupancy never exceeds the places; the waiting list is served in order; a
+   plausible stream's démarrages wait, are refused and are generated exactly as the stream's
+   own model of the places says (parcours.testing.events.Flux).
+
+The policies are bundled ones (as they are, or with a few places) and generated ones; every
+stream property reports, with ``--hypothesis-show-statistics``, the share of its streams that
+meet a waiting list, a refusal or a generated démarrage (tests/invariants/flux_aides.py).
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
+from flux_aides import appliquer, appliquer_par_lots, politiques, statistiques
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -27,19 +34,11 @@ from parcours.engine import Engine, JsonlJournal
 from parcours.engine.machine import topologie
 from parcours.errors import TransitionError
 from parcours.policies.schema import Dispositif, Policy
-from parcours.testing import CasPolitique, politiques_valides
-from parcours.testing.events import debut_possible, flux_perturbe, flux_plausible
+from parcours.testing.events import Flux, Perturbation, debut_possible, flux_perturbe, flux_plausible
 from parcours.vocabulary import EVENEMENTS
 
-BUNDLED = ("moselle", "meurthe_et_moselle", "seine_saint_denis")
 _FINALS = ("sortie", "reorientation")
 _OUVERTS = ("demarrage", "bilan")
-
-
-def _policies() -> st.SearchStrategy[Policy]:
-    bundled = st.sampled_from(BUNDLED).map(load_policy)
-    generated = politiques_valides().map(CasPolitique.charger)
-    return st.one_of(bundled, generated)
 
 
 def _states(dispositif: Dispositif) -> set[str]:
@@ -78,7 +77,7 @@ class EngineMachine(RuleBasedStateMachine):
         self.queues: dict[str, deque[str]] = {}
         self.counter = 0
 
-    @initialize(policy=_policies(), offset=st.integers(0, 700))
+    @initialize(policy=politiques(), offset=st.integers(0, 700))
     def start(self, policy: Policy, offset: int) -> None:
         self.policy = policy
         self.engine = Engine(policy, JsonlJournal(self.folder / "journal.jsonl"))
@@ -183,74 +182,101 @@ def _states_of(engine: Engine) -> dict[str, dict[str, Any]]:
     return {ident: d.champs() for ident, d in engine.dossiers.items()}
 
 
-@given(_policies().flatmap(lambda p: st.tuples(st.just(p), flux_plausible(p))))
-def test_plausible_stream_applies_without_refusal_and_replays(
-    case: tuple[Policy, list[dict[str, Any]]],
-) -> None:
+def _places_of(engine: Engine) -> dict[str, tuple[int, list[str]]]:
+    return {k: (engine.etat_dispositif(k).occupes, engine.attente(k)) for k in engine.policy.dispositifs}
+
+
+_FLUX = politiques().flatmap(lambda p: st.tuples(st.just(p), flux_plausible(p)))
+
+
+@given(_FLUX)
+def test_plausible_stream_applies_as_its_capacity_says_and_replays(case: tuple[Policy, Flux]) -> None:
+    """Every event applies but the démarrages refused because every place is taken; those put
+    on the waiting list and the démarrages the engine generates are the stream's own; replay
+    gives the live state, places and waiting lists included."""
     policy, events = case
+    statistiques(events)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "j.jsonl"
         live = Engine(policy, JsonlJournal(path))
-        for event in events:
-            live.apply(event)  # no TransitionError on a plausible stream
+        appliquer(live, events)
         live.close()
         replayed = Engine.replay(policy, JsonlJournal(path))
         assert _states_of(replayed) == _states_of(live)
+        assert _places_of(replayed) == _places_of(live)
 
 
-@given(_policies().flatmap(lambda p: st.tuples(st.just(p), flux_plausible(p))))
-def test_applying_twice_with_the_same_ids_equals_once(case: tuple[Policy, list[dict[str, Any]]]) -> None:
+@given(_FLUX)
+def test_applying_twice_with_the_same_ids_equals_once(case: tuple[Policy, Flux]) -> None:
+    """The applied events sent again are all acknowledged: nothing moves, nothing is journaled
+    (a refused démarrage, never applied, has no id to acknowledge: it is judged again)."""
     policy, events = case
+    statistiques(events)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "j.jsonl"
         engine = Engine(policy, JsonlJournal(path))
-        engine.apply_many(events)
-        once, text = _states_of(engine), path.read_text(encoding="utf-8") if path.exists() else ""
-        engine.apply_many(events)
-        assert _states_of(engine) == once
+        appliquer_par_lots(engine, events)
+        once, places = _states_of(engine), _places_of(engine)
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        applied = [e for i, e in enumerate(events) if i not in events.refus]
+        lot = engine.apply_many(applied)
+        assert (lot.appliques, lot.doublons, lot.generes) == (0, len(applied), 0)
+        assert _states_of(engine) == once and _places_of(engine) == places
         assert (path.read_text(encoding="utf-8") if path.exists() else "") == text
         engine.close()
 
 
-@given(
-    _policies().flatmap(lambda p: st.tuples(st.just(p), flux_plausible(p))),
-    st.sampled_from((1, 3, 17, 10_000)),
-)
-def test_batch_size_does_not_change_the_result(case: tuple[Policy, list[dict[str, Any]]], lot: int) -> None:
+@given(_FLUX, st.sampled_from((1, 3, 17, 10_000)))
+def test_batch_size_does_not_change_the_result(case: tuple[Policy, Flux], lot: int) -> None:
     policy, events = case
+    statistiques(events)
     with tempfile.TemporaryDirectory() as folder:
         one = Engine(policy, JsonlJournal(Path(folder) / "a.jsonl"))
-        for event in events:
-            one.apply(event)
+        appliquer(one, events)
         many = Engine(policy, JsonlJournal(Path(folder) / "b.jsonl"), batch=lot)
-        many.apply_many(events)
+        appliquer_par_lots(many, events)
         one.close()
         many.close()
         assert _states_of(many) == _states_of(one)
+        assert _places_of(many) == _places_of(one)
         a, b = (Path(folder) / name for name in ("a.jsonl", "b.jsonl"))
         assert (a.read_bytes() if a.exists() else b"") == (b.read_bytes() if b.exists() else b"")
 
 
-@given(_policies().flatmap(lambda p: st.tuples(st.just(p), flux_perturbe(p))))
-def test_perturbed_stream_is_refused_or_acknowledged_never_corrupting(case: tuple[Policy, Any]) -> None:
+def _refused(engine: Engine, events: list[dict[str, Any]]) -> list[int]:
+    refused = []
+    for i, ev in enumerate(events):
+        try:
+            engine.apply(ev)
+        except TransitionError:
+            refused.append(i)
+    return refused
+
+
+@given(politiques().flatmap(lambda p: st.tuples(st.just(p), flux_perturbe(p))))
+def test_perturbed_stream_is_refused_or_acknowledged_never_corrupting(
+    case: tuple[Policy, Perturbation],
+) -> None:
     policy, perturbation = case
+    statistiques(perturbation.flux)
+    event(f"perturbation : {perturbation.nature}")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "j.jsonl"
         engine = Engine(policy, JsonlJournal(path))
-        refused = 0
-        for event in perturbation.evenements:
-            try:
-                engine.apply(event)
-            except TransitionError:
-                refused += 1
+        refused = _refused(engine, perturbation.evenements)
         engine.close()
-        if perturbation.nature in ("inconnu", "desordre"):
-            assert refused >= 1
-        if perturbation.nature == "double":
-            assert refused == 0  # the duplicate is acknowledged, not applied twice
+        i = perturbation.index
+        if perturbation.nature == "inconnu":
+            assert i in refused  # a dossier the engine never met, without its dispositif
+        if perturbation.nature == "desordre" and perturbation.evenements[i]["dossier"] in engine.dossiers:
+            assert i in refused  # before the dossier's last event
+        if perturbation.nature == "double":  # the copy is acknowledged, or refused as its original was
+            base = perturbation.flux.refus
+            assert refused == sorted([r if r <= i else r + 1 for r in base] + ([i + 1] if i in base else []))
         assert "INCONNU" not in engine.dossiers
         replayed = Engine.replay(policy, JsonlJournal(path))
         assert _states_of(replayed) == _states_of(engine)
+        assert _places_of(replayed) == _places_of(engine)
 
 
 def test_regression_refused_event_moves_no_clock_and_journals_no_alert(tmp_path: Path) -> None:

@@ -153,16 +153,16 @@ def test_policy_readers_refuse_the_hostile_policies_at_their_line(
 ) -> None:
     lire: Callable[[Path], object] = load_policy if lecteur == "load_policy" else load_cohorte
     for nom, chemin in corpus["p"].items():
-        with pytest.raises(PolicyError) as info:
+        with pytest.raises(PolicyError, match=re.escape(chemin.name)) as info:
             lire(chemin)
         _localisee(info.value, chemin, _ligne_citee(nom))
 
 
 def test_journal_readers_refuse_the_hostile_journals_alike(corpus: dict[str, dict[str, Path]]) -> None:
     for nom, chemin in corpus["j"].items():
-        with pytest.raises(JournalError) as rejeu:
+        with pytest.raises(JournalError, match=re.escape(str(chemin))) as rejeu:
             Engine.replay(POLICY, chemin, ecarter=True)
-        with pytest.raises(JournalError) as lecture:
+        with pytest.raises(JournalError, match=re.escape(str(chemin))) as lecture:
             read_journal(chemin, POLICY)
         _localisee(rejeu.value, chemin, _ligne_citee(nom))
         if _ligne_citee(nom):  # the same line, in the same words
@@ -180,7 +180,7 @@ def test_the_csv_import_refuses_the_hostile_exports_at_their_line(corpus: dict[s
         "motif": "motif",
     }
     for nom, chemin in corpus["c"].items():
-        with pytest.raises(JournalError) as info:
+        with pytest.raises(JournalError, match=re.escape(chemin.name)) as info:
             read_csv(chemin, colonnes, forme="parcours")
         _localisee(info.value, chemin, not nom.startswith(("un_dossier", "un_tube")))
 
@@ -201,7 +201,7 @@ _YAML = st.one_of(
 @settings(max_examples=40, deadline=None)
 @given(_YAML)
 def test_a_drawn_hostile_policy_is_refused_with_its_line(brut: bytes) -> None:
-    with pytest.raises(PolicyError) as info:
+    with pytest.raises(PolicyError, match=r"p\.yaml") as info:
         load_policy_text(brut, "p.yaml")
     premier = info.value.problems[0]
     assert premier.fichier == "p.yaml" and premier.ligne is not None and premier.ligne >= 1
@@ -228,9 +228,9 @@ def test_a_drawn_hostile_line_stops_replay_and_reports_at_its_number(
     with tempfile.TemporaryDirectory() as dossier:
         chemin = Path(dossier) / "j.jsonl"
         chemin.write_bytes(tete + hostile + queue)
-        with pytest.raises(UnsafeLineError) as rejeu:
+        with pytest.raises(UnsafeLineError, match=re.escape(str(chemin))) as rejeu:
             Engine.replay(POLICY, chemin, ecarter=True)
-        with pytest.raises(UnsafeLineError) as lecture:
+        with pytest.raises(UnsafeLineError, match=re.escape(str(chemin))) as lecture:
             read_journal(chemin, POLICY)
         assert rejeu.value.ligne == avant + 2  # the second line of the hostile piece
         assert str(lecture.value) == str(rejeu.value)

@@ -93,7 +93,7 @@ def _journal(draw: st.DrawFn) -> list[str]:
     return [json.dumps(ev, ensure_ascii=False) for ev in lignes]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=max(10, settings.default.max_examples // 5), deadline=None)
 @given(_journal())
 def test_reports_set_aside_what_the_replay_sets_aside_for_the_track(lignes: list[str]) -> None:
     with tempfile.TemporaryDirectory() as dossier:

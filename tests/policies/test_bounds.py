@@ -30,7 +30,7 @@ DISPOSITIF = """  d{i}:
 
 
 def _erreur(raw: bytes, *, fast: bool = True) -> PolicyError:
-    with pytest.raises(PolicyError) as caught:
+    with pytest.raises(PolicyError, match=r"p\.yaml") as caught:
         read_yaml(raw, "p.yaml", fast=fast)
     return caught.value
 

@@ -144,7 +144,11 @@ defauts:
 dispositifs:
   a: {libelle: A, etapes: [demarrage, sortie]}
 """
-    with pytest.raises(PolicyError) as caught:
+    with pytest.raises(
+        PolicyError,
+        match=r"^defauts\.yaml:4:16: defauts\.duree\.cer: « 6 moi » n'est pas une durée : "
+        r"unité « moi » inconnue",
+    ) as caught:
         load_policy_text(text, "defauts.yaml")
     assert caught.value.ligne == 4
     assert "« 6 moi » n'est pas une durée" in str(caught.value)
@@ -159,7 +163,11 @@ def test_objective_needs_exactly_one_numerator() -> None:
     text = MINIMAL.read_text(encoding="utf-8") + (
         "    resultats_attendus:\n      r: {libelle: R, taux: 15 %, selon: positive, motifs: [cdi]}\n"
     )
-    with pytest.raises(PolicyError) as caught:
+    with pytest.raises(
+        PolicyError,
+        match=r"^objectif\.yaml:14:10: dispositifs\.global\.resultats_attendus\.r: indiquez "
+        r"soit « motifs », soit « selon » \(l'un des deux\)$",
+    ) as caught:
         load_policy_text(text, "objectif.yaml")
     assert "soit « motifs », soit « selon »" in str(caught.value)
     assert caught.value.ligne == 14

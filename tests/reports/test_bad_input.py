@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from reports_builders import policy_002
 
 from parcours import Engine
-from parcours.errors import ParcoursError, PolicyError, UnsafeLineError
+from parcours.errors import ParcoursError, PolicyError, UnsafeLineError, UsageError
 from parcours.reports import bilan, read_journal
 
 POLICY = policy_002()
@@ -99,10 +100,11 @@ def test_bytes_that_are_not_utf8_text_stop_the_reading_at_their_line(
     path.write_bytes(
         json.dumps(GOOD[0]).encode() + b"\n" + b"pas du json\n" + ligne + json.dumps(GOOD[2]).encode() + b"\n"
     )
-    with pytest.raises(UnsafeLineError) as info:
+    with pytest.raises(UnsafeLineError, match=re.escape(fragment)) as info:
         read_journal(path, POLICY)
     assert (info.value.fichier, info.value.ligne) == (str(path), 3) and fragment in str(info.value)
-    with pytest.raises(UnsafeLineError) as rejeu:  # the replay stops at the same line, in the same words
+    # the replay stops at the same line, in the same words
+    with pytest.raises(UnsafeLineError, match=re.escape(fragment)) as rejeu:
         Engine.replay(POLICY, path, ecarter=True)
     assert str(rejeu.value) == str(info.value)
 
@@ -128,12 +130,47 @@ def test_sqlite_numbers_by_seq(tmp_path: Path) -> None:
     assert (d["accompagnees"], d["sorties"]) == (2, 1)
 
 
+def _journal_du_moteur(chemin: Path, events: list[dict[str, object]]) -> Path:
+    engine = Engine(POLICY, chemin)
+    engine.apply_many(events)
+    engine.close()
+    return chemin
+
+
 def test_same_counts_from_jsonl_sqlite_and_events(tmp_path: Path) -> None:
-    path = _write(tmp_path, [json.dumps(e) for e in GOOD])
-    from_file = bilan(path, POLICY, annee=2018).to_dict()
-    from_events = bilan(GOOD, POLICY, annee=2018).to_dict()
-    for d in (from_file, from_events):
-        assert (d["accompagnees"], d["sorties"], d["encore_suivies_au_31_12"]) == (2, 1, 1)
+    """The engine's own journals, in both formats, and the events give the same bilan."""
+    jsonl = _journal_du_moteur(tmp_path / "journal.jsonl", GOOD)
+    sqlite = _journal_du_moteur(tmp_path / "journal.sqlite", GOOD)
+    with sqlite3.connect(sqlite) as con:  # really the engine's SQLite table, not a JSONL file
+        assert con.execute("SELECT seq, dossier, evenement FROM evenements").fetchall() == [
+            (1, "a", "demarrage"),
+            (2, "a", "sortie"),
+            (3, "b", "demarrage"),
+        ]
+    dicts = [bilan(source, POLICY, annee=2018).to_dict() for source in (jsonl, sqlite, GOOD)]
+    assert [d.pop("source") for d in dicts] == [str(jsonl), str(sqlite), "<événements>"]
+    assert dicts[0] == dicts[1] == dicts[2]
+    d = dicts[0]
+    assert (d["accompagnees"], d["sorties"], d["encore_suivies_au_31_12"], d["entrees"]) == (2, 1, 1, 2)
+    assert d["evenements"] == 3 and d["lignes_ignorees"] == 0
+    # a: 10/01 → 10/05 (120 days); days open in 2018: a 121 (exit day included), b 01/02 → 31/12, 334
+    assert d["duree_totale_jours"] == 120
+    assert d["occupation"]["jours_accompagnement"] == 121 + 334
+
+
+def test_an_engine_sqlite_journal_line_is_named_by_its_seq(tmp_path: Path) -> None:
+    sqlite = _journal_du_moteur(tmp_path / "journal.db", GOOD)
+    with sqlite3.connect(sqlite) as con:  # a line damaged after the engine wrote it
+        con.execute("UPDATE evenements SET ligne = replace(ligne, 'relais', 'licorne') WHERE seq = 2")
+    journal = read_journal(sqlite, POLICY)
+    [probleme] = journal.problemes()
+    assert (probleme.numero, probleme.unite) == (2, "seq")
+    assert str(probleme) == (
+        "seq 2 : dossier a (dom, étape « demarrage ») : motif de sortie « licorne » inconnu (motifs_sortie : "
+        "abandon, cddi_cae_cui, cdi_cdd, deces, formation_qualifiante, incarceration, relais, sortie_rsa)"
+    )
+    d = bilan(journal, POLICY, annee=2018).to_dict()
+    assert (d["accompagnees"], d["sorties"], d["encore_suivies_au_31_12"]) == (2, 0, 2)
 
 
 def test_unknown_dispositif_asked() -> None:
@@ -142,11 +179,11 @@ def test_unknown_dispositif_asked() -> None:
 
 
 def test_period_must_be_given_once() -> None:
-    with pytest.raises(ParcoursError):
+    with pytest.raises(UsageError, match=r"^indiquez la période : du et au, ou une année$"):
         bilan(GOOD, POLICY)
-    with pytest.raises(ParcoursError):
+    with pytest.raises(UsageError, match=r"^indiquez soit une année, soit les dates du et au, pas les deux"):
         bilan(GOOD, POLICY, annee=2018, du=date(2018, 1, 1))
-    with pytest.raises(ParcoursError):
+    with pytest.raises(UsageError, match=r"^période vide : le 01/01/2018 précède le 01/02/2018$"):
         bilan(GOOD, POLICY, du=date(2018, 2, 1), au=date(2018, 1, 1))
 
 

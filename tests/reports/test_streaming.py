@@ -5,6 +5,7 @@ file or a SQLite base, and a line over a bound stops the reading at its number."
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -132,10 +133,10 @@ def test_a_line_over_a_bound_in_a_later_block_stops_the_reading_at_its_number(
     events = _seed_002()[:500]
     profond = {**events[300], "details": json.loads("[" * 80 + "]" * 80)}
     chemin = _jsonl(tmp_path, [*events[:300], profond, *events[300:]])
-    with pytest.raises(UnsafeLineError) as lecture:
+    with pytest.raises(UnsafeLineError, match=re.escape(f"{chemin}:301: ")) as lecture:
         JournalLu(JsonlSource(chemin, bloc=1024, lot=10), pol002, groupe=50)
     assert lecture.value.ligne == 301 and lecture.value.fichier == str(chemin)
-    with pytest.raises(UnsafeLineError) as rejeu:
+    with pytest.raises(UnsafeLineError, match=re.escape(f"{chemin}:301: ")) as rejeu:
         Engine.replay(pol002, chemin, ecarter=True)
     assert str(rejeu.value) == str(lecture.value)
 

@@ -3,7 +3,7 @@
 The kernel's events, replayed through the Engine, raise no TransitionError, never make the
 engine put anyone on its waiting list (the kernel holds its own queue), and leave every
 dossier in the step the kernel says; the reports' bilan of those events equals the kernel's
-own aggregates. Skipped until ``parcours.engine`` / ``parcours.reports`` are installed.
+own aggregates; the journal the simulation writes replays to the same steps.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from typing import Any
 
 import pytest
 
+from parcours import reports
+from parcours.engine import Engine
+from parcours.errors import TransitionError
 from parcours.simulation import Simulation, simulate
 
 ICI = Path(__file__).parent
@@ -56,12 +59,9 @@ def _nat(value: Any) -> bool:
 
 
 def test_engine_replays_the_kernel(sim: Simulation) -> None:
-    engine_mod = pytest.importorskip("parcours.engine", reason="le moteur n'est pas encore sur main")
-    from parcours.errors import TransitionError
-
     events = list(sim.events())
     assert len({e["dossier"] for e in events}) > 100
-    engine = engine_mod.Engine(sim.policy)
+    engine = Engine(sim.policy)
     generated = 0
     for event in events:
         try:
@@ -76,7 +76,6 @@ def test_engine_replays_the_kernel(sim: Simulation) -> None:
 
 
 def test_reports_bilan_equals_kernel_aggregates(sim: Simulation) -> None:
-    reports = pytest.importorskip("parcours.reports", reason="les rapports ne sont pas encore sur main")
     du = date(sim.au.year, 1, 1) if date(sim.au.year, 1, 1) > sim.du else sim.du
     theirs = reports.bilan(list(sim.events()), sim.policy, du=du, au=sim.au).to_dict()
     mine = sim.aggregates(du, sim.au)
@@ -91,3 +90,14 @@ def test_reports_bilan_equals_kernel_aggregates(sim: Simulation) -> None:
         for key in keys:
             assert theirs["par_dispositif"][ident][key] == figures[key], (ident, key)
     assert sim.bilan(du, sim.au).to_dict()["accompagnees"] == mine["accompagnees"]
+
+
+def test_the_simulation_journal_replays_to_the_kernel_steps(sim: Simulation, tmp_path: Path) -> None:
+    path = tmp_path / "simulation.jsonl"
+    events = list(sim.events())
+    assert sim.write_journal(path) == len(events)
+    replayed = Engine.replay(sim.policy, path)  # a refused line raises JournalError with its number
+    assert replayed.lignes_ecartees == [] and replayed.avertissements == []
+    expected = _attendus(sim, events)
+    assert {ident: replayed.dossier(ident).etape for ident in expected} == expected
+    assert set(replayed.dossiers) == {e["dossier"] for e in events}

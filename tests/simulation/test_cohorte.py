@@ -33,14 +33,22 @@ def test_reads_sourced_and_plain_values(cohorte: Cohorte) -> None:
 
 
 def test_shares_must_add_up_to_100_percent() -> None:
-    with pytest.raises(PolicyError) as err:
+    with pytest.raises(
+        PolicyError,
+        match=r"^c\.yaml:10:15: dispositifs\.global\.sorties\.motifs: les parts font 80\.0 % "
+        r"\(attendu : un total de 100 %\)$",
+    ) as err:
         load_cohorte_text(MINI.replace("{cdi: 100 %}", "{cdi: 60 %, autre: 20 %}"), "c.yaml")
     assert "c.yaml:" in str(err.value)
     assert "80.0 %" in str(err.value)
 
 
 def test_unknown_key_is_located() -> None:
-    with pytest.raises(PolicyError) as err:
+    with pytest.raises(
+        PolicyError,
+        match=r"c\.yaml:9:7: dispositifs\.global\.sorties\.au_bilam: clé « au_bilam » inconnue "
+        r"\(attendu : vouliez-vous dire « au_bilan » \?\)",
+    ) as err:
         load_cohorte_text(MINI.replace("au_bilan", "au_bilam"), "c.yaml")
     assert err.value.fichier == "c.yaml"
     lines = {(p.ligne, p.colonne) for p in err.value.problems}
@@ -55,7 +63,11 @@ def test_one_rate_per_stream() -> None:
 
 def test_unknown_dispositif_is_reported_at_its_line(politique: object) -> None:
     cohort = load_cohorte_text(MINI.replace("  global:", "  globale:"), "c.yaml")
-    with pytest.raises(PolicyError) as err:
+    with pytest.raises(
+        PolicyError,
+        match=r"^c\.yaml:3:3: dispositifs\.globale: dispositif « globale » inconnu de la "
+        r"politique politique_test \(attendu : l'un de : flux, global\)$",
+    ) as err:
         cohort.verifier(politique)  # type: ignore[arg-type]
     assert err.value.fichier == "c.yaml"
     assert err.value.ligne == 3
@@ -64,7 +76,11 @@ def test_unknown_dispositif_is_reported_at_its_line(politique: object) -> None:
 
 def test_unknown_exit_reason_is_reported(politique: object) -> None:
     cohort = load_cohorte_text(MINI.replace("{cdi: 100 %}", "{cdj: 100 %}"), "c.yaml")
-    with pytest.raises(PolicyError) as err:
+    with pytest.raises(
+        PolicyError,
+        match=r"^c\.yaml:10:16: dispositifs\.global\.sorties\.motifs\.cdj: motif de sortie « "
+        r"cdj » non déclaré par le dispositif global",
+    ) as err:
         cohort.verifier(politique)  # type: ignore[arg-type]
     assert err.value.ligne == 10
     assert "cdj" in str(err.value)
@@ -131,7 +147,7 @@ def test_a_cohort_path_is_read_beside_the_policy_and_a_missing_one_is_located(tm
     cohort = find_cohorte(load_policy(tmp_path / "p.yaml"))
     assert cohort is not None and cohort.fichier == str(tmp_path / "c.yaml")
     (tmp_path / "q.yaml").write_text(politique.replace("c.yaml", "absente.yaml"), "utf-8")
-    with pytest.raises(PolicyError) as err:
+    with pytest.raises(PolicyError, match=r"absente\.yaml") as err:
         find_cohorte(load_policy(tmp_path / "q.yaml"))
     assert f"{tmp_path / 'q.yaml'}:3" in str(err.value) and "absente.yaml" in str(err.value)
 

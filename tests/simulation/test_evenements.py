@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from parcours.errors import UsageError
 from parcours.policies import Policy
 from parcours.policies.cohort import Cohorte
 from parcours.simulation import Simulation, simulate
@@ -155,8 +156,9 @@ def test_journal_and_frame(sim: Simulation, tmp_path: Path) -> None:
 
 
 def test_events_need_evenements_true(politique: Policy, cohorte: Cohorte) -> None:
-    from parcours.errors import ParcoursError
-
     sim = simulate(politique, cohorte, du=DU, au=AU, evenements=False)
-    with pytest.raises(ParcoursError):
+    with pytest.raises(
+        UsageError,
+        match=r"^simulation lancée sans ses événements : relancez avec evenements=True$",
+    ):
         next(iter(sim.events()))

@@ -108,7 +108,7 @@ def test_a_stock_before_the_opening_is_refused_at_its_line(
     from parcours.policies.cohort import load_cohorte_text
 
     model = load_cohorte_text(texte, "c.yaml")
-    with pytest.raises(PolicyError) as err:
+    with pytest.raises(PolicyError, match="ouvre le 2017-01-01") as err:
         simulate(ouvre, model, du=date(2017, 1, 1), au=date(2017, 12, 31))
     assert "c.yaml:7" in str(err.value) and "ouvre le 2017-01-01" in str(err.value)
 

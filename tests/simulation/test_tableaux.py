@@ -75,7 +75,7 @@ def test_a_wrong_cell_is_told_at_its_line() -> None:
         ENTETE
         + "2017,flux,accompagnees,20,,,,,,\n2017,flux,acompagnees,20,,,,,,\n20x7,flux,sorties,3,,,,,,\n"
     )
-    with pytest.raises(PolicyError) as err:
+    with pytest.raises(PolicyError, match="indicateur « acompagnees » inconnu") as err:
         read_table_text(texte, "t.csv")
     message = str(err.value)
     assert "t.csv:3: indicateur: indicateur « acompagnees » inconnu" in message

@@ -106,8 +106,10 @@ def _dispositif(draw: st.DrawFn) -> dict[str, Any]:
         },
     }
     capacite: dict[str, Any] = {}
-    if draw(st.booleans()):
-        capacite["places"] = draw(_valeur(st.integers(1, 5000), depuis=depuis))
+    if draw(st.integers(0, 3)) > 0:
+        # few places more often than many: generated streams fill them (waiting lists, refusals)
+        places = st.integers(0, 2).flatmap(lambda k: st.integers(1, 4) if k else st.integers(1, 5000))
+        capacite["places"] = draw(_valeur(places, depuis=depuis))
     if draw(st.booleans()):
         capacite["etp"] = draw(_valeur(st.integers(1, 20), depuis=depuis))
         capacite["portefeuille_par_etp"] = draw(_valeur(st.integers(1, 200), depuis=depuis))
