@@ -1,5 +1,5 @@
-"""Shared test settings: Hypothesis profiles chosen by PARCOURS_HYPOTHESIS (ci | intensif), and
-the PostgreSQL server of the journal tests."""
+"""Shared test settings: Hypothesis profiles chosen by PARCOURS_HYPOTHESIS (ci | intensif), the
+seeds' texts, and the PostgreSQL server of the journal tests."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import hashlib
 import os
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,22 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.load_profile(os.environ.get("PARCOURS_HYPOTHESIS", "ci"))
+
+
+@pytest.fixture(scope="session")
+def seeds() -> dict[str, str]:
+    """Each source document's text (``../shared/seeds`` beside the repository, or the folder
+    PARCOURS_SEEDS names) by file name, its whitespace collapsed to single spaces, as the
+    citation tests compare quotations. Missing: skipped on a developer's machine, a failure
+    under CI=true."""
+    env = os.environ.get("PARCOURS_SEEDS")
+    folder = Path(env) if env else Path(__file__).resolve().parents[1] / ".." / "shared" / "seeds"
+    if not folder.is_dir():
+        message = f"documents sources introuvables : {folder}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return {p.name: " ".join(p.read_text(encoding="utf-8").split()) for p in folder.glob("*.txt")}
 
 
 # --- PostgreSQL: one throwaway server per session, a fresh schema per test ------------------

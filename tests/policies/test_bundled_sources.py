@@ -8,7 +8,6 @@ locally, the citation tests are skipped; missing under ``CI=true``, they fail.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -98,18 +97,6 @@ def _sources(node: Any) -> Iterator[dict[str, Any]]:
 
 def _collapse(text: str) -> str:
     return " ".join(text.split())
-
-
-@pytest.fixture(scope="module")
-def seeds() -> dict[str, str]:
-    env = os.environ.get("PARCOURS_SEEDS")
-    folder = Path(env) if env else ROOT / ".." / "shared" / "seeds"
-    if not folder.is_dir():
-        message = f"dossier des documents sources introuvable : {folder}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return {p.name: _collapse(p.read_text(encoding="utf-8")) for p in folder.glob("*.txt")}
 
 
 @pytest.mark.parametrize("name", BUNDLED)

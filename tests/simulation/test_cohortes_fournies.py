@@ -3,7 +3,6 @@ citation is found, word for word, in its seed document."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -42,17 +41,6 @@ def _justified(form: Any) -> bool:
         return bool(form.get("raison"))
     source = form.get("source") or {}
     return bool(source.get("document") and source.get("citation"))
-
-
-@pytest.fixture(scope="module")
-def seeds() -> dict[str, str]:
-    env = os.environ.get("PARCOURS_SEEDS")
-    folder = Path(env) if env else ROOT / ".." / "shared" / "seeds"
-    if not folder.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"documents sources introuvables : {folder}")
-        pytest.skip(f"documents sources introuvables : {folder}")
-    return {p.name: _collapse(p.read_text(encoding="utf-8")) for p in folder.glob("*.txt")}
 
 
 def test_there_are_bundled_cohorts() -> None:

@@ -4,7 +4,6 @@ the validation view and ``parcours calibrer`` work from the command line."""
 from __future__ import annotations
 
 import itertools
-import os
 import re
 from pathlib import Path
 
@@ -20,17 +19,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ICI = Path(__file__).parent
 runner = CliRunner()
 ENTETE = "periode,dispositif,indicateur,valeur,usage,document,section,citation,hypothese,raison\n"
-
-
-@pytest.fixture(scope="module")
-def seeds() -> dict[str, str]:
-    env = os.environ.get("PARCOURS_SEEDS")
-    folder = Path(env) if env else ROOT / ".." / "shared" / "seeds"
-    if not folder.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"documents sources introuvables : {folder}")
-        pytest.skip(f"documents sources introuvables : {folder}")
-    return {p.name: " ".join(p.read_text(encoding="utf-8").split()) for p in folder.glob("*.txt")}
 
 
 @pytest.mark.parametrize("nom", ["meurthe_et_moselle", "moselle"])
