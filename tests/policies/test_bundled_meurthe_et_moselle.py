@@ -9,19 +9,9 @@ import pytest
 
 from parcours.policies import Dispositif, Duree, Policy, load_policy, regles_datees
 from parcours.policies.versions import iter_params
+from tableaux_002 import ANNEES, TABLES_002
 
 ROOT = Path(__file__).resolve().parents[2]
-
-# The yearly tables of 002 (2016, 2017, 2018): accompanied, exited, still followed on 31/12.
-TABLES = {
-    "referent_unique_nancy_couronne": ((237, 222, 251), (159, 107, 137), (78, 115, 114)),
-    "referent_unique_sdf": ((144, 176, 150), (77, 102, 81), (67, 74, 69)),
-    "lunevillois": ((50, 70, 58), (22, 25, 24), (28, 45, 34)),
-    "terres_de_lorraine": ((42, 37, 31), (42, 17, 31), (0, 20, 0)),
-    "dispositif_securisation_parcours": ((130, 119, 126), (71, 90, 77), (59, 29, 49)),
-    "accompagnement_cec": ((16, 20, 21), (7, 6, 10), (9, 14, 11)),
-}
-YEARS = (2016, 2017, 2018)
 
 
 @pytest.fixture(scope="module")
@@ -193,13 +183,13 @@ def test_exit_categories_and_positive_flags(policy: Policy) -> None:
         assert all(m.hypothese for m in motifs.values()), ident
 
 
-@pytest.mark.parametrize("ident", sorted(TABLES))
+@pytest.mark.parametrize("ident", sorted(TABLES_002))
 def test_each_convention_table_accompanied_equals_exited_plus_still_followed(
     policy: Policy, ident: str
 ) -> None:
     observations = _d(policy, ident).observations
-    accompanied, exited, still = TABLES[ident]
-    for i, year in enumerate(YEARS):
+    accompanied, exited, still = TABLES_002[ident]
+    for i, year in enumerate(ANNEES):
         values = {k: p.valeur for k, p in observations[f"annee_{year}"].valeurs.items()}
         assert values == {"accompagnees": accompanied[i], "sorties": exited[i], "encore_suivies": still[i]}
         assert values["accompagnees"] == values["sorties"] + values["encore_suivies"]
@@ -207,7 +197,7 @@ def test_each_convention_table_accompanied_equals_exited_plus_still_followed(
 
 def test_mpp_table_has_only_accompanied(policy: Policy) -> None:
     observations = _d(policy, "mobilisation_projet_professionnel").observations
-    assert [observations[f"annee_{y}"].valeurs["accompagnees"].valeur for y in YEARS] == [37, 18, 12]
+    assert [observations[f"annee_{y}"].valeurs["accompagnees"].valeur for y in ANNEES] == [37, 18, 12]
 
 
 def _obs(policy: Policy, key: str) -> dict[str, float]:

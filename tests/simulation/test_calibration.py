@@ -12,19 +12,11 @@ from pathlib import Path
 import pytest
 
 from parcours.simulation import calibrate, confront
+from tableaux_002 import TABLES_002
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# 002_94a0ace7a1081912.txt, « Personnes accompagnées / sorties / encore suivies au 31/12 »,
-# columns 2016 2017 2018; we check 2017 and 2018.
-TABLES_002 = {
-    "referent_unique_nancy_couronne": ((237, 222, 251), (159, 107, 137), (78, 115, 114)),
-    "referent_unique_sdf": ((144, 176, 150), (77, 102, 81), (67, 74, 69)),
-    "lunevillois": ((50, 70, 58), (22, 25, 24), (28, 45, 34)),
-    "terres_de_lorraine": ((42, 37, 31), (42, 17, 31), (0, 20, 0)),
-    "dispositif_securisation_parcours": ((130, 119, 126), (71, 90, 77), (59, 29, 49)),
-    "accompagnement_cec": ((16, 20, 21), (7, 6, 10), (9, 14, 11)),
-}
+# seed 002's tables (tests/tableaux_002.py); we check 2017 and 2018.
 INDICATEURS = ("accompagnees", "sorties", "encore_suivies")
 # 004_3f64df929bf41d2e.txt, « Situation à la sortie de l'accompagnement » (%), two years to May 2017.
 PARTS_004 = {
