@@ -42,6 +42,7 @@ __all__ = [
     "CLES_ALERTE",
     "CLES_DROITS",
     "CLES_EVENEMENT_DROITS",
+    "CONTROLE_RE2",
     "IDENTIFIANTS",
     "MOTIF_DATE",
     "Event",
@@ -122,6 +123,9 @@ _JOURS: dict[str, date | None] = {}
 _JOURS_MAX = 100_000
 _IDENTIFIANTS = frozenset(IDENTIFIANTS)
 _CONTROLE = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: The same class of control characters (C0, DEL, C1) written for RE2, the regular
+#: expressions of DuckDB and pyarrow, for the readers that check identifiers by columns.
+CONTROLE_RE2 = "[\\x{00}-\\x{1f}\\x{7f}-\\x{9f}]"
 _MONTRE_MAX = 80
 
 

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
 
-from parcours.engine.events import CHAINES, CLES_ALERTE, IDENTIFIANTS
+from parcours.engine.events import CHAINES, CLES_ALERTE, CONTROLE_RE2, IDENTIFIANTS
 from parcours.engine.journal import Journal
 from parcours.engine.journal_jsonl import JsonlJournal
 from parcours.limits import LONGUEUR_IDENTIFIANT_MAX, LONGUEUR_LIGNE_MAX, PROFONDEUR_JSON_MAX
@@ -339,10 +339,6 @@ def _propres(lues: LignesLues, nulles: B) -> B:
     return ok & _identifiants_surs(lues)
 
 
-#: A control character (C0, DEL, C1) in an identifier, as normaliser looks for it.
-_CONTROLE_IDENTIFIANT = "[\\x{00}-\\x{1f}\\x{7f}-\\x{9f}]"
-
-
 def _identifiants_surs(lues: LignesLues) -> B:
     """The rows whose identifiers (when text) are short and free of control characters; the
     others are normaliser's to judge (it raises UnsafeLineError, which stops the replay)."""
@@ -352,5 +348,5 @@ def _identifiants_surs(lues: LignesLues) -> B:
         if not pa.types.is_string(colonne.type):
             continue
         ok &= en_numpy(pc.utf8_length(colonne), 0) <= LONGUEUR_IDENTIFIANT_MAX
-        ok &= ~en_numpy(pc.match_substring_regex(colonne, _CONTROLE_IDENTIFIANT), 0).astype(np.bool_)
+        ok &= ~en_numpy(pc.match_substring_regex(colonne, CONTROLE_RE2), 0).astype(np.bool_)
     return ok

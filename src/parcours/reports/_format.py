@@ -25,7 +25,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from parcours.engine.events import CHAINES, CLES, IDENTIFIANTS, MOTIF_DATE, normaliser
+from parcours.engine.events import CHAINES, CLES, CONTROLE_RE2, IDENTIFIANTS, MOTIF_DATE, normaliser
 from parcours.engine.journal import LigneEcartee, lire_ligne
 from parcours.errors import JournalError, UnsafeLineError
 from parcours.limits import LONGUEUR_IDENTIFIANT_MAX, LONGUEUR_LIGNE_MAX, PROFONDEUR_JSON_MAX
@@ -49,7 +49,6 @@ _ALERTES = (EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE)
 # fewer than the others, is judged by Python: its keys are not here)
 _BRUT = json.dumps({k: "JSON" for k in CLES})
 _TEXTES = ("dossier", "date", "evenement", *CHAINES, "presence")
-_CONTROLE = "[\\x{00}-\\x{1f}\\x{7f}-\\x{9f}]"
 _JOUR = "'[12][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"
 
 #: The SQL macros of the query (created once per connection).
@@ -101,7 +100,7 @@ def _suspect_sql() -> str:
     )
     precis = (
         f"greatest({longueurs}) > {LONGUEUR_IDENTIFIANT_MAX} "
-        f"OR regexp_matches(concat_ws('', {', '.join(ids)}), '{_CONTROLE}')"
+        f"OR regexp_matches(concat_ws('', {', '.join(ids)}), '{CONTROLE_RE2}')"
     )
     return f"""(evenement IN {liste((*_ALERTES, *EVENEMENTS_DROITS))} OR contains(ligne, 'null')
       OR contains(ligne, ',}}') OR contains(ligne, ',]')
