@@ -150,5 +150,10 @@ def test_parcours_longer_than_its_maximum(policy: Policy, debut: date) -> None:
     engine.advance(limite + UN_JOUR)
     assert _ids(engine, "parcours_trop_long") == [("a", limite + UN_JOUR)]
     (levee,) = engine.alertes(dossier="a", niveau="attention", dispositif="global")[-1:]
-    assert "au-delà de la durée maximale (9 mois)" in levee.message
+    # the day after the limit is 9 whole months after the start (one more day of the month,
+    # or the 1st of the month after a clamped end), whatever the year or the day
+    assert (
+        levee.message
+        == f"parcours de 9 mois depuis le {debut:%d/%m/%Y}, au-delà de la durée maximale (9 mois)"
+    )
     assert levee.regle.endswith("politique_alertes.yaml:42")
