@@ -59,6 +59,7 @@ def test_init_creates_the_versioned_schema_once(url_pg: str) -> None:
             r[0]
             for r in conn.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = 'parcours_evenements' "
+                "AND table_schema = current_schema() "
                 "ORDER BY ordinal_position"
             )
         ]
