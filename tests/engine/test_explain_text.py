@@ -207,3 +207,13 @@ def test_a_cited_value_names_its_source_or_says_it_is_an_assumption(tmp_path: Pa
         "  fin du CER le 20/04/2018 (bilan dû) : CER du 20/12/2017 + duree.cer = 4 mois (hypothèse), "
         f"{path}:9",
     ]
+
+
+def test_without_history_the_explanation_says_it_was_not_kept(policy: Policy, ev: Ev) -> None:
+    engine = Engine(policy)  # no journal, no historique=True
+    engine.apply(ev("c", "2017-03-01", "prescription", dispositif="social"))
+    assert _lignes(engine, "c")[2:5] == [
+        "historique :",
+        "  (non conservé : moteur sans journal ni historique)",
+        "échéances :",
+    ]
