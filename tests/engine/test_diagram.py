@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from parcours.engine import Engine
-from parcours.engine.diagram import Schema, schema, schema_dispositif
+from parcours.engine.diagram import Schema, en_mermaid, schema, schema_dispositif
 from parcours.engine.diagram_svg import en_svg
 from parcours.engine.machine import GARDES, construire_machine, topologie
-from parcours.policies import Policy
+from parcours.policies import Policy, load_policy
 from parcours.vocabulary import LIBELLES_ETATS, LIBELLES_EVENEMENTS
+
+POLITIQUE = Path(__file__).with_name("politique_test.yaml")
 
 SVG = "{http://www.w3.org/2000/svg}"
 _EDGE = re.compile(r"^\s*(\S+) --> (\w+): (.+)$")
@@ -131,3 +134,29 @@ def test_a_dispositif_without_places_needs_no_free_place_to_start() -> None:
 
     s = schema_dispositif(load_policy("base/accompagnement_social"), "accompagnement_social")
     assert [f.condition for f in s.fleches if f.dest == "demarrage" and f.evenement == "demarrage"] == [None]
+
+
+def test_the_whole_mermaid_text_of_a_small_dispositif(tmp_path: Path) -> None:
+    """Every line, by hand: social (prescription, demarrage, sortie; 2 places, no bound on the
+    renewals), its title quoted without its double quotes (Mermaid's front matter)."""
+    texte = POLITIQUE.read_text(encoding="utf-8").replace("Accompagnement social", 'Suivi "social"')
+    chemin = tmp_path / "p.yaml"
+    chemin.write_text(texte, encoding="utf-8")
+    s = schema_dispositif(load_policy(str(chemin)), "social")
+    assert en_mermaid(s).splitlines() == [
+        "---",
+        "title: Suivi 'social'",
+        "---",
+        "stateDiagram-v2",
+        "  direction TB",
+        '  state "Prescription" as prescription',
+        '  state "Accompagnement démarré (entretien, CER signé)" as demarrage',
+        '  state "Sortie (point de veille)" as sortie',
+        "  [*] --> prescription: prescription",
+        "  [*] --> demarrage: démarrage [une place libre sur 2]",
+        "  prescription --> demarrage: démarrage [une place libre sur 2]",
+        "  demarrage --> demarrage: renouvellement du CER [sans limite]",
+        "  prescription --> sortie: sortie",
+        "  demarrage --> sortie: sortie",
+    ]
+    assert en_mermaid(s).endswith("sortie\n")
