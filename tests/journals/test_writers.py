@@ -72,6 +72,11 @@ def test_an_event_on_a_dossier_another_writer_moved_is_a_conflict_then_goes_thro
         b.apply(_ev("D1", "2017-02-03", "demarrage", id="b-1"))
     # nothing of b's event was applied, and b now sees a's démarrage (line 3, after the 2 of _prets)
     assert info.value.dossier == "D1" and info.value.position == 3 and info.value.dispositif is None
+    assert info.value.detail == (
+        "dossier D1 : un autre écrivain l'a fait avancer (« demarrage », ligne 3 du journal) depuis la "
+        "dernière lecture de ce moteur ; le moteur est maintenant à jour : regardez le dossier, puis "
+        "renvoyez l'événement s'il a encore lieu d'être"
+    )
     assert b.dossier("D1").state == "demarrage"
     # b looks again: the dossier has started, b records its interview instead
     b.apply(_ev("D1", "2017-02-03", "entretien", presence="present", id="b-1"))
@@ -96,6 +101,12 @@ def test_a_move_that_takes_a_place_another_writer_took_is_a_conflict_and_no_plac
     ) as info:
         b.apply(_ev("B1", "2017-02-03", "demarrage"))
     assert info.value.dispositif == "global" and info.value.dossier == "B1"
+    # the first move of places b had not seen: A4's démarrage, line 14 (10 lines of _prets, A1 to A3)
+    assert info.value.detail == (
+        "dossier B1 : la dernière place libre a été prise au dispositif « global » par un autre écrivain "
+        "(ligne 14 du journal) depuis la dernière lecture de ce moteur ; le moteur est maintenant à jour : "
+        "renvoyez l'événement"
+    )
     resultat = b.apply(_ev("B1", "2017-02-03", "demarrage"))  # sent again: it waits
     assert resultat.evenement == "attente" and b.attente("global") == ["B1"]
     a.close()
@@ -157,6 +168,29 @@ def test_a_conflict_in_a_batch_keeps_the_events_before_it(policy: Policy, partag
     assert [e["dossier"] for e in _lignes(partage) if e["evenement"] == "sortie"] == ["D3", "D1", "D2"]
 
 
+def test_a_demarrage_that_would_wait_while_another_writer_freed_a_place_is_a_conflict(
+    policy: Policy, partage: str
+) -> None:
+    _prets(policy, partage, ["A1", "A2", "A3", "A4", "B1"])
+    a = Engine.replay(policy, partage, continuer=True)
+    b = Engine.replay(policy, partage, continuer=True)
+    for ident in ("A1", "A2", "A3", "A4"):  # the 4 places of 2017, lines 11 to 14
+        a.apply(_ev(ident, "2017-02-02", "demarrage"))
+    b.refresh()  # b sees every place taken: its démarrage would wait
+    a.apply(_ev("A1", "2017-02-03", "sortie", motif="abandon"))  # line 15 frees one
+    with pytest.raises(ConflitError, match="une place s'est libérée") as info:
+        b.apply(_ev("B1", "2017-02-03", "demarrage"))
+    assert info.value.detail == (
+        "dossier B1 : une place s'est libérée au dispositif « global » par un autre écrivain (ligne 15 du "
+        "journal) depuis la dernière lecture de ce moteur ; le moteur est maintenant à jour : renvoyez "
+        "l'événement"
+    )
+    assert (info.value.dossier, info.value.dispositif, info.value.position) == ("B1", "global", 15)
+    assert b.apply(_ev("B1", "2017-02-03", "demarrage")).apres == "demarrage"  # sent again: it starts
+    a.close()
+    b.close()
+
+
 def test_an_acknowledged_id_sent_again_by_another_writer_is_not_applied_twice(
     policy: Policy, partage: str
 ) -> None:
@@ -179,8 +213,16 @@ def test_a_rights_event_on_a_track_another_writer_moved_is_a_conflict(partage: s
     b = Engine.replay(moselle, partage, continuer=True)
     a.apply(_ev("P1", "2025-03-03", "orientation", parcours="social", organisme="departement"))
     orientation = _ev("P1", "2025-03-04", "orientation", parcours="professionnel", organisme="france_travail")
-    with pytest.raises(ConflitError, match=r"a fait avancer ses droits et devoirs .« orientation », ligne 2"):
+    with pytest.raises(
+        ConflitError, match=r"a fait avancer ses droits et devoirs .« orientation », ligne 2"
+    ) as info:
         b.apply(orientation)
+    assert info.value.detail == (
+        "dossier P1 : un autre écrivain a fait avancer ses droits et devoirs (« orientation », ligne 2 du "
+        "journal) depuis la dernière lecture de ce moteur ; le moteur est maintenant à jour : regardez le "
+        "dossier, puis renvoyez l'événement s'il a encore lieu d'être"
+    )
+    assert (info.value.dossier, info.value.position) == ("P1", 2)
     assert b.suivi_droits("P1").state == "oriente"  # b caught up with a's orientation
     assert b.apply(orientation).applique  # sent again, on purpose: a re-orientation
     a.close()
