@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from parcours.engine import Engine
 from parcours.engine.cli import register
-from parcours.policies import Policy
+from parcours.policies import Policy, load_policy
 
 POLITIQUE = str(Path(__file__).with_name("politique_test.yaml"))
 ECARTEE = "ligne 9 : dossier z inconnu : son premier événement doit indiquer son dispositif"
@@ -160,3 +160,27 @@ def test_an_empty_journal_has_no_date_and_dispositifs_without_dossiers(
         "social : 0 dossier(s) — aucun dossier",
         "échéances dépassées : 0",
     ]
+
+
+def test_the_droits_et_devoirs_track_has_its_own_line(app: typer.Typer, tmp_path: Path) -> None:
+    chemin = tmp_path / "droits.jsonl"
+    with Engine(load_policy("moselle"), chemin) as engine:
+        engine.apply({"dossier": "P1", "date": "2025-02-03", "evenement": "ouverture_droit"})
+        engine.apply({"dossier": "P2", "date": "2025-02-03", "evenement": "ouverture_droit"})
+        engine.apply(
+            {
+                "dossier": "P2",
+                "date": "2025-03-03",
+                "evenement": "orientation",
+                "parcours": "social",
+                "organisme": "departement",
+            }
+        )
+    result = CliRunner().invoke(app, ["rejouer", str(chemin), "-p", "moselle", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["droits_devoirs"] == {
+        "etapes": {"droit_ouvert": 1, "oriente": 1},
+        "total": 2,
+    }
+    texte = CliRunner().invoke(app, ["rejouer", str(chemin), "-p", "moselle"])
+    assert "droits et devoirs : 2 dossier(s) — droit_ouvert 1, oriente 1" in texte.stdout.splitlines()
