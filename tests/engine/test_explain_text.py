@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from parcours.engine import Engine
 from parcours.policies import Policy, load_policy
 
@@ -217,3 +219,20 @@ def test_without_history_the_explanation_says_it_was_not_kept(policy: Policy, ev
         "  (non conservé : moteur sans journal ni historique)",
         "échéances :",
     ]
+
+
+@pytest.mark.parametrize("nom", ["j.jsonl", "j.sqlite"])
+def test_the_history_is_read_back_from_the_journal_without_historique(
+    policy: Policy, ev: Ev, tmp_path: Path, nom: str
+) -> None:
+    with Engine(policy, tmp_path / nom) as engine:
+        engine.apply(ev("a", "2017-01-10", "demarrage", dispositif="global"))
+        engine.apply(ev("b", "2017-01-10", "demarrage", dispositif="global"))
+        engine.apply(ev("a", "2017-01-20", "entretien", presence="present"))
+        assert engine.historique("a") == [
+            {"dossier": "a", "date": "2017-01-10", "evenement": "demarrage", "dispositif": "global"},
+            {"dossier": "a", "date": "2017-01-20", "evenement": "entretien", "presence": "present"},
+        ]
+        assert engine.historique("zz") == []
+    assert Engine(policy, historique=True).historique("zz") == []
+    assert Engine(policy).historique("zz") == []
