@@ -2,10 +2,11 @@
 
 The one reader of the format is Python's (``engine/journal.py``'s :func:`lire_ligne`, then
 ``engine/events.py``'s :func:`normaliser`, as on replay). This module reads a batch the same
-way, in one DuckDB query, for speed: each line's JSON is parsed once (``json_transform`` into
-the raw text of every key of the format, and ``json_keys``), and the rules are string tests on
-those texts. The query says of each line either that it breaks a rule (``code``), or that it
-is clean, or that it is *suspect*: a case where DuckDB's JSON and Python's may differ or that
+way, in one DuckDB query, for speed: each line's JSON is parsed by ``json_transform`` into
+the raw text of every key of the format (a line it cannot read, NULL, breaks the rule of JSON),
+then by ``json_keys`` (to count its keys), and the rules are string tests on those texts. The
+query says of each line either that it breaks a rule (``code``), or that it is clean, or that it
+is *suspect*: a case where DuckDB's JSON and Python's may differ or that
 a bound may concern — an explicit ``null``, a trailing comma, more brackets than
 PROFONDEUR_JSON_MAX, a line longer than LONGUEUR_LIGNE_MAX, an identifier with an escape or a
 control character. Every line refused or suspect is then judged by the Python reader itself,
@@ -118,11 +119,10 @@ def lot_sql(noms: list[str]) -> str:
     connues = " + ".join(f"(r.{k} IS NOT NULL)::INTEGER" for k in CLES)
     return f"""
 WITH l AS (
-  SELECT rang, numero, ligne, json_valid(ligne) AS valide FROM lot
+  SELECT rang, numero, ligne, try(json_transform(ligne, {chaine(_BRUT)})) AS r FROM lot
 ), j AS (
-  SELECT rang, numero, ligne, valide,
-         CASE WHEN valide THEN json_transform(ligne, {chaine(_BRUT)}) END AS r,
-         CASE WHEN valide THEN len(json_keys(ligne)) END AS n_cles
+  SELECT rang, numero, ligne, r, r IS NOT NULL AS valide,
+         CASE WHEN r IS NOT NULL THEN len(json_keys(ligne)) END AS n_cles
   FROM l
 ), t AS (
   SELECT rang, numero, ligne, valide, r, n_cles, {connues} AS n_connues,
