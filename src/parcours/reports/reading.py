@@ -56,6 +56,7 @@ from parcours.engine.rights.bulk import juger_droits_en_ligne
 from parcours.errors import JournalError, PolicyError
 from parcours.policies.schema import Policy
 from parcours.reports import sources
+from parcours.reports._avance import en_avance
 from parcours.reports._dossiers import dossiers_du_groupe
 from parcours.reports._format import MACROS, PARTIES, lire_lot, lot_sql
 from parcours.reports._groupes import Tables
@@ -136,8 +137,8 @@ class JournalLu:
         sql = lot_sql(list(self.policy.dispositifs))
         ecartees: list[LigneEcartee] = []
         self.lignes_lues = 0
-        for lot in self._lignes.lots():
-            lu = lire_lot(self.con, sql, lot, self._lignes)
+        lus = (lire_lot(self.con, sql, lot, self._lignes) for lot in self._lignes.lots())
+        for lu in en_avance(lus):  # the next batch is read while this one goes to its parts
             self.lignes_lues += lu.lignes
             ecartees.extend(lu.ecartees)
             droits.extend(lu.droits)
