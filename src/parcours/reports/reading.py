@@ -150,17 +150,21 @@ class JournalLu:
         places: list[Places] = []
         ecartees: list[LigneEcartee] = []
         doublons = groupes = 0
-        for groupe, table in enumerate(parts.groupes()):
-            cols = _colonnes(table, list(self.policy.dispositifs))
-            try:
-                verdicts = juger_en_bloc(self.policy, cols)
-            except PolicyError as exc:
-                raise _ParLeMoteur from exc
-            places.append(verdicts.places)
-            ecartees.extend(verdicts.ecartees)
-            doublons += int(verdicts.doublon.sum())
-            self._inserer(table, cols.dossier, verdicts.applique, groupe)
-            groupes = groupe + 1
+        noms = list(self.policy.dispositifs)
+        jugees = (
+            (table, cols, juger_en_bloc(self.policy, cols))
+            for table in parts.groupes()
+            for cols in [_colonnes(table, noms)]
+        )
+        try:  # the next group is judged in a thread while this one goes to the tables
+            for groupe, (table, cols, verdicts) in enumerate(en_avance(jugees, avance=1)):
+                places.append(verdicts.places)
+                ecartees.extend(verdicts.ecartees)
+                doublons += int(verdicts.doublon.sum())
+                self._inserer(table, cols.dossier, verdicts.applique, groupe)
+                groupes = groupe + 1
+        except PolicyError as exc:
+            raise _ParLeMoteur from exc
         if not places_respectees(self.policy, places):
             raise _ParLeMoteur
         return groupes, doublons, ecartees
