@@ -84,7 +84,11 @@ _EVENEMENTS = pa.array(EVENEMENTS_JOURNAL, pa.string())
 def _connexion(dossier: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(
         ":memory:",
-        config={"memory_limit": MEMOIRE_DUCKDB, "temp_directory": str(dossier / "duckdb")},
+        config={
+            "memory_limit": MEMOIRE_DUCKDB,
+            "temp_directory": str(dossier / "duckdb"),
+            "preserve_insertion_order": False,
+        },
     )
     con.execute(MACROS)
     return con
