@@ -70,7 +70,9 @@ INDICATEURS_ALPHA = Indicateurs(
     encore_suivies=1333,
     entrees=1200,
     sorties_par_motif={"licorne": 1, "abandon": 2, "cdi": 5},  # ascending: the table sorts them
+    sorties_par_categorie={"emploi": 5, "autre": 3},
     sorties_positives=5,
+    sorties_emploi=5,
     duree_totale_jours=1000,
     duree_mediane_jours=91.3125,  # 3 × 30,4375
     objectifs={
@@ -90,6 +92,7 @@ INDICATEURS_ALPHA = Indicateurs(
         personnes_recues=40,
         personnes_mobilisees=30,
         entrees_accompagnement_global=2,
+        reorientations=4,
     ),
     rythme=Rythme(echeances_dues=10, echeances_tenues=7),
     occupation=Occupation(
