@@ -1,0 +1,192 @@
+"""A CSV export read byte for byte as spreadsheets write it: a BOM, CRLF line ends, a tab or a
+comma, ``profil.*`` columns, blank rows; each event keeps the number of its CSV line, which a
+refused line's message shows. The expected events are written out by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from parcours.errors import JournalError
+from parcours.reports import read_journal
+from parcours.reports.csv_import import read_csv
+from parcours.reports.sources import Lignes
+
+COLONNES = {
+    "dossier": "id",
+    "date": "jour",
+    "evenement": "quoi",
+    "dispositif": "conv",
+    "profil.sexe": "sexe",
+    "profil.tranche_age": "age",
+}
+
+
+def _ecrire(tmp_path: Path, brut: bytes) -> Path:
+    path = tmp_path / "export.csv"
+    path.write_bytes(brut)
+    return path
+
+
+def _lu(lignes: Lignes) -> list[tuple[int, dict[str, Any]]]:
+    """(CSV line shown, event) of every journal line, in the journal's order."""
+    textes = lignes.table.column("ligne").to_pylist()
+    numeros = lignes.table.column("numero").to_pylist()
+    return [(lignes.montrer(n), json.loads(t)) for n, t in zip(numeros, textes, strict=True)]
+
+
+ATTENDU = [
+    (
+        2,
+        {
+            "dossier": "p1",
+            "date": "2018-01-10",
+            "evenement": "demarrage",
+            "dispositif": "dom",
+            "profil": {"sexe": "F", "tranche_age": "26 à 35"},
+        },
+    ),
+    (
+        3,
+        {"dossier": "p1", "date": "2018-02-01", "evenement": "entretien", "profil": {"sexe": "F"}},
+    ),  # no age: not in the profile
+    (
+        5,
+        {"dossier": "p2", "date": "2018-03-05", "evenement": "demarrage", "dispositif": "dom"},
+    ),  # line 4 is blank
+]
+
+
+@pytest.mark.parametrize(
+    ("brut", "encodage"),
+    [
+        (
+            "id;jour;quoi;conv;sexe;age\r\np1;10/01/2018;demarrage;dom;F;26 à 35\r\n"
+            "p1;2018-02-01;entretien;;F;\r\n\r\np2; 05/03/2018 ;demarrage;dom;;\r\n",
+            "utf-8-sig",
+        ),
+        (
+            "id,jour,quoi,conv,sexe,age\np1,10/01/2018,demarrage,dom,F,26 à 35\n"
+            'p1,2018-02-01,entretien,,"F",\n\np2,05/03/2018,demarrage,dom, ,\n',
+            "utf-8",
+        ),
+        (
+            "id\tjour\tquoi\tconv\tsexe\tage\np1\t10/01/2018\tdemarrage\tdom\tF\t26 à 35\n"
+            "p1\t2018-02-01\tentretien\t\tF\t\n\np2\t05/03/2018\tdemarrage\tdom\t\t\n",
+            "cp1252",
+        ),
+    ],
+)
+def test_each_event_with_its_profile_and_its_csv_line(tmp_path: Path, brut: str, encodage: str) -> None:
+    path = _ecrire(tmp_path, brut.encode(encodage))  # « utf-8-sig » writes the BOM
+    lu = _lu(read_csv(path, COLONNES, encodage=encodage))
+    assert lu == ATTENDU
+
+
+def test_a_bom_is_not_part_of_the_first_column(tmp_path: Path) -> None:
+    path = _ecrire(tmp_path, b"\xef\xbb\xbfid;jour;quoi\r\np1;2018-01-10;demarrage\r\n")
+    lu = _lu(read_csv(path, {"dossier": "id", "date": "jour", "evenement": "quoi"}))
+    assert lu == [(2, {"dossier": "p1", "date": "2018-01-10", "evenement": "demarrage"})]
+    # read as plain UTF-8 the BOM sticks to « id », which the mapping then does not find
+    with pytest.raises(JournalError, match="colonne\\(s\\) absente\\(s\\) du CSV : id") as info:
+        read_csv(path, {"dossier": "id", "date": "jour", "evenement": "quoi"}, encodage="utf-8")
+    assert info.value.ligne == 1
+
+
+def test_a_utf16_export_is_named_by_its_bom(tmp_path: Path) -> None:
+    path = _ecrire(tmp_path, "id;jour;quoi\np1;2018-01-10;demarrage\n".encode("utf-16"))
+    with pytest.raises(JournalError, match="donnez encodage=« utf-16 »") as info:
+        read_csv(path, {"dossier": "id", "date": "jour", "evenement": "quoi"})
+    assert info.value.ligne == 1
+    lu = _lu(read_csv(path, {"dossier": "id", "date": "jour", "evenement": "quoi"}, encodage="utf-16"))
+    assert lu == [(2, {"dossier": "p1", "date": "2018-01-10", "evenement": "demarrage"})]
+
+
+def test_a_refused_line_is_reported_with_its_csv_line_in_date_order(tmp_path: Path) -> None:
+    from reports_builders import policy_002
+
+    texte = (
+        "id;jour;quoi;conv;sexe;age\n"
+        "p2;2018-05-01;demarrage;dom;;\n"  # line 2, second in date order
+        "p1;2018-01-10;demarrage;dom;H;\n"  # line 3, first
+        "p3;2018-13-45;demarrage;dom;;\n"  # line 4: no such date, refused
+        "p4;2018-02-01;licorne;dom;;\n"  # line 5: no such event, refused
+    )
+    lignes = read_csv(_ecrire(tmp_path, texte.encode()), COLONNES)
+    assert [(n, e["dossier"]) for n, e in _lu(lignes)] == [(3, "p1"), (5, "p4"), (2, "p2"), (4, "p3")]
+    problemes = read_journal(lignes, policy_002()).problemes()
+    assert [p.numero for p in problemes] == [4, 5]  # the CSV lines, in their order (not the journal's)
+    assert all(str(p).startswith(f"ligne {p.numero} : ") for p in problemes)
+
+
+def test_parcours_rows_with_a_fixed_dispositif_and_profile(tmp_path: Path) -> None:
+    texte = "id;entree;sortie;motif;sexe\r\np1;10/01/2018;;;F\r\np2;2018-02-01;01/03/2018;relais;\r\n"
+    colonnes = {
+        "dossier": "id",
+        "entree": "entree",
+        "sortie": "sortie",
+        "motif": "motif",
+        "profil.sexe": "sexe",
+    }
+    lu = _lu(read_csv(_ecrire(tmp_path, texte.encode()), colonnes, forme="parcours", dispositif="dom"))
+    assert lu == [
+        (
+            2,
+            {
+                "dossier": "p1",
+                "date": "2018-01-10",
+                "evenement": "demarrage",
+                "dispositif": "dom",
+                "profil": {"sexe": "F"},
+            },
+        ),
+        (3, {"dossier": "p2", "date": "2018-02-01", "evenement": "demarrage", "dispositif": "dom"}),
+        (3, {"dossier": "p2", "date": "2018-03-01", "evenement": "sortie", "motif": "relais"}),
+    ]
+
+
+def test_an_exit_without_motif_and_a_row_without_exit(tmp_path: Path) -> None:
+    texte = "id;conv;entree;sortie;motif\np1;dom;2018-01-10;2018-02-01;\np2;dsp;2018-01-11;;\n"
+    colonnes = {
+        "dossier": "id",
+        "dispositif": "conv",
+        "entree": "entree",
+        "sortie": "sortie",
+        "motif": "motif",
+    }
+    lu = _lu(read_csv(_ecrire(tmp_path, texte.encode()), colonnes, forme="parcours", dispositif="ignore"))
+    assert lu == [
+        (2, {"dossier": "p1", "date": "2018-01-10", "evenement": "demarrage", "dispositif": "dom"}),
+        (3, {"dossier": "p2", "date": "2018-01-11", "evenement": "demarrage", "dispositif": "dsp"}),
+        (2, {"dossier": "p1", "date": "2018-02-01", "evenement": "sortie"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("brut", "ligne", "motif"),
+    [
+        (b"id;jour;quoi\np1;2018-01-10;demarrage\np2;2018-01-11;\x00\n", 3, "caractère de contrôle U\\+0000"),
+        (b"id;jour;quoi\n;2018-01-10;demarrage\n", 2, "identifiant de dossier vide"),
+        (
+            b'id;jour;quoi\np1;2018-01-10;demarrage\np2;"2018;x\n',
+            3,
+            "ligne CSV mal formée : guillemet non fermé",
+        ),
+    ],
+)
+def test_structural_problems_name_their_line(tmp_path: Path, brut: bytes, ligne: int, motif: str) -> None:
+    path = _ecrire(tmp_path, brut)
+    with pytest.raises(JournalError, match=motif) as info:
+        read_csv(path, {"dossier": "id", "date": "jour", "evenement": "quoi"})
+    assert (info.value.ligne, info.value.fichier) == (ligne, str(path))
+
+
+def test_an_unknown_encoding_and_a_missing_file(tmp_path: Path) -> None:
+    path = _ecrire(tmp_path, b"id;jour;quoi\n")
+    with pytest.raises(JournalError, match="encodage « klingon » inconnu"):
+        read_csv(path, {"dossier": "id"}, encodage="klingon")
+    with pytest.raises(JournalError, match="fichier CSV introuvable"):
+        read_csv(tmp_path / "absent.csv", {"dossier": "id"})
