@@ -6,6 +6,7 @@ geometry."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -315,6 +316,30 @@ def test_the_html_escapes_every_label() -> None:
     assert "Alpha & Co" not in page and "Alpha &amp; Co" in page
 
 
+def test_each_bar_is_a_small_svg_stretched_to_its_cell() -> None:
+    _, body = _page(bilan_2018())
+    barres = [svg for svg in body.tous("svg") if svg.classe() == "barre"]
+    # 3 exits × 2 sections, 2 rhythm bars, 2 delays × 2 droits tables
+    assert len(barres) == 3 * 2 + 2 + 2 * 2
+    for svg in barres:
+        attrs = {
+            k: svg.attrs[k] for k in ("viewbox", "preserveaspectratio", "width", "height", "aria-hidden")
+        }
+        assert attrs == {
+            "viewbox": "0 0 100 18",
+            "preserveaspectratio": "none",
+            "width": "100%",
+            "height": "18",
+            "aria-hidden": "true",
+        }
+        pleins = [r for r in svg.tous("rect") if r.attrs["fill"] != "none"]
+        assert all((r.attrs["y"], r.attrs["height"]) == ("0", "18") for r in pleins)
+    for div in [d for d in body.tous("div") if d.classe() == "barres"]:
+        assert div.attrs["role"] == "img"
+    courbes = [svg for svg in body.tous("svg") if svg.attrs.get("role") == "img"]
+    assert len(courbes) == 3 and all(svg.attrs["width"] == "100%" for svg in courbes)  # ensemble, alpha, beta
+
+
 def test_the_empty_bars_draw_a_frame_in_grey() -> None:
     _, body = _page(bilan_2018())
     cadres = [r for svg in body.tous("svg") for r in svg.tous("rect") if r.attrs["fill"] == "none"]
@@ -411,6 +436,15 @@ def test_the_curve_has_one_point_per_month_at_heights_proportional_to_the_figure
     textes = [(t.attrib.get("text-anchor"), t.text, t) for t in svg.iter(f"{SVG}text")]
     axe = [texte for ancre, texte, t in textes if ancre == "end" and "fill" not in t.attrib]
     assert axe == ["0", "13", "25", "38", "50"]  # a quarter of 50 each, rounded half-up
+    graduations = [t for ancre, _, t in textes if ancre == "end" and "fill" not in t.attrib]
+    # left of the vertical axis, each a little below its height (the text's baseline), evenly spaced
+    assert all(float(t.attrib["x"]) < gauche for t in graduations)
+    hauteurs = [bas - float(t.attrib["y"]) for t in graduations]
+    ecarts = {round(b - a, 1) for a, b in itertools.pairwise(hauteurs)}
+    assert ecarts == {round(haut / 4, 1)} and -10 < hauteurs[0] < 0
+    assert all(float(t.attrib["y"]) > bas for ancre, _, t in textes if ancre == "middle")  # months below
+    (trait,) = svg.iter(f"{SVG}polyline")
+    assert (trait.attrib["fill"], trait.attrib["stroke"]) == ("none", "#1f5f99")
     mois = [(texte, float(t.attrib["x"])) for ancre, texte, t in textes if ancre == "middle"]
     assert mois == [(m, x) for m, (x, _) in zip(["janv. 18", "févr. 18", "mars 18"], points, strict=True)]
     (places,) = [t for ancre, texte, t in textes if t.attrib.get("fill") == ORANGE]
