@@ -136,6 +136,23 @@ def _barres(div: Noeud) -> tuple[object, ...]:
     return ("barres", div.attrs["aria-label"], barres)
 
 
+def _courbe(svg: Noeud) -> tuple[object, ...]:
+    """A monthly curve: its label, its months, each point's height read against the axis
+    (in the figure's unit), the capacity's label."""
+    textes = svg.tous("text")
+    axe = [t for t in textes if t.attrs["text-anchor"] == "end" and "fill" not in t.attrs]
+    sommet = float(axe[-1].texte().replace(",", "."))
+    (ligne_x, ligne_y, *_) = svg.tous("line")
+    bas, haut = float(ligne_x.attrs["y1"]), float(ligne_y.attrs["y1"])
+    points = []
+    for trait in svg.tous("polyline"):
+        points = [float(p.split(",")[1]) for p in trait.attrs["points"].split()]
+    hauteurs = [round((bas - y) / (bas - haut) * sommet, 1) for y in points]
+    mois = [t.texte() for t in textes if t.attrs["text-anchor"] == "middle"]
+    places = [t.texte() for t in textes if "fill" in t.attrs]
+    return ("courbe", svg.attrs["aria-label"], mois, hauteurs, places)
+
+
 def _plan(n: Noeud) -> list[tuple[object, ...]]:
     """The page in document order, as the reader meets it."""
     plan: list[tuple[object, ...]] = []
@@ -154,7 +171,7 @@ def _plan(n: Noeud) -> list[tuple[object, ...]]:
         elif e.tag == "div" and e.classe() == "barres":
             plan.append(_barres(e))
         elif e.tag == "svg":
-            plan.append(("courbe", e.attrs["aria-label"], len(e.tous("circle"))))
+            plan.append(_courbe(e))
         elif e.tag == "section":
             plan.append(("section", e.classe()))
             plan += _plan(e)
@@ -191,9 +208,16 @@ def _droits(titre: str, niveau: str, rows: list[list[str]], barres: list[object]
     ]
 
 
-def _occupation(titre: str, mois: int) -> list[tuple[object, ...]]:
+MOIS = ["janv. 18", "févr. 18", "mars 18"]
+HAUTEURS = [38.0, 42.5, 40.0]  # MOIS_ALPHA's figures
+
+
+def _occupation(
+    titre: str, mois: list[str], hauteurs: list[float], places: str | None
+) -> list[tuple[object, ...]]:
     legende = f"{titre} : occupation moyenne par mois (trait plein) et places prévues (pointillés)"
-    return [("h3", "Occupation des places"), ("courbe", titre, mois), ("figcaption", legende)]
+    courbe = ("courbe", titre, mois, hauteurs, [] if places is None else [f"places : {places}"])
+    return [("h3", "Occupation des places"), courbe, ("figcaption", legende)]
 
 
 def _sorties(titre: str) -> list[tuple[object, ...]]:
@@ -236,7 +260,7 @@ def _attendu_2018() -> list[tuple[object, ...]]:
         *_cartes([f"1{NN}343", "8", f"1{NN}335", "62,5 %", "4,1 mois", "70,0 %"], "au 31/12"),
         ("table", ANNUEL_HEADER, ANNUEL_TOTAL),
         *_sorties(ensemble),
-        *_occupation(ensemble, 3),
+        *_occupation(ensemble, MOIS, HAUTEURS, "55"),
         ("h3", "Indicateurs"),
         ("table", INDICATEURS_HEADER, INDICATEURS_TOTAL_ROWS),
         ("h3", "Caractéristiques du public accompagné"),
@@ -263,7 +287,7 @@ def _attendu_2018() -> list[tuple[object, ...]]:
         *_cartes([f"1{NN}341", "8", f"1{NN}333", "62,5 %", "4,1 mois", "70,0 %"], "au 31/12"),
         ("table", ANNUEL_HEADER, ANNUEL_ALPHA),
         *_sorties(ALPHA),
-        *_occupation(ALPHA, 3),
+        *_occupation(ALPHA, MOIS, HAUTEURS, "45"),
         ("h3", "Indicateurs"),
         ("table", INDICATEURS_HEADER, INDICATEURS_ALPHA_ROWS),
         # orientation 3 of 4 (75 / 25), contract 1 of 1 (100 / 0)
@@ -289,7 +313,7 @@ def _attendu_2018() -> list[tuple[object, ...]]:
         ("table", ANNUEL_HEADER, ANNUEL_BETA),
         ("h3", "Situation des personnes en fin d'accompagnement"),
         ("p.", "Aucune sortie sur la période."),
-        *_occupation(BETA, 0),
+        *_occupation(BETA, [], [], "10"),
         ("h3", "Indicateurs"),
         ("table", INDICATEURS_HEADER, INDICATEURS_BETA_ROWS),
     ]
@@ -370,7 +394,7 @@ def test_the_html_bilan_of_a_span_of_days() -> None:
         ("table", PRINTEMPS_HEADER, PRINTEMPS_ANNUEL),
         ("h3", "Situation des personnes en fin d'accompagnement"),
         ("p.", "Aucune sortie sur la période."),
-        *_occupation(BETA, 0),
+        *_occupation(BETA, [], [], None),
         ("h3", "Indicateurs"),
         ("table", INDICATEURS_HEADER, PRINTEMPS_INDICATEURS),
     ]

@@ -156,3 +156,15 @@ def test_two_events_and_two_lines_are_plural() -> None:
     md = render(replace(bilan_printemps(), evenements=2, lignes_ignorees=2, problemes=()), "markdown")
     assert "; 2 événements comptés, 2 lignes ignorées." in md
     assert "## Lignes ignorées" not in md  # the count without the lines themselves: no list
+
+
+def test_every_line_set_aside_listed_has_no_remainder() -> None:
+    from dataclasses import replace
+
+    problemes = bilan_2018().problemes
+    md = render(replace(bilan_printemps(), lignes_ignorees=2, problemes=problemes), "markdown")
+    assert _blocs(md)[-3:] == [
+        ("##", "Lignes ignorées"),
+        ("-", "ligne 7 : date invalide"),
+        ("-", "ligne 9 : dossier inconnu"),
+    ]
