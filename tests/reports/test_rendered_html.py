@@ -326,9 +326,21 @@ def _page(b: object, precedents: list[object] | None = None) -> tuple[str, Noeud
     return page, body
 
 
+def _textes_hors_place(n: Noeud) -> list[str]:
+    """Text that is not inside a text element: in the page's frame, only blanks."""
+    cadre = n.tag in ("body", "section", "figure", "ul", "table", "thead", "tbody", "tr", "svg")
+    cadre = cadre or (n.tag == "div" and n.classe() in ("cartes", "grille", "barres", "alerte", ""))
+    perdus = [e for e in n.enfants if isinstance(e, str) and e.strip()] if cadre else []
+    for e in n.enfants:
+        if isinstance(e, Noeud):
+            perdus += _textes_hors_place(e)
+    return perdus
+
+
 def test_the_html_bilan_of_two_dispositifs_in_reading_order() -> None:
     page, body = _page(bilan_2018(), [bilan_2017()])
     assert _plan(body) == _attendu_2018()
+    assert _textes_hors_place(body) == []
     (head,) = _arbre(page).tous("head")
     (titre,) = head.tous("title")
     assert titre.texte() == "Bilan 2018 — Moselle-Test"
