@@ -57,7 +57,10 @@ def test_the_json_is_the_dictionary_and_the_comparison_with_the_last_period_give
     from dataclasses import replace
 
     texte = render(replace(bilan_2018(), politique="économie"), "json", [bilan_2017()])
-    assert texte.endswith("}\n") and '"politique": "économie"' in texte  # not ASCII-escaped, indented
+    # not ASCII-escaped, indented by two spaces
+    assert texte.startswith('{\n  "politique": "économie",\n  "periode": {\n    "du": ') and texte.endswith(
+        "}\n"
+    )
     data = json.loads(texte)
     assert data["accompagnees"] == 1343 and data["par_dispositif"]["beta"]["libelle"] == "Beta <jeunes>"
     assert data["comparaison"]["periode_precedente"] == "2017"

@@ -512,3 +512,18 @@ def test_a_long_curve_labels_one_month_in_two_and_an_empty_one_draws_no_line() -
     assert len(_points(svg)) == 24
     vide = ET.fromstring(courbe([], [], None, "rien"))
     assert not list(vide.iter(f"{SVG}polyline")) and not list(vide.iter(f"{SVG}circle"))
+
+
+def test_a_dispositif_without_label_is_named_by_its_id_and_shows_its_own_exits() -> None:
+    from dataclasses import replace
+
+    from bilan_a_la_main import INDICATEURS_TOTAL
+
+    total = replace(INDICATEURS_TOTAL, sorties_par_motif={"cdi": 8})
+    _, body = _page(replace(bilan_2018(), total=total, libelles={"alpha": ALPHA}))
+    plan = _plan(body)
+    assert ("h2", "beta") in plan and ("h2", BETA) not in plan
+    (rythme,) = [p for p in plan if p[0] == "barres" and str(p[1]).startswith("Respect du rythme")]
+    assert [barre[0] for barre in rythme[2]] == [ALPHA, "beta"]  # type: ignore[attr-defined]
+    tables = [p[2] for p in plan if p[0] == "table" and p[1] == SORTIES_HEADER]
+    assert tables == [[["CDI", "8", "100,0 %"], ["Total", "8", "100,0 %"]], SORTIES]

@@ -168,3 +168,19 @@ def test_every_line_set_aside_listed_has_no_remainder() -> None:
         ("-", "ligne 7 : date invalide"),
         ("-", "ligne 9 : dossier inconnu"),
     ]
+
+
+def test_a_dispositif_without_label_is_named_by_its_id_and_shows_its_own_exits() -> None:
+    """Each section shows its dispositif's exits, not the whole's (made different here)."""
+    from dataclasses import replace
+
+    from bilan_a_la_main import INDICATEURS_TOTAL
+
+    b = bilan_2018()
+    total = replace(INDICATEURS_TOTAL, sorties_par_motif={"cdi": 8})
+    md = render(replace(b, total=total, libelles={"alpha": ALPHA}), "markdown")
+    blocs = _blocs(md)
+    assert ("##", "beta") in blocs and ("##", BETA) not in blocs
+    tables = [bloc for bloc in blocs if bloc[0] == "table" and bloc[1] == SORTIES_HEADER]
+    ensemble = [["CDI", "8", "100,0 %"], ["Total", "8", "100,0 %"]]
+    assert [t[2] for t in tables] == [ensemble, SORTIES]  # the whole, then alpha
