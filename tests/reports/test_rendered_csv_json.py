@@ -17,7 +17,9 @@ def _lignes(texte: str) -> list[list[str]]:
 
 
 def test_the_long_csv_one_figure_per_row() -> None:
-    lignes = _lignes(render(bilan_2018(), "csv"))
+    texte = render(bilan_2018(), "csv")
+    assert "\r" not in texte and texte.endswith("\n")  # Unix line ends
+    lignes = _lignes(texte)
     assert lignes[0] == ["periode_du", "periode_au", "dispositif", "indicateur", "modalite", "valeur"]
     assert {tuple(r[:2]) for r in lignes[1:]} == {("2018-01-01", "2018-12-31")}
     figures = {(r[2], r[3], r[4]): r[5] for r in lignes[1:]}

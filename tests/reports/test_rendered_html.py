@@ -45,7 +45,7 @@ from bilan_a_la_main import (
 )
 
 from parcours.reports.render import render
-from parcours.reports.render.svg import courbe
+from parcours.reports.render.svg import barres, courbe
 
 DROITS = "Droits et devoirs (loi pour le plein emploi)"
 _VIDES = {"meta", "link", "br", "hr", "img", "input"}
@@ -527,3 +527,8 @@ def test_a_dispositif_without_label_is_named_by_its_id_and_shows_its_own_exits()
     assert [barre[0] for barre in rythme[2]] == [ALPHA, "beta"]  # type: ignore[attr-defined]
     tables = [p[2] for p in plan if p[0] == "table" and p[1] == SORTIES_HEADER]
     assert tables == [[["CDI", "8", "100,0 %"], ["Total", "8", "100,0 %"]], SORTIES]
+
+
+def test_a_chart_of_no_bar_is_an_empty_grid() -> None:
+    (div,) = _arbre(barres([], "Rien")).tous("div")
+    assert (div.classe(), div.attrs["aria-label"], div.enfants) == ("barres", "Rien", [])
