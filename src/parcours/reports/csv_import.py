@@ -131,14 +131,16 @@ class _Lecteur:
         return meilleur
 
     def lignes(self, strict: bool) -> Iterator[tuple[int, dict[str, str]]]:
-        """(CSV line number, row) of every data row."""
+        """(CSV line number, row) of every data row (the number of its first line)."""
         csv.field_size_limit(TAILLE_CHAMP_MAX)
         lecteur = csv.reader(io.StringIO(self.texte, newline=""), delimiter=self.separateur, strict=True)
         try:
             entete = next(lecteur, [])
             self._verifier_entete(entete, strict)
+            suivante = lecteur.line_num + 1
             for valeurs in lecteur:
-                numero = lecteur.line_num
+                # a quoted field may hold line ends: a row is numbered by its first line
+                numero, suivante = suivante, lecteur.line_num + 1
                 if not valeurs:
                     continue  # a blank row
                 if len(valeurs) != len(entete):
