@@ -190,3 +190,93 @@ def test_an_unknown_encoding_and_a_missing_file(tmp_path: Path) -> None:
         read_csv(path, {"dossier": "id"}, encodage="klingon")
     with pytest.raises(JournalError, match="fichier CSV introuvable"):
         read_csv(tmp_path / "absent.csv", {"dossier": "id"})
+
+
+EV = {"dossier": "id", "date": "jour", "evenement": "quoi"}
+
+
+def test_the_separator_is_read_from_the_header_only(tmp_path: Path) -> None:
+    # the data hold more commas than the header has semicolons
+    texte = 'id;jour;quoi;motif\np1;2018-01-10;sortie;"a,b,c,d,e,f"\n'
+    lu = _lu(read_csv(_ecrire(tmp_path, texte.encode()), {**EV, "motif": "motif"}))
+    assert lu == [(2, {"dossier": "p1", "date": "2018-01-10", "evenement": "sortie", "motif": "a,b,c,d,e,f"})]
+
+
+def test_a_one_column_file_needs_no_separator_two_columns_do(tmp_path: Path) -> None:
+    path = _ecrire(tmp_path, b"id\np1\n")
+    assert _lu(read_csv(path, {"dossier": "id"})) == [(2, {"dossier": "p1"})]
+    path = _ecrire(tmp_path, b"id jour\np1 2018-01-10\n")
+    attendu = (
+        r": une seule colonne lue : séparateur introuvable dans l'en-tête \(attendu : « ; », « , » "
+        r"ou une tabulation ; ou donnez separateur=\.\.\.\)$"
+    )
+    with pytest.raises(JournalError, match=attendu):
+        read_csv(path, {"dossier": "id", "date": "jour"})
+
+
+def test_an_empty_file_lacks_its_columns(tmp_path: Path) -> None:
+    with pytest.raises(
+        JournalError, match=r":1: colonne\(s\) absente\(s\) du CSV : id, jour \(colonnes lues : \)$"
+    ):
+        read_csv(_ecrire(tmp_path, b""), {"dossier": "id", "date": "jour"}, separateur=";")
+
+
+def test_the_columns_missing_and_unknown_are_listed(tmp_path: Path) -> None:
+    path = _ecrire(tmp_path, b"id;x;y\np1;1;2\n")
+    absentes = r": colonne\(s\) absente\(s\) du CSV : age, sexe \(colonnes lues : id, x, y\)$"
+    with pytest.raises(JournalError, match=absentes):
+        read_csv(path, {"dossier": "id", "profil.sexe": "sexe", "profil.age": "age"})
+    inconnues = r": colonne\(s\) inconnue\(s\) de la table des colonnes : x, y$"
+    with pytest.raises(JournalError, match=inconnues):
+        read_csv(path, {"dossier": "id"}, strict=True)
+
+
+def test_a_quoted_line_end_is_kept_and_a_stray_quote_is_named(tmp_path: Path) -> None:
+    """A row over two lines is numbered by its first; the next row by its own line."""
+    texte = b'id;jour;quoi;motif\r\np1;2018-01-10;sortie;"deux\r\nlignes"\r\np2;2018-01-11;demarrage;\r\n'
+    lu = _lu(read_csv(_ecrire(tmp_path, texte), {**EV, "motif": "motif"}))
+    assert lu == [
+        (2, {"dossier": "p1", "date": "2018-01-10", "evenement": "sortie", "motif": "deux\r\nlignes"}),
+        (4, {"dossier": "p2", "date": "2018-01-11", "evenement": "demarrage"}),
+    ]
+    path = _ecrire(tmp_path, b'id;jour;quoi\np1;"2018"-01-10;demarrage\n')
+    with pytest.raises(JournalError, match=r":2: ligne CSV mal formée : ';' expected after '\"'$"):
+        read_csv(path, EV)
+
+
+def test_an_empty_dossier_id_is_the_whole_message(tmp_path: Path) -> None:
+    for forme, texte in (
+        ("evenements", b"id;jour;quoi\n;2018-01-10;demarrage\n"),
+        ("parcours", b"id;entree\n;2018-01-10\n"),
+    ):
+        colonnes = EV if forme == "evenements" else {"dossier": "id", "entree": "entree"}
+        with pytest.raises(JournalError, match=r"export\.csv:2: identifiant de dossier vide$"):
+            read_csv(_ecrire(tmp_path, texte), colonnes, forme=forme)  # type: ignore[arg-type]
+
+
+def test_only_the_date_column_is_read_as_a_date_and_in_the_declared_form(tmp_path: Path) -> None:
+    texte = b"id;jour;quoi;motif\np1;01/02/18;sortie;12/05/2018\n"
+    lu = _lu(read_csv(_ecrire(tmp_path, texte), {**EV, "motif": "motif"}, format_date="%d/%m/%y"))
+    assert lu == [(2, {"dossier": "p1", "date": "2018-02-01", "evenement": "sortie", "motif": "12/05/2018"})]
+    texte = b"id;entree;sortie\np1;01/02/18;01/03/18\n"
+    colonnes = {"dossier": "id", "entree": "entree", "sortie": "sortie"}
+    lu = _lu(read_csv(_ecrire(tmp_path, texte), colonnes, forme="parcours", format_date="%d/%m/%y"))
+    assert [e["date"] for _, e in lu] == ["2018-02-01", "2018-03-01"]
+
+
+def test_a_row_twice_then_others_and_a_same_day_exit(tmp_path: Path) -> None:
+    texte = b"id;entree;sortie\np1;2018-01-10;\np1;2018-01-10;\np2;2018-01-11;2018-01-11\n"
+    colonnes = {"dossier": "id", "entree": "entree", "sortie": "sortie"}
+    lu = _lu(read_csv(_ecrire(tmp_path, texte), colonnes, forme="parcours"))
+    assert [(n, e["dossier"], e["evenement"]) for n, e in lu] == [
+        (2, "p1", "demarrage"),
+        (4, "p2", "demarrage"),  # the démarrage before the exit of the same day
+        (4, "p2", "sortie"),
+    ]
+
+
+def test_a_date_not_in_iso_form_comes_first_and_is_refused(tmp_path: Path) -> None:
+    texte = b"id;jour;quoi\np1;2018-01-10;demarrage\np2;2018/03/01;demarrage\np3;Z;demarrage\n"
+    lu = _lu(read_csv(_ecrire(tmp_path, texte), EV))
+    # not a date: sorted before every dated event, in the order of their lines
+    assert [n for n, _ in lu] == [3, 4, 2]

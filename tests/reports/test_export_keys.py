@@ -345,3 +345,18 @@ def test_the_comparison_with_the_year_before() -> None:
     assert math.isnan(frame.loc["ensemble", ("accompagnees", "precedent")])
     assert math.isnan(frame.loc["ensemble", ("accompagnees", "ecart")])
     assert math.isnan(frame.loc["alpha", ("taux_occupation", "ecart")])
+
+
+def test_the_exits_frame_of_a_bilan_without_exit_keeps_its_columns() -> None:
+    frame = sorties_frame(bilan_printemps())
+    assert list(frame.columns) == ["dispositif", "motif", "sorties", "part"] and len(frame) == 0
+
+
+def test_the_comparison_frame_has_the_rows_of_the_current_period_only() -> None:
+    """A dispositif of the former period that is gone is not a row of the comparison."""
+    avant = bilan_2017()
+    ancien = Indicateurs(accompagnees=7)
+    avant = replace(avant, par_dispositif={**avant.par_dispositif, "ancien": ancien})
+    frame = bilan_2018().compare(avant).to_frame()
+    assert list(frame.index) == ["alpha", "beta", "ensemble"]
+    assert "ancien" not in bilan_2018().compare(avant).to_dict()["par_dispositif"]
