@@ -280,3 +280,13 @@ def test_a_date_not_in_iso_form_comes_first_and_is_refused(tmp_path: Path) -> No
     lu = _lu(read_csv(_ecrire(tmp_path, texte), EV))
     # not a date: sorted before every dated event, in the order of their lines
     assert [n for n, _ in lu] == [3, 4, 2]
+
+
+def test_a_wrong_encoding_without_bom_suggests_the_spreadsheet_one(tmp_path: Path) -> None:
+    path = _ecrire(tmp_path, "id;jour;quoi\np1;2018-01-10;réorienté\n".encode("cp1252"))
+    attendu = (
+        r"export\.csv:2: octet invalide pour l'encodage utf-8-sig "
+        r"\(essayez encodage=« cp1252 » pour un export de tableur, ou « utf-8 »\)$"
+    )
+    with pytest.raises(JournalError, match=attendu):
+        read_csv(path, EV)

@@ -532,3 +532,24 @@ def test_a_dispositif_without_label_is_named_by_its_id_and_shows_its_own_exits()
 def test_a_chart_of_no_bar_is_an_empty_grid() -> None:
     (div,) = _arbre(barres([], "Rien")).tous("div")
     assert (div.classe(), div.attrs["aria-label"], div.enfants) == ("barres", "Rien", [])
+
+
+def test_the_key_figures_are_grouped_as_cards() -> None:
+    _, body = _page(bilan_2018())
+    groupes = [d for d in body.tous("div") if d.classe() == "cartes"]
+    assert len(groupes) == 3  # the whole, alpha, beta
+    for groupe in groupes:
+        cartes = [e for e in groupe.enfants if isinstance(e, Noeud)]
+        assert [c.classe() for c in cartes] == ["carte"] * 6
+
+
+def test_the_curve_names_the_months_of_autumn() -> None:
+    from dataclasses import replace
+
+    from bilan_a_la_main import INDICATEURS_BETA
+
+    mois = {"2018-10": 1.0, "2018-11": 2.0, "2018-12": 3.0}
+    beta = replace(INDICATEURS_BETA, occupation=replace(INDICATEURS_BETA.occupation, par_mois=mois))
+    _, body = _page(replace(bilan_printemps(), par_dispositif={"beta": beta}))
+    (courbe,) = [p for p in _plan(body) if p[0] == "courbe"]
+    assert courbe[2] == ["oct. 18", "nov. 18", "déc. 18"]
