@@ -423,6 +423,7 @@ def test_lines_set_aside_are_counted_and_listed(ignorees: int, titre: str) -> No
     _, body = _page(replace(bilan_printemps(), lignes_ignorees=ignorees, problemes=problemes))
     (alerte,) = [d for d in body.tous("div") if d.classe() == "alerte"]
     assert _plan(alerte) == [("b", titre), *[("li", str(p)) for p in problemes]]  # all listed: no « autres »
+    assert _textes_hors_place(alerte) == []
 
 
 def test_at_most_twenty_lines_are_listed() -> None:
@@ -510,6 +511,11 @@ def test_a_long_curve_labels_one_month_in_two_and_an_empty_one_draws_no_line() -
     mois = [t.text for t in svg.iter(f"{SVG}text") if t.attrib.get("text-anchor") == "middle"]
     assert mois == [f"m{i}" for i in range(0, 24, 2)]
     assert len(_points(svg)) == 24
+    # up to 23 months, each is labelled (one in n // 12 + 1 from 24)
+    dix_huit = ET.fromstring(courbe(etiquettes[:18], [1.0] * 18, None, "t"))
+    assert [
+        t.text for t in dix_huit.iter(f"{SVG}text") if t.attrib.get("text-anchor") == "middle"
+    ] == etiquettes[:18]
     vide = ET.fromstring(courbe([], [], None, "rien"))
     assert not list(vide.iter(f"{SVG}polyline")) and not list(vide.iter(f"{SVG}circle"))
 
@@ -553,3 +559,30 @@ def test_the_curve_names_the_months_of_autumn() -> None:
     _, body = _page(replace(bilan_printemps(), par_dispositif={"beta": beta}))
     (courbe,) = [p for p in _plan(body) if p[0] == "courbe"]
     assert courbe[2] == ["oct. 18", "nov. 18", "déc. 18"]
+
+
+def test_the_curve_stays_inside_its_frame_and_labels_the_capacity_above_its_line() -> None:
+    svg = ET.fromstring(courbe(["janv. 18", "févr. 18"], [3.0, 4.0], 5.0, "Alpha"))
+    largeur, hauteur = (float(v) for v in svg.attrib["viewBox"].split()[2:])
+    axe_x, _, capacite = list(svg.iter(f"{SVG}line"))
+    # the x-axis and the capacity line span the same width, inside the frame
+    assert (capacite.attrib["x1"], capacite.attrib["x2"]) == (axe_x.attrib["x1"], axe_x.attrib["x2"])
+    assert float(axe_x.attrib["x2"]) < largeur
+    for t in svg.iter(f"{SVG}text"):
+        assert 0 < float(t.attrib["x"]) < largeur and 0 < float(t.attrib["y"]) < hauteur, t.text
+    (places,) = [t for t in svg.iter(f"{SVG}text") if t.attrib.get("fill") == ORANGE]
+    assert float(places.attrib["y"]) < float(capacite.attrib["y1"])  # above its line
+    assert float(places.attrib["x"]) <= float(capacite.attrib["x2"])  # ends where the line ends
+    bas = float(axe_x.attrib["y1"])
+    mois = [t for t in svg.iter(f"{SVG}text") if t.attrib.get("text-anchor") == "middle"]
+    assert all(bas < float(t.attrib["y"]) < hauteur for t in mois)
+
+
+def test_the_page_carries_its_print_layout() -> None:
+    page, _ = _page(bilan_2018())
+    (head,) = _arbre(page).tous("head")
+    (style,) = head.tous("style")
+    css = style.texte()
+    # each dispositif on a new page when printed; the bar charts as a grid
+    assert "section.dispositif { break-before: page; page-break-before: always; }" in css
+    assert ".barres { display: grid;" in css and "@page { size: A4;" in css
