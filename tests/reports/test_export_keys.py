@@ -360,3 +360,11 @@ def test_the_comparison_frame_has_the_rows_of_the_current_period_only() -> None:
     frame = bilan_2018().compare(avant).to_frame()
     assert list(frame.index) == ["alpha", "beta", "ensemble"]
     assert "ancien" not in bilan_2018().compare(avant).to_dict()["par_dispositif"]
+
+
+def test_a_dispositif_without_label_is_labelled_by_its_id() -> None:
+    d = replace(bilan_2018(), libelles={"alpha": ALPHA}).to_dict()
+    assert (d["par_dispositif"]["alpha"]["libelle"], d["par_dispositif"]["beta"]["libelle"]) == (
+        ALPHA,
+        "beta",
+    )

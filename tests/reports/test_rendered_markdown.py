@@ -37,6 +37,7 @@ from bilan_a_la_main import (
     bilan_printemps,
 )
 
+from parcours.reports.model import IndicateursDroits
 from parcours.reports.render import render
 
 Block = tuple[object, ...]
@@ -184,3 +185,20 @@ def test_a_dispositif_without_label_is_named_by_its_id_and_shows_its_own_exits()
     tables = [bloc for bloc in blocs if bloc[0] == "table" and bloc[1] == SORTIES_HEADER]
     ensemble = [["CDI", "8", "100,0 %"], ["Total", "8", "100,0 %"]]
     assert [t[2] for t in tables] == [ensemble, SORTIES]  # the whole, then alpha
+
+
+def test_the_droits_table_shows_with_events_or_with_overdue_reviews_alone() -> None:
+    from dataclasses import replace
+
+    from bilan_a_la_main import DROITS_ALPHA, INDICATEURS_ALPHA
+
+    for droits in (replace(DROITS_ALPHA, reexamens_en_retard=0), IndicateursDroits(reexamens_en_retard=2)):
+        alpha = replace(INDICATEURS_ALPHA, droits=droits)
+        b = bilan_2018()
+        md = render(replace(b, par_dispositif={**b.par_dispositif, "alpha": alpha}), "markdown")
+        assert ("###", DROITS) in _blocs(md)
+    sans = replace(INDICATEURS_ALPHA, droits=IndicateursDroits())
+    b = bilan_2018()
+    assert ("###", DROITS) not in _blocs(
+        render(replace(b, par_dispositif={**b.par_dispositif, "alpha": sans}), "markdown")
+    )
