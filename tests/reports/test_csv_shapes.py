@@ -197,9 +197,11 @@ EV = {"dossier": "id", "date": "jour", "evenement": "quoi"}
 
 def test_the_separator_is_read_from_the_header_only(tmp_path: Path) -> None:
     # the data hold more commas than the header has semicolons
-    texte = 'id;jour;quoi;motif\np1;2018-01-10;sortie;"a,b,c,d,e,f"\n'
+    texte = 'id;jour;quoi;motif\np1;2018-01-10;sortie;"a,b,c,d,e,f,g,h"\n'
     lu = _lu(read_csv(_ecrire(tmp_path, texte.encode()), {**EV, "motif": "motif"}))
-    assert lu == [(2, {"dossier": "p1", "date": "2018-01-10", "evenement": "sortie", "motif": "a,b,c,d,e,f"})]
+    assert lu == [
+        (2, {"dossier": "p1", "date": "2018-01-10", "evenement": "sortie", "motif": "a,b,c,d,e,f,g,h"})
+    ]
 
 
 def test_a_one_column_file_needs_no_separator_two_columns_do(tmp_path: Path) -> None:
@@ -290,3 +292,41 @@ def test_a_wrong_encoding_without_bom_suggests_the_spreadsheet_one(tmp_path: Pat
     )
     with pytest.raises(JournalError, match=attendu):
         read_csv(path, EV)
+
+
+def test_a_date_like_value_outside_the_date_column_is_kept_as_written(tmp_path: Path) -> None:
+    texte = b"id;jour;quoi;motif\np1;01/02/2018;sortie;12/05/2018\n"
+    lu = _lu(read_csv(_ecrire(tmp_path, texte), {**EV, "motif": "motif"}))
+    assert lu == [(2, {"dossier": "p1", "date": "2018-02-01", "evenement": "sortie", "motif": "12/05/2018"})]
+
+
+def test_a_control_character_after_a_blank_first_line(tmp_path: Path) -> None:
+    with pytest.raises(
+        JournalError, match=r"export\.csv:2: caractère de contrôle U\+0000 : un export CSV est du texte$"
+    ):
+        read_csv(_ecrire(tmp_path, b"\nid\x00\n"), {"dossier": "id"})
+
+
+def test_a_dossier_on_two_different_rows_is_the_whole_message(tmp_path: Path) -> None:
+    texte = b"id;entree\np1;2018-01-10\np1;2018-02-10\n"
+    attendu = (
+        r"export\.csv:3: le dossier « p1 » est déjà ligne 2 avec d'autres valeurs : une ligne par parcours$"
+    )
+    with pytest.raises(JournalError, match=attendu):
+        read_csv(_ecrire(tmp_path, texte), {"dossier": "id", "entree": "entree"}, forme="parcours")
+
+
+def test_the_journal_read_from_a_csv_is_named_by_its_file(tmp_path: Path) -> None:
+    from reports_builders import policy_002
+
+    from parcours.reports import bilan
+
+    path = _ecrire(tmp_path, b"id;jour;quoi;conv\np1;2018-01-10;demarrage;dom\n")
+    assert read_csv(path, {**EV, "dispositif": "conv"}).source == str(path)
+    assert bilan(read_csv(path, {**EV, "dispositif": "conv"}), policy_002(), annee=2018).source == str(path)
+    absent = tmp_path / "absent.csv"
+    with pytest.raises(
+        JournalError, match=r"absent\.csv: fichier CSV introuvable ou qui n'est pas un fichier ordinaire$"
+    ) as info:
+        read_csv(absent, EV)
+    assert info.value.fichier == str(absent)
