@@ -240,7 +240,8 @@ def _parcours(
 
 
 def _ordre_des_dates(events: list[tuple[int, int, dict[str, Any]]]) -> list[tuple[int, int, dict[str, Any]]]:
-    """The events in date order (a date not in ISO form keeps its row's place: it is refused)."""
+    """The events in date order; those whose date is not in ISO form first, in row order (their
+    lines are refused, and reported by line number)."""
 
     def cle(item: tuple[int, int, dict[str, Any]]) -> tuple[str, int, int]:
         jour = item[2].get("date")
