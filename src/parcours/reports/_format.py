@@ -2,10 +2,11 @@
 
 The one reader of the format is Python's (``engine/journal.py``'s :func:`lire_ligne`, then
 ``engine/events.py``'s :func:`normaliser`, as on replay). This module reads a batch the same
-way, in one DuckDB query, for speed: each line's JSON is parsed once (``json_transform`` into
-the raw text of every key of the format, and ``json_keys``), and the rules are string tests on
-those texts. The query says of each line either that it breaks a rule (``code``), or that it
-is clean, or that it is *suspect*: a case where DuckDB's JSON and Python's may differ or that
+way, in one DuckDB query, for speed: each line's JSON is parsed by ``json_transform`` into
+the raw text of every key of the format (a line it cannot read, NULL, breaks the rule of JSON),
+then by ``json_keys`` (to count its keys), and the rules are string tests on those texts. The
+query says of each line either that it breaks a rule (``code``), or that it is clean, or that it
+is *suspect*: a case where DuckDB's JSON and Python's may differ or that
 a bound may concern — an explicit ``null``, a trailing comma, more brackets than
 PROFONDEUR_JSON_MAX, a line longer than LONGUEUR_LIGNE_MAX, an identifier with an escape or a
 control character. Every line refused or suspect is then judged by the Python reader itself,
@@ -43,6 +44,8 @@ __all__ = ["MACROS", "PARTIES", "LotLu", "lire_lot"]
 
 #: Dossiers are spread over this many parts by a hash of their id (all lines of a dossier in one).
 PARTIES = 64
+#: A batch is given to DuckDB in this many pieces, so that its threads share the query.
+TRANCHES = 8
 
 _ALERTES = (EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE)
 # the keys of an event line (an alert line, or a line of the droits et devoirs track, far
@@ -118,11 +121,10 @@ def lot_sql(noms: list[str]) -> str:
     connues = " + ".join(f"(r.{k} IS NOT NULL)::INTEGER" for k in CLES)
     return f"""
 WITH l AS (
-  SELECT rang, numero, ligne, json_valid(ligne) AS valide FROM lot
+  SELECT rang, numero, ligne, try(json_transform(ligne, {chaine(_BRUT)})) AS r FROM lot
 ), j AS (
-  SELECT rang, numero, ligne, valide,
-         CASE WHEN valide THEN json_transform(ligne, {chaine(_BRUT)}) END AS r,
-         CASE WHEN valide THEN len(json_keys(ligne)) END AS n_cles
+  SELECT rang, numero, ligne, r, r IS NOT NULL AS valide,
+         CASE WHEN r IS NOT NULL THEN len(json_keys(ligne)) END AS n_cles
   FROM l
 ), t AS (
   SELECT rang, numero, ligne, valide, r, n_cles, {connues} AS n_connues,
@@ -149,8 +151,8 @@ FROM u
 @dataclass
 class LotLu:
     """A batch read: its accepted event lines (alert lines and the droits et devoirs track's
-    aside) as columns, the track's accepted lines as (number, event), and the lines it sets
-    aside with the Python reader's message."""
+    aside) as columns, in no particular order (``numero`` gives it); the track's accepted lines
+    as (number, event); and the lines it sets aside with the Python reader's message."""
 
     table: pa.Table
     ecartees: list[LigneEcartee]
@@ -198,33 +200,39 @@ def _booleens(colonne: pa.ChunkedArray | pa.Array, vide: bool) -> npt.NDArray[np
 
 def lire_lot(con: duckdb.DuckDBPyConnection, sql: str, lot: pa.RecordBatch, source: LineSource) -> LotLu:
     """Read one batch (see the module docstring). Raises UnsafeLineError, located, at the first
-    line the Python reader will not read on from."""
+    line the Python reader will not read on from. The batch goes to DuckDB in TRANCHES pieces,
+    which its threads read side by side: the rows come back in any order, each with its rank
+    (``rang``), and the table kept is in that order (Parts puts each dossier's lines back in
+    journal order)."""
     rangs = pa.array(np.arange(lot.num_rows, dtype=np.int32))
-    con.register(
-        "lot", pa.table({"rang": rangs, "numero": lot.column("numero"), "ligne": lot.column("ligne")})
-    )
+    entree = pa.table({"rang": rangs, "numero": lot.column("numero"), "ligne": lot.column("ligne")})
+    con.register("lot", pa.Table.from_batches(entree.to_batches(max_chunksize=-(-lot.num_rows // TRANCHES))))
     try:
         lu = con.sql(sql).to_arrow_table()
     finally:
         con.unregister("lot")
-    if not np.array_equal(np.asarray(lu.column("rang").to_numpy()), np.arange(lot.num_rows)):
-        raise AssertionError("la requête du format a changé l'ordre des lignes")  # pragma: no cover
+    rang = np.asarray(lu.column("rang").to_numpy(), dtype=np.int64)
+    position = np.empty(lot.num_rows, dtype=np.int64)
+    position[rang] = np.arange(lot.num_rows)
+    if not np.array_equal(rang[position], np.arange(lot.num_rows)):
+        raise AssertionError("la requête du format a perdu ou doublé des lignes")  # pragma: no cover
     refusee = np.asarray(lu.column("code").is_valid().to_numpy(zero_copy_only=False), dtype=np.bool_)
     suspect = _booleens(lu.column("suspect"), False)
     # alert lines and the track's lines are not the bulk judge's (the latter go to the engine)
     ailleurs = _booleens(lu.column("ligne_alerte"), True) | _booleens(lu.column("ligne_droits"), False)
-    a_juger = np.union1d(np.flatnonzero(refusee | suspect), _a_juger(lot))  # a row is its rank
-    garder = ~(refusee | ailleurs)
+    a_juger = np.union1d(rang[refusee | suspect], _a_juger(lot))  # ranks, in journal order
+    garder = ~(refusee | ailleurs)  # by position in ``lu``
     ecartees: list[LigneEcartee] = []
     droits: list[tuple[int, dict[str, Any]]] = []
     numeros, lignes = lot.column("numero"), lot.column("ligne")
-    for rang in a_juger.tolist():
-        numero = int(numeros[rang].as_py())
+    for rang_ in a_juger.tolist():
+        numero = int(numeros[rang_].as_py())
         try:
-            verdict, event = _verdict(str(lignes[rang].as_py()))
+            verdict, event = _verdict(str(lignes[rang_].as_py()))
         except UnsafeLineError as exc:
             raise UnsafeLineError(str(exc), fichier=source.source, ligne=source.montrer(numero)) from exc
-        if verdict == "" and refusee[rang] and not suspect[rang]:
+        x = int(position[rang_])
+        if verdict == "" and refusee[x] and not suspect[x]:
             raise AssertionError(
                 f"ligne {numero} : le lecteur rapide la refuse, le lecteur du format l'accepte"
             )
@@ -232,7 +240,7 @@ def lire_lot(con: duckdb.DuckDBPyConnection, sql: str, lot: pa.RecordBatch, sour
             ecartees.append(LigneEcartee(numero, verdict))
         elif event is not None and event.get("evenement") in EVENEMENTS_DROITS:
             droits.append((numero, event))
-        garder[rang] = verdict == "" and not ailleurs[rang]
+        garder[x] = verdict == "" and not ailleurs[x]
     table = lu.drop_columns(["rang", "code", "suspect", "ligne_alerte", "ligne_droits"])
     if not garder.all():
         table = table.filter(pa.array(garder))

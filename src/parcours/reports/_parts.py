@@ -1,7 +1,8 @@
 """The accepted lines of a journal spread over parts by dossier, read back a group at a time.
 
 Each line goes to the part its dossier's hash names (``part``, 0 to PARTIES - 1), so that all
-the lines of a dossier are in one part, in journal order. While the lines fit in one group
+the lines of a dossier are in one part, in journal order (the order of their ``numero``: a
+table added may hold its lines in any order). While the lines fit in one group
 they stay in memory; past that, every part is an Arrow IPC file in a temporary folder, and
 :meth:`Parts.groupes` reads consecutive parts back until a group holds about ``par_groupe``
 lines: the engine's bulk verdict, which needs all the lines of a dossier and nothing else, is
@@ -56,7 +57,7 @@ class Parts:
     def _ecrire(self, table: pa.Table) -> None:
         assert self._ecrivains is not None
         parts = np.asarray(table.column("part").to_numpy(), dtype=np.int64)
-        ordre = np.argsort(parts, kind="stable")
+        ordre = np.lexsort((np.asarray(table.column("numero").to_numpy(), dtype=np.int64), parts))
         tailles = np.bincount(parts, minlength=self.parties)
         self._tailles += tailles
         triee = table.take(pa.array(ordre))
@@ -70,7 +71,8 @@ class Parts:
         """The lines, a group of whole parts at a time (one group while they fit in memory)."""
         if self._ecrivains is None:
             if self._memoire:
-                yield pa.concat_tables(self._memoire)
+                table = pa.concat_tables(self._memoire)
+                yield table.take(pa.array(np.argsort(table.column("numero").to_numpy(), kind="stable")))
             return
         for ecrivain in self._ecrivains:
             ecrivain.close()

@@ -131,14 +131,16 @@ class _Lecteur:
         return meilleur
 
     def lignes(self, strict: bool) -> Iterator[tuple[int, dict[str, str]]]:
-        """(CSV line number, row) of every data row."""
+        """(CSV line number, row) of every data row (the number of its first line)."""
         csv.field_size_limit(TAILLE_CHAMP_MAX)
         lecteur = csv.reader(io.StringIO(self.texte, newline=""), delimiter=self.separateur, strict=True)
         try:
             entete = next(lecteur, [])
             self._verifier_entete(entete, strict)
+            suivante = lecteur.line_num + 1
             for valeurs in lecteur:
-                numero = lecteur.line_num
+                # a quoted field may hold line ends: a row is numbered by its first line
+                numero, suivante = suivante, lecteur.line_num + 1
                 if not valeurs:
                     continue  # a blank row
                 if len(valeurs) != len(entete):
@@ -238,7 +240,8 @@ def _parcours(
 
 
 def _ordre_des_dates(events: list[tuple[int, int, dict[str, Any]]]) -> list[tuple[int, int, dict[str, Any]]]:
-    """The events in date order (a date not in ISO form keeps its row's place: it is refused)."""
+    """The events in date order; those whose date is not in ISO form first, in row order (their
+    lines are refused, and reported by line number)."""
 
     def cle(item: tuple[int, int, dict[str, Any]]) -> tuple[str, int, int]:
         jour = item[2].get("date")

@@ -16,7 +16,8 @@ batches (:mod:`parcours.reports.sources`), so that its length never sets the mem
    taken and freed are then checked over the whole journal, in its order (when they are not
    respected, the engine itself judges the journal, line by line).
 3. **The tables** the indicators are computed from, on the applied lines only, a group at a
-   time, in a DuckDB database whose memory is bounded (MEMOIRE_DUCKDB; it spills to disk).
+   time: a Parquet file per group and table (:mod:`parcours.reports._groupes`), which DuckDB
+   queries as views with a bounded memory (MEMOIRE_DUCKDB).
 
 The lines of the droits et devoirs track (far fewer) are judged by the engine itself, in
 journal order (engine/rights/bulk.py), once the others are: they are held as events meanwhile.
@@ -55,10 +56,11 @@ from parcours.engine.rights.bulk import juger_droits_en_ligne
 from parcours.errors import JournalError, PolicyError
 from parcours.policies.schema import Policy
 from parcours.reports import sources
+from parcours.reports._avance import en_avance
 from parcours.reports._dossiers import dossiers_du_groupe
 from parcours.reports._format import MACROS, PARTIES, lire_lot, lot_sql
+from parcours.reports._groupes import Tables
 from parcours.reports._parts import Parts
-from parcours.reports._sql import chaine
 from parcours.reports.rights_table import table_droits
 from parcours.vocabulary import (
     EVENEMENT_ALERTE,
@@ -76,30 +78,19 @@ MEMOIRE_DUCKDB = "96MB"
 
 _ALERTES = (EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE)
 _A_PART = (*_ALERTES, *EVENEMENTS_DROITS)
-_SCHEMA_SQL = f"""
-CREATE TYPE evenement_journal AS ENUM ({", ".join(chaine(e) for e in EVENEMENTS_JOURNAL)});
-CREATE TABLE ev(numero BIGINT, dossier BIGINT, jour DATE, evenement evenement_journal, presence VARCHAR,
-                vers VARCHAR, genere BOOLEAN, groupe INTEGER);
-CREATE TABLE dossiers(dossier BIGINT, dispositif VARCHAR, num_debut BIGINT, debut DATE, fin DATE,
-                      motif_fin VARCHAR, profil VARCHAR, veille_emploi VARCHAR, groupe INTEGER,
-                      nom VARCHAR);
-"""
-
-
-def _ev_sql(groupe: int) -> str:
-    """The applied lines of the group ``g`` (registered: its accepted lines, ``applique`` the
-    engine's verdict, ``code`` the dossier's number, ``nom`` the event's word) into ``ev``."""
-    colonnes = f"numero, code, jour, nom, presence, vers, genere, {groupe}"
-    return f"INSERT INTO ev SELECT {colonnes} FROM g WHERE applique"
+_EVENEMENTS = pa.array(EVENEMENTS_JOURNAL, pa.string())
 
 
 def _connexion(dossier: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(
-        str(dossier / "tables.duckdb"),
-        config={"memory_limit": MEMOIRE_DUCKDB, "temp_directory": str(dossier / "duckdb")},
+        ":memory:",
+        config={
+            "memory_limit": MEMOIRE_DUCKDB,
+            "temp_directory": str(dossier / "duckdb"),
+            "preserve_insertion_order": False,
+        },
     )
     con.execute(MACROS)
-    con.execute(_SCHEMA_SQL)
     return con
 
 
@@ -119,6 +110,7 @@ class JournalLu:
         self._temporaire = tempfile.TemporaryDirectory(prefix="parcours-bilan-", ignore_cleanup_errors=True)
         self.con = _connexion(Path(self._temporaire.name))
         self._fin = weakref.finalize(self, _fermer, self.con, self._temporaire)
+        self._tables = Tables(self.con, Path(self._temporaire.name))
         parts = Parts(Path(self._temporaire.name), PARTIES, groupe)
         droits: list[tuple[int, dict[str, Any]]] = []
         ecartees = self._lire_le_format(parts, droits)
@@ -126,6 +118,7 @@ class JournalLu:
             self.groupes, doublons, ecartees_moteur = self._juger(parts)
         except _ParLeMoteur:
             self.groupes, doublons, ecartees_moteur = self._par_le_moteur(parts, ecartees)
+        self._tables.publier()
         verdicts_droits = juger_droits_en_ligne(policy, droits)
         del droits
         self.con.register("droits_lus", table_droits(verdicts_droits.appliques))
@@ -148,8 +141,8 @@ class JournalLu:
         sql = lot_sql(list(self.policy.dispositifs))
         ecartees: list[LigneEcartee] = []
         self.lignes_lues = 0
-        for lot in self._lignes.lots():
-            lu = lire_lot(self.con, sql, lot, self._lignes)
+        lus = (lire_lot(self.con, sql, lot, self._lignes) for lot in self._lignes.lots())
+        for lu in en_avance(lus):  # the next batch is read while this one goes to its parts
             self.lignes_lues += lu.lignes
             ecartees.extend(lu.ecartees)
             droits.extend(lu.droits)
@@ -161,17 +154,21 @@ class JournalLu:
         places: list[Places] = []
         ecartees: list[LigneEcartee] = []
         doublons = groupes = 0
-        for groupe, table in enumerate(parts.groupes()):
-            cols = _colonnes(table, list(self.policy.dispositifs))
-            try:
-                verdicts = juger_en_bloc(self.policy, cols)
-            except PolicyError as exc:
-                raise _ParLeMoteur from exc
-            places.append(verdicts.places)
-            ecartees.extend(verdicts.ecartees)
-            doublons += int(verdicts.doublon.sum())
-            self._inserer(table, cols.dossier, verdicts.applique, groupe)
-            groupes = groupe + 1
+        noms = list(self.policy.dispositifs)
+        jugees = (
+            (table, cols, juger_en_bloc(self.policy, cols))
+            for table in parts.groupes()
+            for cols in [_colonnes(table, noms)]
+        )
+        try:  # the next group is judged in a thread while this one goes to the tables
+            for groupe, (table, cols, verdicts) in enumerate(en_avance(jugees, avance=1)):
+                places.append(verdicts.places)
+                ecartees.extend(verdicts.ecartees)
+                doublons += int(verdicts.doublon.sum())
+                self._inserer(table, cols.dossier, verdicts.applique, groupe)
+                groupes = groupe + 1
+        except PolicyError as exc:
+            raise _ParLeMoteur from exc
         if not places_respectees(self.policy, places):
             raise _ParLeMoteur
         return groupes, doublons, ecartees
@@ -181,7 +178,7 @@ class JournalLu:
     ) -> tuple[int, int, list[LigneEcartee]]:
         """The engine judges every line in journal order; the tables are made again from its
         verdicts (the applied lines' numbers: 8 bytes a line)."""
-        self.con.execute("DELETE FROM ev; DELETE FROM dossiers")
+        self._tables.vider()
         numeros, doublons, ecartees = par_le_moteur(
             self.policy, self._evenements({e.numero for e in refusees})
         )
@@ -215,31 +212,29 @@ class JournalLu:
         is its code in the group plus the dossiers of the groups before."""
         if groupe == 0:
             self._decalage = 0
-        evt = table.column("evt").combine_chunks().cast(pa.int8())
-        noms = pa.DictionaryArray.from_arrays(evt, pa.array(EVENEMENTS_JOURNAL, pa.string()))
-        g = pa.table(
-            {
-                "numero": table.column("numero"),
-                "code": pa.array(codes + self._decalage, pa.int64()),
-                "jour": table.column("jour"),
-                "nom": noms,
-                "presence": table.column("presence"),
-                "vers": table.column("vers"),
-                "genere": table.column("genere"),
-                "applique": pa.array(applique),
-            }
+        rangs = pa.array(np.flatnonzero(applique))
+        appliquees = table.select(["numero", "jour", "evt", "presence", "vers", "genere"]).take(rangs)
+        evt = appliquees.column("evt").combine_chunks().cast(pa.int8())
+        self._tables.ajouter(
+            "ev",
+            groupe,
+            pa.table(
+                {
+                    "numero": appliquees.column("numero"),
+                    "dossier": pa.array(codes[applique] + self._decalage, pa.int64()),
+                    "jour": appliquees.column("jour"),
+                    "evenement": pa.DictionaryArray.from_arrays(evt, _EVENEMENTS),
+                    "presence": appliquees.column("presence"),
+                    "vers": appliquees.column("vers"),
+                    "genere": appliquees.column("genere"),
+                    "groupe": pa.array(np.full(len(rangs), groupe, dtype=np.int32)),
+                }
+            ),
         )
         dossiers = dossiers_du_groupe(
             table, codes, applique, list(self.policy.dispositifs), self._decalage, groupe
         )
-        self.con.register("g", g)
-        self.con.register("d", dossiers)
-        try:
-            self.con.execute(_ev_sql(groupe))
-            self.con.execute("INSERT INTO dossiers SELECT * FROM d")
-        finally:
-            self.con.unregister("g")
-            self.con.unregister("d")
+        self._tables.ajouter("dossiers", groupe, dossiers)
         self._decalage += int(codes.max(initial=-1)) + 1
 
     def problemes(self, limite: int | None = 100) -> list[LigneEcartee]:

@@ -11,12 +11,26 @@ from parcours.reports.model import Indicateurs, IndicateursDroits
 if TYPE_CHECKING:
     from parcours.reports.compute import Bilan
 
-__all__ = ["Table", "capacites_communes", "droits", "indicateurs", "profils", "sorties", "tableau_annuel"]
+__all__ = [
+    "Table",
+    "capacites_communes",
+    "compte",
+    "droits",
+    "indicateurs",
+    "profils",
+    "sorties",
+    "tableau_annuel",
+]
 
 #: The title of the droits et devoirs tables.
 TITRE_DROITS = "Droits et devoirs (loi pour le plein emploi)"
 
 Table = tuple[list[str], list[list[str]]]  # header, rows
+
+
+def compte(n: int, un: str, plusieurs: str) -> str:
+    """``n`` and the noun it counts, singular up to 1 (« 0 ligne ignorée », « 2 lignes »)."""
+    return f"{format_nombre(n)} {plusieurs if n > 1 else un}"
 
 
 def _ind(b: Bilan, ident: str | None) -> Indicateurs | None:

@@ -13,6 +13,7 @@ from parcours.reports.render._tables import (
     TITRE_DROITS,
     Table,
     capacites_communes,
+    compte,
     droits,
     indicateurs,
     profils,
@@ -173,7 +174,7 @@ def en_html(b: Bilan, precedents: Sequence[Bilan] = ()) -> str:
     titre = f"Bilan {b.periode.libelle()} — {b.departement or b.politique}"
     meta = (
         f"Politique « {b.politique} ». Période du {format_date(b.periode.du)} au "
-        f"{format_date(b.periode.au)} : {format_nombre(b.evenements)} événements comptés."
+        f"{format_date(b.periode.au)} : {compte(b.evenements, 'événement compté', 'événements comptés')}."
     )
     parts = [
         f'<h1>{escape(titre)}</h1><p class="meta">{escape(meta)}</p>',

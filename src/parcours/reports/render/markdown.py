@@ -10,6 +10,7 @@ from parcours.reports.render._tables import (
     TITRE_DROITS,
     Table,
     capacites_communes,
+    compte,
     droits,
     indicateurs,
     profils,
@@ -30,17 +31,13 @@ def _table(t: Table) -> list[str]:
     return [*lines, ""]
 
 
-def _compte(n: int, un: str, plusieurs: str) -> str:
-    return f"{format_nombre(n)} {plusieurs if n > 1 else un}"
-
-
 def en_markdown(b: Bilan, precedents: Sequence[Bilan] = ()) -> str:
     out = [
         f"# Bilan {b.periode.libelle()} — {b.departement or b.politique}",
         "",
         f"Politique « {b.politique} ». Période du {format_date(b.periode.du)} au "
-        f"{format_date(b.periode.au)} ; {_compte(b.evenements, 'événement compté', 'événements comptés')}, "
-        f"{_compte(b.lignes_ignorees, 'ligne ignorée', 'lignes ignorées')}.",
+        f"{format_date(b.periode.au)} ; {compte(b.evenements, 'événement compté', 'événements comptés')}, "
+        f"{compte(b.lignes_ignorees, 'ligne ignorée', 'lignes ignorées')}.",
         "",
         f"*{b.provenance or f'Journal {b.source}.'}*",
         "",
