@@ -45,7 +45,7 @@ __all__ = ["MACROS", "PARTIES", "LotLu", "lire_lot"]
 #: Dossiers are spread over this many parts by a hash of their id (all lines of a dossier in one).
 PARTIES = 64
 #: A batch is given to DuckDB in this many pieces, so that its threads share the query.
-TRANCHES = 8
+TRANCHES = 4
 
 _ALERTES = (EVENEMENT_ALERTE, EVENEMENT_ALERTE_ANNULEE)
 # the keys of an event line (an alert line, or a line of the droits et devoirs track, far

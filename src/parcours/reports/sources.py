@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 #: Lines per batch (a JSONL file is cut in blocks of about as many bytes' worth of lines).
-LOT = 1 << 17
+LOT = 1 << 18
 #: The columns of a batch.
 SCHEMA = pa.schema([("numero", pa.int64()), ("ligne", pa.string())])
 _BLOC = 1 << 24  # bytes read from a JSONL file at a time
