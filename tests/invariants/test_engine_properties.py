@@ -268,8 +268,15 @@ def test_perturbed_stream_is_refused_or_acknowledged_never_corrupting(
         i = perturbation.index
         if perturbation.nature == "inconnu":
             assert i in refused  # a dossier the engine never met, without its dispositif
-        if perturbation.nature == "desordre" and perturbation.evenements[i]["dossier"] in engine.dossiers:
-            assert i in refused  # before the dossier's last event
+        if perturbation.nature == "desordre":  # refused when dated before its dossier's last applied event
+            moved = perturbation.evenements[i]
+            applied = [
+                e["date"]
+                for k, e in enumerate(perturbation.evenements[:i])
+                if k not in refused and e["dossier"] == moved["dossier"]
+            ]
+            if applied and moved["date"] < max(applied):
+                assert i in refused
         if perturbation.nature == "double":  # the copy is acknowledged, or refused as its original was
             base = perturbation.flux.refus
             assert refused == sorted([r if r <= i else r + 1 for r in base] + ([i + 1] if i in base else []))
