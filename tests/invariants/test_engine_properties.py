@@ -53,6 +53,20 @@ def _max_places(dispositif: Dispositif) -> int | None:
     return None if places is None else max(v.valeur for v in places.versions)
 
 
+def _held_under_places(engine: Engine, ident: str, dispositif: Dispositif) -> int:
+    """The places of ``ident`` held by open dossiers that started once its places were in force
+    (before their first date of effect no limit held: the places bound the démarrages after it)."""
+    places = dispositif.capacite.places
+    premier = None if places is None else places.versions[0].debut
+    return sum(
+        1
+        for d in engine.dossiers.values()
+        if d.dispositif == ident
+        and d.state in _OUVERTS
+        and (premier is None or d.debut is None or d.debut >= premier)
+    )
+
+
 def _rhythm_due(dispositif: Dispositif, debut: date, last: date) -> date | None:
     """The next interview due after one on ``last``, from the policy's own values."""
     rythme = dispositif.rythme_entretiens
@@ -166,7 +180,7 @@ class EngineMachine(RuleBasedStateMachine):
             occupied = self.engine.etat_dispositif(ident).occupes
             assert occupied == open_by_dispositif.get(ident, 0)
             limit = _max_places(disp)
-            assert limit is None or occupied <= limit
+            assert limit is None or _held_under_places(self.engine, ident, disp) <= limit
 
     def teardown(self) -> None:
         if self.engine is not None:
